@@ -1,0 +1,242 @@
+//! `schema-check`: pgdrift's command line (SPEC §4).
+//!
+//! Exit codes: 0 success, 1 findings (drift, stale files), 2 usage,
+//! configuration, connection or parse errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use schema_check::config::{self, Env, ProjectConfig, Source, SourceRequest};
+use schema_check::{snapshot, Catalog, ConnectOptions, Error};
+
+#[derive(Parser)]
+#[command(name = "schema-check", version, about = "Keep PostgreSQL, Rust models and schema docs in agreement")]
+struct Cli {
+    /// Database to read (beats DATABASE_URL and .env).
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// Use TEST_DATABASE_URL instead of DATABASE_URL.
+    #[arg(long, global = true)]
+    test: bool,
+    /// Read the snapshot instead of the database (like PGDRIFT_OFFLINE=true).
+    #[arg(long, global = true)]
+    offline: bool,
+    /// Project root: paths and pgdrift.toml are relative to it [default: .]
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file [default: ROOT/pgdrift.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the live schema.
+    Introspect {
+        /// Only this relation (`name` or `schema.name`).
+        #[arg(long, value_name = "NAME")]
+        table: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the snapshot (.pgdrift/schema.json) from the live database.
+    Snapshot {
+        /// Write nothing; exit 1 and list the differences when the file is not current.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// A command's outcome: success, or findings (exit 1).
+enum Outcome {
+    Clean,
+    Findings,
+}
+
+struct Context {
+    root: PathBuf,
+    env: Env,
+    project: ProjectConfig,
+    request: SourceRequest,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Result<Context, Error> {
+        let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        if !root.is_dir() {
+            return Err(Error::Config(format!("--root {} is not a directory", root.display())));
+        }
+        let (config_path, required) = match &cli.config {
+            Some(path) => (path.clone(), true),
+            None => (root.join("pgdrift.toml"), false),
+        };
+        Ok(Context {
+            env: Env::load(&root)?,
+            project: ProjectConfig::load(&config_path, required)?,
+            request: SourceRequest {
+                database_url: cli.database_url.clone(),
+                test: cli.test,
+                offline: cli.offline,
+            },
+            root,
+        })
+    }
+
+    fn connect_options(&self) -> Result<ConnectOptions, Error> {
+        Ok(ConnectOptions {
+            timeout: self.env.connect_timeout()?,
+            base_dir: self.root.clone(),
+        })
+    }
+
+    /// Where `snapshot` writes (and `--check` reads) the snapshot.
+    fn snapshot_target(&self) -> PathBuf {
+        match self.env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
+            Some(path) => self.root.join(path),
+            None => self.root.join(&self.project.snapshot),
+        }
+    }
+
+    /// The catalog from wherever SPEC §3 says it comes from.
+    fn catalog(&self) -> Result<Catalog, Error> {
+        let configured = (self.project.snapshot != PathBuf::from(config::DEFAULT_SNAPSHOT))
+            .then_some(self.project.snapshot.as_path());
+        let snapshot = config::snapshot_path(&self.env, &self.root, configured);
+        let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
+        schema_check::load_catalog(&source, &self.connect_options()?, self.project.schema_filter())
+    }
+
+    /// The live catalog; an error when none is configured or offline is asked.
+    fn live_catalog(&self, command: &str) -> Result<Catalog, Error> {
+        if self.request.offline || self.env.flag("PGDRIFT_OFFLINE")? {
+            return Err(Error::Config(format!(
+                "`{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
+            )));
+        }
+        let var = if self.request.test { "TEST_DATABASE_URL" } else { "DATABASE_URL" };
+        let url = config::live_url(&self.env, &self.request)?.ok_or_else(|| {
+            Error::Config(format!(
+                "`{command}` needs a database: set {var} (in the environment or a .env file) or pass --database-url"
+            ))
+        })?;
+        schema_check::load_catalog(&Source::Live(url), &self.connect_options()?, self.project.schema_filter())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = Context::new(&cli).and_then(|ctx| match &cli.command {
+        Command::Introspect { table, format } => introspect(&ctx, table.as_deref(), *format),
+        Command::Snapshot { check } => snapshot(&ctx, *check),
+    });
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(err) => {
+            let message = match &cli.database_url {
+                Some(url) => schema_check::DatabaseUrl::new(url.as_str()).scrub(&err.to_string()),
+                None => err.to_string(),
+            };
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Io(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outcome, Error> {
+    let mut catalog = ctx.catalog()?;
+    if let Some(name) = table {
+        catalog = only_relation(catalog, name)?;
+    }
+    match format {
+        Format::Json => print(&String::from_utf8(snapshot::to_bytes(&catalog)).expect("JSON is UTF-8"))?,
+        Format::Text => print(&schema_check::text::render(&catalog))?,
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The catalog cut down to one relation, found by `name` or `schema.name`.
+fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
+    let (schema, relation) = match name.split_once('.') {
+        Some((s, r)) => (Some(s), r),
+        None => (None, name),
+    };
+    let matches: Vec<(String, String)> = catalog
+        .relations()
+        .filter(|(s, r)| r.name == relation && schema.is_none_or(|want| want == *s))
+        .map(|(s, r)| (s.to_owned(), r.name.clone()))
+        .collect();
+    match matches.as_slice() {
+        [(s, r)] => {
+            catalog.schemas.retain(|schema| &schema.name == s);
+            for schema in &mut catalog.schemas {
+                schema.relations.retain(|rel| &rel.name == r);
+                schema.enums.clear();
+                schema.domains.clear();
+            }
+            Ok(catalog)
+        }
+        [] => Err(Error::Config(format!("--table {name}: no such table or view in the schema"))),
+        several => Err(Error::Config(format!(
+            "--table {name} is ambiguous: it names {}; qualify it with its schema",
+            several
+                .iter()
+                .map(|(s, r)| format!("{s}.{r}"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ))),
+    }
+}
+
+fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
+    let catalog = ctx.live_catalog(if check { "snapshot --check" } else { "snapshot" })?;
+    let path = ctx.snapshot_target();
+    let shown = path.strip_prefix(&ctx.root).unwrap_or(&path).display();
+    let bytes = snapshot::to_bytes(&catalog);
+    if !check {
+        schema_check::files::write_atomic(&path, &bytes)?;
+        let tables = catalog.relations().count();
+        print(&format!("wrote {shown} ({tables} relations)\n"))?;
+        return Ok(Outcome::Clean);
+    }
+    let Some(current) = schema_check::files::read_if_exists(&path)? else {
+        print(&format!("{shown} does not exist: run `schema-check snapshot` to create it\n"))?;
+        return Ok(Outcome::Findings);
+    };
+    if current == bytes {
+        print(&format!("{shown} is up to date\n"))?;
+        return Ok(Outcome::Clean);
+    }
+    let old = snapshot::from_bytes(&current, &path)?;
+    let changes = schema_check::diff(&old, &catalog);
+    let mut report = format!("{shown} is out of date with the database:\n");
+    if changes.is_empty() {
+        report.push_str("  the content is the same but the file's formatting differs\n");
+    }
+    for change in &changes {
+        report.push_str(&format!("  {change}\n"));
+    }
+    report.push_str("run `schema-check snapshot` to update it\n");
+    print(&report)?;
+    Ok(Outcome::Findings)
+}

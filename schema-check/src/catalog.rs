@@ -1,0 +1,379 @@
+//! The schema model: plain, serialisable data describing a database's schemas.
+//!
+//! Introspection produces a [`Catalog`], the snapshot file stores one, and every
+//! comparison and renderer reads one. Every list is sorted (schemas, relations,
+//! constraints and types by name; columns by position), so that the same
+//! database always gives the same catalog, byte for byte once serialised.
+
+use serde::{Deserialize, Serialize};
+
+/// Every non-system schema of a database, with its relations and types.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub schemas: Vec<Schema>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    Table,
+    View,
+    MaterializedView,
+    PartitionedTable,
+    ForeignTable,
+}
+
+impl RelationKind {
+    /// The kind in plain words, as docs and messages print it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RelationKind::Table => "table",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "materialized view",
+            RelationKind::PartitionedTable => "partitioned table",
+            RelationKind::ForeignTable => "foreign table",
+        }
+    }
+}
+
+/// A table, view, materialized view, partitioned table or foreign table.
+///
+/// Partitions are not relations of their own: they are listed under their
+/// parent in [`Relation::partitions`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub name: String,
+    pub kind: RelationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub columns: Vec<Column>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<KeyConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unique_constraints: Vec<KeyConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_constraints: Vec<CheckConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// `PARTITION BY …` of a partitioned table, as PostgreSQL prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<Partition>,
+}
+
+impl Relation {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A column, in the relation's column order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// The type as PostgreSQL formats it, e.g. `character varying(255)`.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// The type's catalog name, e.g. `pg_catalog.varchar`.
+    pub udt: TypeName,
+    /// For an array column, the element type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<TypeName>,
+    pub nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// The expression of a `GENERATED ALWAYS AS (…) STORED` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A schema-qualified type name as it appears in `pg_type`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TypeName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl TypeName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> TypeName {
+        TypeName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+
+    /// A type of `pg_catalog`, e.g. `TypeName::builtin("int4")`.
+    pub fn builtin(name: &str) -> TypeName {
+        TypeName::new("pg_catalog", name)
+    }
+}
+
+impl std::fmt::Display for TypeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+/// A primary key or unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyConstraint {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references: RelationName,
+    pub referenced_columns: Vec<String>,
+    pub on_update: ReferentialAction,
+    pub on_delete: ReferentialAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferentialAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl ReferentialAction {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "NO ACTION",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A schema-qualified relation name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RelationName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for RelationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+}
+
+/// A `CHECK` constraint of a table or a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// As PostgreSQL prints it, e.g. `CHECK (price > 0)`.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// Key columns, or expressions as PostgreSQL prints them.
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub primary: bool,
+    /// The whole `CREATE INDEX` statement as PostgreSQL prints it.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    pub schema: String,
+    pub name: String,
+    /// e.g. `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.
+    pub bound: String,
+    /// Sub-partitions, when this partition is itself partitioned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<Partition>,
+}
+
+/// An enum type with its labels in sort order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    pub name: String,
+    pub labels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    pub name: String,
+    /// The base type as PostgreSQL formats it, e.g. `numeric(10,2)`.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub base: TypeName,
+    /// For a domain over an array type, the element type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<TypeName>,
+    pub not_null: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Catalog {
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|s| s.name == name)
+    }
+
+    pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
+        self.schema(schema)?.relations.iter().find(|r| r.name == name)
+    }
+
+    /// Every relation with its schema's name, in catalog order.
+    pub fn relations(&self) -> impl Iterator<Item = (&str, &Relation)> {
+        self.schemas
+            .iter()
+            .flat_map(|s| s.relations.iter().map(move |r| (s.name.as_str(), r)))
+    }
+
+    pub fn enum_type(&self, name: &TypeName) -> Option<&EnumType> {
+        let schema = self.schema(&name.schema)?;
+        schema.enums.iter().find(|e| e.name == name.name)
+    }
+
+    pub fn domain(&self, name: &TypeName) -> Option<&Domain> {
+        let schema = self.schema(&name.schema)?;
+        schema.domains.iter().find(|d| d.name == name.name)
+    }
+
+    /// Sorts every list into catalog order (see the module docs).
+    pub fn normalize(&mut self) {
+        self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        for schema in &mut self.schemas {
+            schema.relations.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
+            for domain in &mut schema.domains {
+                domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+            for relation in &mut schema.relations {
+                relation.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+                relation.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+                relation.check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+                relation.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+                sort_partitions(&mut relation.partitions);
+            }
+        }
+    }
+}
+
+fn sort_partitions(partitions: &mut [Partition]) {
+    partitions.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    for partition in partitions {
+        sort_partitions(&mut partition.partitions);
+    }
+}
+
+/// Quotes an identifier the way PostgreSQL's `quote_ident` does: only when it
+/// is not a plain lower-case identifier or is a reserved keyword.
+pub fn quote_ident(ident: &str) -> std::borrow::Cow<'_, str> {
+    let plain = ident
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && ident
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !is_reserved_keyword(ident);
+    if plain {
+        std::borrow::Cow::Borrowed(ident)
+    } else {
+        std::borrow::Cow::Owned(format!("\"{}\"", ident.replace('"', "\"\"")))
+    }
+}
+
+/// PostgreSQL's reserved keywords (and those reserved as column names or
+/// type/function names), which must be quoted to be used as identifiers.
+/// Sorted, for binary search.
+const RESERVED: &[&str] = &[
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case",
+    "cast", "char", "character", "check", "coalesce", "collate", "collation", "column",
+    "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
+    "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+    "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze",
+    "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in",
+    "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is",
+    "isnull", "join", "json", "json_array", "json_arrayagg", "json_exists", "json_object",
+    "json_objectagg", "json_query", "json_scalar", "json_serialize", "json_table",
+    "json_value", "lateral", "leading", "least", "left", "like", "limit", "localtime",
+    "localtimestamp", "merge_action", "national", "natural", "nchar", "none", "normalize",
+    "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order",
+    "out", "outer", "overlaps", "overlay", "placing", "position", "precision", "primary",
+    "real", "references", "returning", "right", "row", "select", "session_user", "setof",
+    "similar", "smallint", "some", "substring", "symmetric", "system_user", "table",
+    "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true",
+    "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when",
+    "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
+    "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
+    "xmltable",
+];
+
+fn is_reserved_keyword(word: &str) -> bool {
+    RESERVED.binary_search(&word).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_keywords_are_sorted_for_binary_search() {
+        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_reserved_keyword("all") && is_reserved_keyword("xmltable"));
+        assert!(is_reserved_keyword("user") && is_reserved_keyword("order"));
+        assert!(!is_reserved_keyword("users") && !is_reserved_keyword("email"));
+    }
+
+    #[test]
+    fn quote_ident_quotes_only_where_postgres_needs_it() {
+        assert_eq!(quote_ident("pw_hashed"), "pw_hashed");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("createdAt"), "\"createdAt\"");
+        assert_eq!(quote_ident("1st"), "\"1st\"");
+        assert_eq!(quote_ident("größe"), "\"größe\"");
+        assert_eq!(quote_ident("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,369 @@
+//! Where the schema comes from and where pgdrift's files live (SPEC §3, §4).
+//!
+//! The environment wins over the nearest `.env` (walking up from the project
+//! directory); `pgdrift.toml` at the project root moves the files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::url::DatabaseUrl;
+
+pub const DEFAULT_SNAPSHOT: &str = ".pgdrift/schema.json";
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Environment variables, with the nearest `.env` file as a fallback.
+///
+/// Reading never changes the process environment (the derive runs inside
+/// rustc, which must not see our variables).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// Whether the process environment is consulted (before `vars`).
+    process: bool,
+    vars: HashMap<String, String>,
+    dotenv_path: Option<PathBuf>,
+}
+
+impl Env {
+    /// The process environment plus the nearest `.env` at or above `dir`.
+    pub fn load(dir: &Path) -> Result<Env> {
+        let mut env = Env {
+            process: true,
+            ..Env::default()
+        };
+        if let Some(path) = find_upwards(dir, Path::new(".env")) {
+            let iter = dotenvy::from_path_iter(&path).map_err(|e| dotenv_error(&path, e))?;
+            for item in iter {
+                let (key, value) = item.map_err(|e| dotenv_error(&path, e))?;
+                env.vars.insert(key, value);
+            }
+            env.dotenv_path = Some(path);
+        }
+        Ok(env)
+    }
+
+    /// Only the given variables, ignoring the process environment.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            ..Env::default()
+        }
+    }
+
+    /// The `.env` file that was read, if any.
+    pub fn dotenv_path(&self) -> Option<&Path> {
+        self.dotenv_path.as_deref()
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        if self.process {
+            if let Ok(value) = std::env::var(key) {
+                return Some(value);
+            }
+        }
+        self.vars.get(key).cloned()
+    }
+
+    /// A boolean variable: `true/1/yes/on` or `false/0/no/off/""`.
+    pub fn flag(&self, key: &str) -> Result<bool> {
+        match self.get(key) {
+            None => Ok(false),
+            Some(value) => match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => Ok(true),
+                "false" | "0" | "no" | "off" | "" => Ok(false),
+                _ => Err(Error::Config(format!(
+                    "{key}={value:?} is not a boolean: use true or false"
+                ))),
+            },
+        }
+    }
+
+    /// `PGDRIFT_CONNECT_TIMEOUT` in seconds, 5 when unset.
+    pub fn connect_timeout(&self) -> Result<Duration> {
+        match self.get("PGDRIFT_CONNECT_TIMEOUT") {
+            None => Ok(DEFAULT_CONNECT_TIMEOUT),
+            Some(value) => value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "PGDRIFT_CONNECT_TIMEOUT={value:?} is not a positive number of seconds"
+                    ))
+                }),
+        }
+    }
+}
+
+fn dotenv_error(path: &Path, err: dotenvy::Error) -> Error {
+    match err {
+        dotenvy::Error::LineParse(line, _) => Error::Config(format!(
+            "cannot parse {}: malformed line {line:?}",
+            path.display()
+        )),
+        dotenvy::Error::Io(e) => Error::io("read", path, e),
+        other => Error::Config(format!("cannot read {}: {other}", path.display())),
+    }
+}
+
+/// The nearest `dir/name`, `dir/../name`, … that exists.
+pub fn find_upwards(dir: &Path, name: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(name))
+        .find(|candidate| candidate.exists())
+}
+
+/// `pgdrift.toml`: paths relative to the project root, and the schemas to read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Globs of the Rust files that hold models.
+    pub models: Vec<String>,
+    pub docs: PathBuf,
+    pub changelog: PathBuf,
+    pub snapshot: PathBuf,
+    pub reports: PathBuf,
+    /// Schemas to introspect; empty means every non-system schema.
+    pub schemas: Vec<String>,
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        ProjectConfig {
+            models: vec!["src/**/*.rs".to_owned()],
+            docs: PathBuf::from("docs/database_schema.md"),
+            changelog: PathBuf::from("docs/pgdb_changes.md"),
+            snapshot: PathBuf::from(DEFAULT_SNAPSHOT),
+            reports: PathBuf::from(".pgdrift/reports"),
+            schemas: Vec::new(),
+        }
+    }
+}
+
+impl ProjectConfig {
+    /// Reads `path`, or the defaults when `path` does not exist and
+    /// `required` is false.
+    pub fn load(path: &Path, required: bool) -> Result<ProjectConfig> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(ProjectConfig::default())
+            }
+            Err(e) => return Err(Error::io("read", path, e)),
+        };
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| 1 + text[..span.start].matches('\n').count());
+            let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+            Error::Config(format!(
+                "{}{at}: {}",
+                path.display(),
+                e.message().trim_end()
+            ))
+        })
+    }
+
+    /// The schemas filter handed to introspection (`None`: all).
+    pub fn schema_filter(&self) -> Option<&[String]> {
+        (!self.schemas.is_empty()).then_some(self.schemas.as_slice())
+    }
+}
+
+/// Where the schema comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Live(DatabaseUrl),
+    Snapshot(PathBuf),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Live(url) => write!(f, "{url}"),
+            Source::Snapshot(path) => write!(f, "snapshot {}", path.display()),
+        }
+    }
+}
+
+/// What the caller asks for on top of the environment (the CLI's flags).
+#[derive(Debug, Clone, Default)]
+pub struct SourceRequest {
+    /// An explicit URL (`--database-url`), which beats every variable.
+    pub database_url: Option<String>,
+    /// Use `TEST_DATABASE_URL` instead of `DATABASE_URL` (`--test`).
+    pub test: bool,
+    /// Force the snapshot (`--offline`), like `PGDRIFT_OFFLINE=true`.
+    pub offline: bool,
+}
+
+/// The snapshot to read: `PGDRIFT_SNAPSHOT`, else `configured` (relative to
+/// `root`) when given, else the nearest `.pgdrift/schema.json` at or above
+/// `root`, else `root/.pgdrift/schema.json` (which may not exist).
+pub fn snapshot_path(env: &Env, root: &Path, configured: Option<&Path>) -> PathBuf {
+    if let Some(path) = env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
+        return root.join(path);
+    }
+    match configured {
+        Some(path) => root.join(path),
+        None => find_upwards(root, Path::new(DEFAULT_SNAPSHOT))
+            .unwrap_or_else(|| root.join(DEFAULT_SNAPSHOT)),
+    }
+}
+
+/// Resolves the schema source exactly as SPEC §3 says.
+pub fn resolve_source(env: &Env, request: &SourceRequest, snapshot: &Path) -> Result<Source> {
+    if request.offline || env.flag("PGDRIFT_OFFLINE")? {
+        if snapshot.exists() {
+            return Ok(Source::Snapshot(snapshot.to_path_buf()));
+        }
+        return Err(Error::Snapshot(format!(
+            "offline mode (PGDRIFT_OFFLINE=true) needs the snapshot {}, which does not exist: run `schema-check snapshot` against the database to create it",
+            snapshot.display()
+        )));
+    }
+    if let Some(url) = live_url(env, request)? {
+        return Ok(Source::Live(url));
+    }
+    if snapshot.exists() {
+        return Ok(Source::Snapshot(snapshot.to_path_buf()));
+    }
+    let var = if request.test {
+        "TEST_DATABASE_URL"
+    } else {
+        "DATABASE_URL"
+    };
+    Err(Error::Config(format!(
+        "no schema source: set {var} (in the environment or a .env file) to check against the database, or run `schema-check snapshot` to create {}",
+        snapshot.display()
+    )))
+}
+
+/// The database URL the request and environment name, if any.
+pub fn live_url(env: &Env, request: &SourceRequest) -> Result<Option<DatabaseUrl>> {
+    let (var, value) = match &request.database_url {
+        Some(url) => ("--database-url", Some(url.clone())),
+        None if request.test => ("TEST_DATABASE_URL", env.get("TEST_DATABASE_URL")),
+        None => ("DATABASE_URL", env.get("DATABASE_URL")),
+    };
+    match value {
+        None => Ok(None),
+        Some(value) if value.trim().is_empty() => Err(Error::Config(format!(
+            "{var} is set but empty: give it a postgres:// URL, or unset it"
+        ))),
+        Some(value) => Ok(Some(DatabaseUrl::new(value))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offline_flag_wins_and_needs_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = dir.path().join(DEFAULT_SNAPSHOT);
+        let env = Env::from_pairs([("PGDRIFT_OFFLINE", "true"), ("DATABASE_URL", "postgres://h/db")]);
+        let err = resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap_err();
+        assert!(err.to_string().starts_with("offline mode (PGDRIFT_OFFLINE=true) needs the snapshot"));
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, "{}").unwrap();
+        assert_eq!(
+            resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap(),
+            Source::Snapshot(snapshot.clone())
+        );
+    }
+
+    #[test]
+    fn database_url_beats_snapshot_and_test_uses_test_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = dir.path().join(DEFAULT_SNAPSHOT);
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, "{}").unwrap();
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "postgres://u:pw@h/db"),
+            ("TEST_DATABASE_URL", "postgres://t@h/test"),
+        ]);
+        let live = resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap();
+        assert_eq!(live.to_string(), "postgres://u:***@h/db");
+        let test = SourceRequest {
+            test: true,
+            ..SourceRequest::default()
+        };
+        assert_eq!(
+            resolve_source(&env, &test, &snapshot).unwrap().to_string(),
+            "postgres://t@h/test"
+        );
+        let none = Env::from_pairs([]);
+        assert_eq!(
+            resolve_source(&none, &SourceRequest::default(), &snapshot).unwrap(),
+            Source::Snapshot(snapshot)
+        );
+    }
+
+    #[test]
+    fn neither_url_nor_snapshot_is_an_error_saying_both_ways_out() {
+        let err = resolve_source(
+            &Env::from_pairs([]),
+            &SourceRequest::default(),
+            Path::new("/nowhere/.pgdrift/schema.json"),
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("set DATABASE_URL"), "{message}");
+        assert!(message.contains("schema-check snapshot"), "{message}");
+    }
+
+    #[test]
+    fn environment_wins_over_dotenv_found_upwards() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "PGDRIFT_TEST_ONLY_A=from-dotenv\nPGDRIFT_TEST_ONLY_PATH=/tmp\n",
+        )
+        .unwrap();
+        let nested = dir.path().join("crates/app");
+        std::fs::create_dir_all(&nested).unwrap();
+        let env = Env::load(&nested).unwrap();
+        assert_eq!(env.dotenv_path(), Some(dir.path().join(".env").as_path()));
+        assert_eq!(env.get("PGDRIFT_TEST_ONLY_A").as_deref(), Some("from-dotenv"));
+        // PATH is always in the environment, and the environment wins.
+        std::fs::write(dir.path().join(".env"), "PATH=from-dotenv\n").unwrap();
+        let env = Env::load(&nested).unwrap();
+        assert_ne!(env.get("PATH").as_deref(), Some("from-dotenv"));
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let env = Env::from_pairs([("PGDRIFT_OFFLINE", "maybe"), ("PGDRIFT_CONNECT_TIMEOUT", "-1")]);
+        assert_eq!(
+            env.flag("PGDRIFT_OFFLINE").unwrap_err().to_string(),
+            "PGDRIFT_OFFLINE=\"maybe\" is not a boolean: use true or false"
+        );
+        assert!(env.connect_timeout().is_err());
+        let ok = Env::from_pairs([("PGDRIFT_CONNECT_TIMEOUT", "0.5")]);
+        assert_eq!(ok.connect_timeout().unwrap(), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn project_config_errors_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pgdrift.toml");
+        std::fs::write(&path, "docs = \"d.md\"\nmodel = [\"src/*.rs\"]\n").unwrap();
+        let message = ProjectConfig::load(&path, true).unwrap_err().to_string();
+        assert!(message.contains("pgdrift.toml line 2: unknown field `model`"), "{message}");
+        std::fs::write(&path, "docs = \"d.md\"\nschemas = [\"app\"]\n").unwrap();
+        let config = ProjectConfig::load(&path, true).unwrap();
+        assert_eq!(config.docs, PathBuf::from("d.md"));
+        assert_eq!(config.schema_filter(), Some(&["app".to_owned()][..]));
+        assert_eq!(config.snapshot, PathBuf::from(DEFAULT_SNAPSHOT));
+    }
+}

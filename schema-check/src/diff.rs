@@ -1,0 +1,345 @@
+//! What changed between two catalogs, in plain words.
+//!
+//! `snapshot --check` lists these changes; the change log records them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::catalog::*;
+
+/// One difference between an old and a new catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The object changed, e.g. `column public.users.email`.
+    pub object: String,
+    pub kind: ChangeKind,
+    /// What changed, for [`ChangeKind::Changed`]: e.g. `type text → varchar(255)`.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = match self.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "dropped",
+            ChangeKind::Changed => "changed",
+        };
+        write!(f, "{} {verb}", self.object)?;
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(&mut self, object: String, kind: ChangeKind, detail: impl Into<String>) {
+        self.0.push(Change {
+            object,
+            kind,
+            detail: detail.into(),
+        });
+    }
+
+    fn field<T: PartialEq + fmt::Debug>(&mut self, object: &str, what: &str, old: &T, new: &T, show: impl Fn(&T) -> String) {
+        if old != new {
+            self.push(
+                object.to_owned(),
+                ChangeKind::Changed,
+                format!("{what} {} → {}", show(old), show(new)),
+            );
+        }
+    }
+
+    /// Compares two named lists: added, removed, and changed-by-`compare` items.
+    fn named<'a, T: 'a>(
+        &mut self,
+        old: impl IntoIterator<Item = &'a T>,
+        new: impl IntoIterator<Item = &'a T>,
+        name: impl Fn(&T) -> String,
+        describe: impl Fn(&T) -> String,
+        mut compare: impl FnMut(&mut Self, &str, &T, &T),
+    ) {
+        let old: BTreeMap<String, &T> = old.into_iter().map(|t| (name(t), t)).collect();
+        let new: BTreeMap<String, &T> = new.into_iter().map(|t| (name(t), t)).collect();
+        for (key, item) in &old {
+            match new.get(key) {
+                None => self.push(key.clone(), ChangeKind::Removed, describe(item)),
+                Some(new_item) => compare(self, key, item, new_item),
+            }
+        }
+        for (key, item) in &new {
+            if !old.contains_key(key) {
+                self.push(key.clone(), ChangeKind::Added, describe(item));
+            }
+        }
+    }
+}
+
+fn opt(value: &Option<String>) -> String {
+    match value {
+        Some(v) => format!("`{v}`"),
+        None => "none".to_owned(),
+    }
+}
+
+fn null(nullable: &bool) -> String {
+    if *nullable { "NULL" } else { "NOT NULL" }.to_owned()
+}
+
+fn column_summary(column: &Column) -> String {
+    let mut text = format!("{} {}", column.data_type, null(&column.nullable));
+    if let Some(default) = &column.default {
+        text.push_str(&format!(" DEFAULT {default}"));
+    }
+    text
+}
+
+/// Every difference from `old` to `new`, in catalog order.
+pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    let mut changes = Changes(Vec::new());
+    changes.named(
+        &old.schemas,
+        &new.schemas,
+        |s| format!("schema {}", quote_ident(&s.name)),
+        |_| String::new(),
+        |changes, key, old, new| {
+            changes.field(key, "comment", &old.comment, &new.comment, opt);
+            diff_schema(changes, old, new);
+        },
+    );
+    changes.0
+}
+
+fn diff_schema(changes: &mut Changes, old: &Schema, new: &Schema) {
+    let schema = quote_ident(&old.name).into_owned();
+    changes.named(
+        &old.relations,
+        &new.relations,
+        |r| format!("{} {schema}.{}", r.kind.describe(), quote_ident(&r.name)),
+        |r| format!("{} columns", r.columns.len()),
+        |changes, key, old, new| diff_relation(changes, key, &schema, old, new),
+    );
+    // A relation whose kind changed shows as one dropped and one added.
+    changes.named(
+        &old.enums,
+        &new.enums,
+        |e| format!("enum {schema}.{}", quote_ident(&e.name)),
+        |e| format!("labels {}", e.labels.join(", ")),
+        |changes, key, old, new| {
+            if old.labels != new.labels {
+                let added: Vec<&str> = new.labels.iter().filter(|l| !old.labels.contains(l)).map(String::as_str).collect();
+                let removed: Vec<&str> = old.labels.iter().filter(|l| !new.labels.contains(l)).map(String::as_str).collect();
+                let mut detail = Vec::new();
+                if !added.is_empty() {
+                    detail.push(format!("label {} added", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    detail.push(format!("label {} removed", removed.join(", ")));
+                }
+                if added.is_empty() && removed.is_empty() {
+                    detail.push("labels reordered".to_owned());
+                }
+                detail.push(format!("now {}", new.labels.join(", ")));
+                changes.push(key.to_owned(), ChangeKind::Changed, detail.join("; "));
+            }
+            changes.field(key, "comment", &old.comment, &new.comment, opt);
+        },
+    );
+    changes.named(
+        &old.domains,
+        &new.domains,
+        |d| format!("domain {schema}.{}", quote_ident(&d.name)),
+        |d| d.data_type.clone(),
+        |changes, key, old, new| {
+            changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+            changes.field(key, "nullability", &!old.not_null, &!new.not_null, null);
+            changes.field(key, "default", &old.default, &new.default, opt);
+            let checks = |d: &Domain| d.checks.iter().map(|c| c.definition.clone()).collect::<Vec<_>>().join(", ");
+            changes.field(key, "checks", &checks(old), &checks(new), |c| format!("`{c}`"));
+            changes.field(key, "comment", &old.comment, &new.comment, opt);
+        },
+    );
+}
+
+fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation, new: &Relation) {
+    let table = format!("{schema}.{}", quote_ident(&old.name));
+    changes.field(key, "comment", &old.comment, &new.comment, opt);
+    changes.field(key, "partition key", &old.partition_key, &new.partition_key, opt);
+    changes.named(
+        &old.columns,
+        &new.columns,
+        |c| format!("column {table}.{}", quote_ident(&c.name)),
+        column_summary,
+        |changes, key, old, new| {
+            changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+            changes.field(key, "nullability", &old.nullable, &new.nullable, null);
+            changes.field(key, "default", &old.default, &new.default, opt);
+            changes.field(key, "identity", &old.identity, &new.identity, |i| format!("{i:?}"));
+            changes.field(key, "generated expression", &old.generated, &new.generated, opt);
+            changes.field(key, "comment", &old.comment, &new.comment, opt);
+        },
+    );
+    let old_names: Vec<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
+    let new_names: Vec<&str> = new.columns.iter().map(|c| c.name.as_str()).collect();
+    let kept_old: Vec<&str> = old_names.iter().copied().filter(|n| new_names.contains(n)).collect();
+    let kept_new: Vec<&str> = new_names.iter().copied().filter(|n| old_names.contains(n)).collect();
+    if kept_old != kept_new {
+        changes.push(key.to_owned(), ChangeKind::Changed, format!("column order now {}", new_names.join(", ")));
+    }
+    let keys = |k: &Option<KeyConstraint>| k.iter().cloned().collect::<Vec<_>>();
+    for (what, old_keys, new_keys) in [
+        ("primary key", keys(&old.primary_key), keys(&new.primary_key)),
+        ("unique constraint", old.unique_constraints.clone(), new.unique_constraints.clone()),
+    ] {
+        changes.named(
+            &old_keys,
+            &new_keys,
+            |k| format!("{what} {} on {table}", quote_ident(&k.name)),
+            |k| format!("({})", k.columns.join(", ")),
+            |changes, key, old, new| {
+                changes.field(key, "columns", &old.columns, &new.columns, |c| format!("({})", c.join(", ")));
+            },
+        );
+    }
+    changes.named(
+        &old.foreign_keys,
+        &new.foreign_keys,
+        |k| format!("foreign key {} on {table}", quote_ident(&k.name)),
+        describe_foreign_key,
+        |changes, key, old, new| {
+            changes.field(key, "definition", old, new, describe_foreign_key);
+        },
+    );
+    changes.named(
+        &old.check_constraints,
+        &new.check_constraints,
+        |c| format!("check constraint {} on {table}", quote_ident(&c.name)),
+        |c| c.definition.clone(),
+        |changes, key, old, new| {
+            changes.field(key, "definition", &old.definition, &new.definition, |d| format!("`{d}`"));
+        },
+    );
+    changes.named(
+        &old.indexes,
+        &new.indexes,
+        |i| format!("index {} on {table}", quote_ident(&i.name)),
+        |i| i.definition.clone(),
+        |changes, key, old, new| {
+            changes.field(key, "definition", &old.definition, &new.definition, |d| format!("`{d}`"));
+        },
+    );
+    let partitions = |r: &Relation| flatten_partitions(&r.partitions);
+    changes.named(
+        &partitions(old),
+        &partitions(new),
+        |p| format!("partition {} of {table}", p.0),
+        |p| p.1.clone(),
+        |changes, key, old, new| {
+            changes.field(key, "bound", &old.1, &new.1, String::clone);
+        },
+    );
+}
+
+fn describe_foreign_key(k: &ForeignKey) -> String {
+    format!(
+        "({}) → {} ({}) ON UPDATE {} ON DELETE {}",
+        k.columns.join(", "),
+        k.references,
+        k.referenced_columns.join(", "),
+        k.on_update.as_sql(),
+        k.on_delete.as_sql()
+    )
+}
+
+/// `(qualified name, bound)` of every partition, at any depth.
+fn flatten_partitions(partitions: &[Partition]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for p in partitions {
+        out.push((
+            format!("{}.{}", quote_ident(&p.schema), quote_ident(&p.name)),
+            p.bound.clone(),
+        ));
+        out.extend(flatten_partitions(&p.partitions));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, data_type: &str, udt: &str, nullable: bool) -> Column {
+        Column {
+            name: name.into(),
+            data_type: data_type.into(),
+            udt: TypeName::builtin(udt),
+            element: None,
+            nullable,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+        }
+    }
+
+    fn catalog(columns: Vec<Column>, labels: &[&str]) -> Catalog {
+        Catalog {
+            schemas: vec![Schema {
+                name: "public".into(),
+                relations: vec![Relation {
+                    name: "users".into(),
+                    kind: RelationKind::Table,
+                    comment: None,
+                    columns,
+                    primary_key: None,
+                    foreign_keys: vec![],
+                    unique_constraints: vec![],
+                    check_constraints: vec![],
+                    indexes: vec![],
+                    partition_key: None,
+                    partitions: vec![],
+                }],
+                enums: vec![EnumType {
+                    name: "mood".into(),
+                    labels: labels.iter().map(|l| l.to_string()).collect(),
+                    comment: None,
+                }],
+                ..Schema::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn names_added_dropped_and_changed_columns_and_labels() {
+        let old = catalog(
+            vec![column("id", "bigint", "int8", false), column("email", "text", "text", true), column("age", "integer", "int4", true)],
+            &["sad", "ok"],
+        );
+        let new = catalog(
+            vec![column("id", "bigint", "int8", false), column("email", "character varying(255)", "varchar", false), column("nick", "text", "text", true)],
+            &["sad", "ok", "happy"],
+        );
+        let lines: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "column public.users.age dropped: integer NULL",
+                "column public.users.email changed: type text → character varying(255)",
+                "column public.users.email changed: nullability NULL → NOT NULL",
+                "column public.users.nick added: text NULL",
+                "enum public.mood changed: label happy added; now sad, ok, happy",
+            ]
+        );
+        assert!(diff(&new, &new).is_empty());
+    }
+}

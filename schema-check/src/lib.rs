@@ -1,0 +1,46 @@
+//! pgdrift's engine: everything pgdrift knows about PostgreSQL and drift.
+//!
+//! The centre is [`Catalog`], a plain, serialisable model of a database's
+//! schemas. [`introspect()`] produces one from a live database, [`snapshot`]
+//! stores and loads one, [`diff()`] compares two. The `#[derive(Model)]` macro
+//! and the `schema-check` CLI are two front doors onto this crate.
+//!
+//! Features: `live` (default) connects to PostgreSQL; `cli` (default) builds
+//! the `schema-check` binary; `testing` adds [`testing`], a throwaway
+//! PostgreSQL cluster for tests.
+
+pub mod catalog;
+pub mod config;
+pub mod diff;
+pub mod error;
+pub mod files;
+pub mod snapshot;
+pub mod text;
+pub mod url;
+
+#[cfg(feature = "live")]
+pub mod introspect;
+#[cfg(feature = "live")]
+pub mod live;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use catalog::Catalog;
+pub use config::{Env, ProjectConfig, Source, SourceRequest};
+pub use diff::{diff, Change, ChangeKind};
+pub use error::{Error, Result};
+#[cfg(feature = "live")]
+pub use introspect::introspect;
+#[cfg(feature = "live")]
+pub use live::{ConnectOptions, Connection};
+pub use url::DatabaseUrl;
+
+/// Loads the catalog from `source`: introspects a live database, or reads the
+/// snapshot file.
+#[cfg(feature = "live")]
+pub fn load_catalog(source: &Source, options: &ConnectOptions, schemas: Option<&[String]>) -> Result<Catalog> {
+    match source {
+        Source::Live(url) => introspect(&Connection::open(url, options)?, schemas),
+        Source::Snapshot(path) => snapshot::load(path),
+    }
+}

@@ -1,0 +1,495 @@
+//! Connecting to PostgreSQL: the one module (with [`crate::introspect`]) that
+//! talks to a server.
+//!
+//! The connect timeout bounds the whole startup (TCP, TLS, authentication),
+//! not only the socket connect, so a server that accepts the connection and
+//! never answers cannot hang a build. TLS is rustls for every `sslmode`,
+//! including `verify-ca` and `verify-full`, which tokio-postgres leaves to the
+//! TLS connector.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio_postgres::config::SslMode as DriverSslMode;
+
+use crate::error::{Error, Result};
+use crate::url::{percent_decode, DatabaseUrl};
+
+/// How long catalog queries may take once connected.
+pub const QUERY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Options for [`Connection::open`].
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Bounds the whole connection startup (`PGDRIFT_CONNECT_TIMEOUT`).
+    pub timeout: Duration,
+    /// Relative `sslrootcert`, `sslcert` and `sslkey` paths resolve here
+    /// (the project root), not against the current directory.
+    pub base_dir: PathBuf,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            timeout: crate::config::DEFAULT_CONNECT_TIMEOUT,
+            base_dir: PathBuf::from("."),
+        }
+    }
+}
+
+/// The `sslmode` values of libpq.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    Disable,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl FromStr for SslMode {
+    type Err = ();
+
+    fn from_str(s: &str) -> std::result::Result<SslMode, ()> {
+        match s {
+            "disable" => Ok(SslMode::Disable),
+            "allow" | "prefer" => Ok(SslMode::Prefer),
+            "require" => Ok(SslMode::Require),
+            "verify-ca" => Ok(SslMode::VerifyCa),
+            "verify-full" => Ok(SslMode::VerifyFull),
+            _ => Err(()),
+        }
+    }
+}
+
+/// TLS settings taken out of the URL before the driver parses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TlsSettings {
+    mode: SslMode,
+    root_cert: Option<PathBuf>,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+}
+
+/// A live, read-only session with a database.
+pub struct Connection {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+    url: DatabaseUrl,
+}
+
+impl Connection {
+    /// Connects, giving up after `options.timeout`.
+    pub fn open(url: &DatabaseUrl, options: &ConnectOptions) -> Result<Connection> {
+        let (mut config, tls) = parse(url, &options.base_dir)?;
+        if config.get_application_name().is_none() {
+            config.application_name("pgdrift");
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Connect(format!("cannot start the network runtime: {e}")))?;
+        let fail = |reason: String| {
+            Error::Connect(format!(
+                "cannot connect to {url}: {reason}; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true",
+            ))
+        };
+        let connecting = async {
+            let client = match tls {
+                None => {
+                    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+                    tokio::spawn(connection);
+                    client
+                }
+                Some(tls) => {
+                    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
+                    let (client, connection) = config.connect(connector).await?;
+                    tokio::spawn(connection);
+                    client
+                }
+            };
+            Ok::<_, tokio_postgres::Error>(client)
+        };
+        let client = runtime
+            .block_on(async { tokio::time::timeout(options.timeout, connecting).await })
+            .map_err(|_| {
+                fail(format!(
+                    "no answer within {} (PGDRIFT_CONNECT_TIMEOUT)",
+                    seconds(options.timeout)
+                ))
+            })?
+            .map_err(|e| fail(url.scrub(&describe(&e))))?;
+        Ok(Connection {
+            runtime,
+            client,
+            url: url.clone(),
+        })
+    }
+
+    /// The URL this connection was opened with (displayed redacted).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Runs `work` on the driver client, bounded by [`QUERY_TIMEOUT`].
+    pub(crate) fn run<T>(
+        &self,
+        work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
+    ) -> Result<T> {
+        let client = &self.client;
+        self.runtime
+            .block_on(async { tokio::time::timeout(QUERY_TIMEOUT, work(client)).await })
+            .map_err(|_| {
+                Error::Query(format!(
+                    "{}: no answer within {}",
+                    self.url,
+                    seconds(QUERY_TIMEOUT)
+                ))
+            })?
+            .map_err(|e| Error::Query(format!("{}: {}", self.url, self.url.scrub(&describe(&e)))))
+    }
+
+    /// Runs SQL statements (tests and the harness only: pgdrift itself never
+    /// writes to a database).
+    #[cfg(feature = "testing")]
+    pub fn batch_execute(&self, sql: &str) -> Result<()> {
+        self.run(async |client| client.batch_execute(sql).await)
+    }
+
+    /// Runs a query and returns the first column of every row as text.
+    #[cfg(feature = "testing")]
+    pub fn query_strings(&self, sql: &str) -> Result<Vec<Option<String>>> {
+        let messages = self.run(async |client| client.simple_query(sql).await)?;
+        Ok(messages
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs == 1.0 {
+        "1 second".to_owned()
+    } else {
+        format!("{secs} seconds")
+    }
+}
+
+/// The driver's error in one line, with the server's message when there is one.
+fn describe(err: &tokio_postgres::Error) -> String {
+    if let Some(db) = err.as_db_error() {
+        return match db.hint() {
+            Some(hint) => format!("{} ({hint})", db.message()),
+            None => db.message().to_owned(),
+        };
+    }
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Splits the TLS settings off the URL, then lets tokio-postgres parse the rest.
+fn parse(url: &DatabaseUrl, base_dir: &Path) -> Result<(tokio_postgres::Config, Option<ClientConfig>)> {
+    let raw = url.expose();
+    let invalid = |reason: String| Error::Config(format!("invalid database URL {url}: {reason}"));
+    let mut tls = TlsSettings {
+        mode: SslMode::Prefer,
+        root_cert: None,
+        cert: None,
+        key: None,
+    };
+    let driver_text = if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        let (base, query) = raw.split_once('?').unwrap_or((raw, ""));
+        let mut kept = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decoded = || {
+                percent_decode(value).map_err(|_| invalid(format!("{key} is not valid UTF-8")))
+            };
+            match key {
+                "sslmode" => {
+                    tls.mode = decoded()?.parse().map_err(|()| {
+                        invalid(format!(
+                            "sslmode={value} is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                        ))
+                    })?
+                }
+                "sslrootcert" => tls.root_cert = Some(base_dir.join(decoded()?)),
+                "sslcert" => tls.cert = Some(base_dir.join(decoded()?)),
+                "sslkey" => tls.key = Some(base_dir.join(decoded()?)),
+                _ => kept.push(pair),
+            }
+        }
+        if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        }
+    } else if raw.contains("://") {
+        return Err(invalid(
+            "the scheme must be postgres:// or postgresql://".to_owned(),
+        ));
+    } else {
+        if raw.contains("verify-ca") || raw.contains("verify-full") || raw.contains("sslrootcert")
+        {
+            return Err(invalid(
+                "certificate verification needs the URL form, e.g. postgres://user@host/db?sslmode=verify-full&sslrootcert=ca.pem".to_owned(),
+            ));
+        }
+        raw.to_owned()
+    };
+    let mut config = tokio_postgres::Config::from_str(&driver_text)
+        .map_err(|e| invalid(url.scrub(&describe(&e))))?;
+    if config.get_hosts().is_empty() {
+        return Err(invalid("it names no host".to_owned()));
+    }
+    if !raw.contains("://") {
+        tls.mode = match config.get_ssl_mode() {
+            DriverSslMode::Disable => SslMode::Disable,
+            DriverSslMode::Require => SslMode::Require,
+            _ => SslMode::Prefer,
+        };
+    }
+    config.ssl_mode(match tls.mode {
+        SslMode::Disable => DriverSslMode::Disable,
+        SslMode::Prefer => DriverSslMode::Prefer,
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => DriverSslMode::Require,
+    });
+    let client_config = match tls.mode {
+        SslMode::Disable => None,
+        _ => Some(tls_config(&tls)?),
+    };
+    Ok((config, client_config))
+}
+
+fn tls_config(tls: &TlsSettings) -> Result<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?;
+    let root_cert = match (&tls.root_cert, tls.mode) {
+        (Some(path), _) => Some(path.clone()),
+        (None, SslMode::VerifyCa | SslMode::VerifyFull) => {
+            let default = std::env::var_os("HOME")
+                .map(|home| Path::new(&home).join(".postgresql/root.crt"))
+                .filter(|p| p.exists());
+            Some(default.ok_or_else(|| {
+                Error::Config(format!(
+                    "sslmode={} needs the certificate authority to trust: add sslrootcert=PATH to the URL",
+                    if tls.mode == SslMode::VerifyCa { "verify-ca" } else { "verify-full" }
+                ))
+            })?)
+        }
+        (None, _) => None,
+    };
+    let builder = match root_cert {
+        // libpq: a root certificate makes `require` verify the chain as `verify-ca` does.
+        Some(path) if tls.mode != SslMode::Prefer => {
+            let mut roots = RootCertStore::empty();
+            for cert in read_certs(&path)? {
+                roots.add(cert).map_err(|e| {
+                    Error::Config(format!("sslrootcert {}: {e}", path.display()))
+                })?;
+            }
+            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
+            if tls.mode == SslMode::VerifyFull {
+                builder.with_webpki_verifier(webpki)
+            } else {
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(ChainOnly(webpki)))
+            }
+        }
+        _ => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoVerification(provider))),
+    };
+    match (&tls.cert, &tls.key) {
+        (None, None) => Ok(builder.with_no_client_auth()),
+        (Some(cert), Some(key)) => {
+            let chain = read_certs(cert)?;
+            let key_der = PrivateKeyDer::from_pem_file(key)
+                .map_err(|e| Error::Config(format!("sslkey {}: {e}", key.display())))?;
+            builder
+                .with_client_auth_cert(chain, key_der)
+                .map_err(|e| Error::Config(format!("sslcert {}: {e}", cert.display())))
+        }
+        _ => Err(Error::Config(
+            "sslcert and sslkey go together: give both or neither".to_owned(),
+        )),
+    }
+}
+
+fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::Config(format!("cannot read certificates from {}: {e}", path.display()))
+    };
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| fail(&e))?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| fail(&e))?;
+    if certs.is_empty() {
+        return Err(fail(&"no PEM certificate in it"));
+    }
+    Ok(certs)
+}
+
+/// `sslmode=prefer|require`: encrypted, but the server is not authenticated
+/// (libpq's behaviour). Handshake signatures are still checked.
+#[derive(Debug)]
+struct NoVerification(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `sslmode=verify-ca`: the chain must lead to the trusted CA; the host name
+/// is not checked.
+#[derive(Debug)]
+struct ChainOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(url: &str) -> (tokio_postgres::Config, Option<ClientConfig>) {
+        parse(&DatabaseUrl::new(url), Path::new("/project")).unwrap()
+    }
+
+    fn parse_err(url: &str) -> String {
+        parse(&DatabaseUrl::new(url), Path::new("/project"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn ssl_settings_are_taken_out_before_the_driver_parses() {
+        let (config, tls) = parse_ok("postgres://u:pw@h:5433/db?sslmode=disable&connect_timeout=3");
+        assert_eq!(config.get_ssl_mode(), DriverSslMode::Disable);
+        assert_eq!(config.get_ports(), &[5433]);
+        assert_eq!(config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert!(tls.is_none());
+        let (config, tls) = parse_ok("postgres://h/db?sslmode=require");
+        assert_eq!(config.get_ssl_mode(), DriverSslMode::Require);
+        assert!(tls.is_some());
+        let (_, tls) = parse_ok("postgres://h/db");
+        assert!(tls.is_some(), "prefer is the default and needs a connector");
+    }
+
+    #[test]
+    fn verify_modes_need_a_root_certificate_and_read_it_from_the_project() {
+        let message = parse_err("postgres://u:pw@h/db?sslmode=verify-full&sslrootcert=certs/ca.pem");
+        assert!(
+            message.starts_with("cannot read certificates from /project/certs/ca.pem"),
+            "{message}"
+        );
+        assert!(!message.contains("pw@"), "{message}");
+    }
+
+    #[test]
+    fn bad_urls_are_clear_and_redacted() {
+        let message = parse_err("postgres://u:secret@h:notaport/db");
+        assert!(message.starts_with("invalid database URL postgres://u:***@h:notaport/db: "), "{message}");
+        assert!(!message.contains("secret"), "{message}");
+        assert!(parse_err("postgres://h/db?sslmode=sometimes").contains("sslmode=sometimes is not one of"));
+        assert!(parse_err("mysql://h/db").contains("the scheme must be postgres://"));
+        assert!(parse_err("host=h sslmode=verify-full").contains("needs the URL form"));
+    }
+}

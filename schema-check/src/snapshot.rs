@@ -1,0 +1,292 @@
+//! The offline snapshot: a [`Catalog`] stored as versioned JSON
+//! (`.pgdrift/schema.json`).
+//!
+//! The file is deterministic (the same catalog gives the same bytes) and
+//! diff-friendly: containers are indented down to one line per column,
+//! constraint and index.
+
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Schema};
+use crate::error::{Error, Result};
+use crate::files;
+
+/// The snapshot format this pgdrift reads and writes.
+pub const FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    format: u32,
+    schemas: &'a [Schema],
+}
+
+#[derive(Deserialize)]
+struct SnapshotOwned {
+    format: u32,
+    #[serde(default)]
+    schemas: Vec<Schema>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: u32,
+}
+
+/// Serialises a catalog into the snapshot's bytes.
+pub fn to_bytes(catalog: &Catalog) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SnapshotFormatter::default());
+    SnapshotRef {
+        format: FORMAT,
+        schemas: &catalog.schemas,
+    }
+    .serialize(&mut ser)
+    .expect("a catalog always serialises");
+    out.push(b'\n');
+    out
+}
+
+/// Parses a snapshot's bytes; `path` names the file in errors.
+pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Catalog> {
+    let shown = path.display();
+    let corrupt = |e: serde_json::Error| {
+        Error::Snapshot(format!(
+            "snapshot {shown} is corrupt at line {}, column {}: {}; regenerate it with `schema-check snapshot`",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ))
+    };
+    let newer = |format: u32| {
+        let line = line_of(bytes, b"\"format\"");
+        Error::Snapshot(format!(
+            "snapshot {shown} line {line} has format {format}, but this pgdrift reads format {FORMAT}: upgrade pgdrift, or regenerate the snapshot with `schema-check snapshot`"
+        ))
+    };
+    match serde_json::from_slice::<SnapshotOwned>(bytes) {
+        Ok(snapshot) if snapshot.format == FORMAT => {
+            let mut catalog = Catalog {
+                schemas: snapshot.schemas,
+            };
+            catalog.normalize();
+            Ok(catalog)
+        }
+        Ok(snapshot) => Err(newer(snapshot.format)),
+        Err(e) => match serde_json::from_slice::<Header>(bytes) {
+            Ok(header) if header.format != FORMAT => Err(newer(header.format)),
+            _ => Err(corrupt(e)),
+        },
+    }
+}
+
+/// Loads the snapshot at `path`.
+pub fn load(path: &Path) -> Result<Catalog> {
+    match files::read_if_exists(path)? {
+        Some(bytes) => from_bytes(&bytes, path),
+        None => Err(Error::Snapshot(format!(
+            "snapshot {} does not exist: run `schema-check snapshot` with DATABASE_URL set to create it",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes the snapshot atomically.
+pub fn save(path: &Path, catalog: &Catalog) -> Result<()> {
+    files::write_atomic(path, &to_bytes(catalog))
+}
+
+/// serde_json's messages end with " at line L column C"; we say it first.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+fn line_of(haystack: &[u8], needle: &[u8]) -> usize {
+    let at = haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap_or(0);
+    1 + haystack[..at].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Containers nested this deep or deeper are written on one line: a column,
+/// a constraint, an index, a partition.
+const COMPACT_DEPTH: usize = 7;
+
+/// Indents like serde_json's pretty printer, down to [`COMPACT_DEPTH`].
+#[derive(Default)]
+struct SnapshotFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl SnapshotFormatter {
+    fn compact(&self) -> bool {
+        self.depth >= COMPACT_DEPTH
+    }
+
+    fn begin_value<W: ?Sized + io::Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if self.compact() {
+            if !first {
+                out.write_all(b", ")?;
+            }
+            return Ok(());
+        }
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(out, self.depth)
+    }
+
+    fn end_container<W: ?Sized + io::Write>(&mut self, out: &mut W, close: &[u8]) -> io::Result<()> {
+        let was_compact = self.compact();
+        self.depth -= 1;
+        if self.has_value && !was_compact {
+            out.write_all(b"\n")?;
+            indent(out, self.depth)?;
+        }
+        out.write_all(close)
+    }
+}
+
+fn indent<W: ?Sized + io::Write>(out: &mut W, depth: usize) -> io::Result<()> {
+    for _ in 0..depth {
+        out.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+impl serde_json::ser::Formatter for SnapshotFormatter {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end_container(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.begin_value(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end_container(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.begin_value(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::*;
+
+    fn sample() -> Catalog {
+        Catalog {
+            schemas: vec![Schema {
+                name: "public".into(),
+                comment: Some("standard public schema".into()),
+                relations: vec![Relation {
+                    name: "users".into(),
+                    kind: RelationKind::Table,
+                    comment: None,
+                    columns: vec![Column {
+                        name: "id".into(),
+                        data_type: "bigint".into(),
+                        udt: TypeName::builtin("int8"),
+                        element: None,
+                        nullable: false,
+                        default: None,
+                        identity: Some(Identity::Always),
+                        generated: None,
+                        comment: Some("ключ \"id\"".into()),
+                    }],
+                    primary_key: Some(KeyConstraint {
+                        name: "users_pkey".into(),
+                        columns: vec!["id".into()],
+                    }),
+                    foreign_keys: vec![],
+                    unique_constraints: vec![],
+                    check_constraints: vec![],
+                    indexes: vec![],
+                    partition_key: None,
+                    partitions: vec![],
+                }],
+                enums: vec![EnumType {
+                    name: "mood".into(),
+                    labels: vec!["sad".into(), "ok".into()],
+                    comment: None,
+                }],
+                domains: vec![],
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trip_is_lossless_and_columns_take_one_line() {
+        let bytes = to_bytes(&sample());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("{\n  \"format\": 1,\n"), "{text}");
+        assert!(
+            text.contains("\n            {\"name\": \"id\", \"type\": \"bigint\", \"udt\": {\"schema\": \"pg_catalog\", \"name\": \"int8\"}, \"nullable\": false, \"identity\": \"always\", \"comment\": \"ключ \\\"id\\\"\"}\n"),
+            "{text}"
+        );
+        let back = from_bytes(&bytes, Path::new("schema.json")).unwrap();
+        assert_eq!(back, sample());
+        assert_eq!(to_bytes(&back), bytes);
+    }
+
+    #[test]
+    fn corrupt_file_names_file_and_line() {
+        let bytes = b"{\n  \"format\": 1,\n  \"schemas\": [\n    {\"name\": }\n  ]\n}\n";
+        let err = from_bytes(bytes, Path::new(".pgdrift/schema.json")).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("snapshot .pgdrift/schema.json is corrupt at line 4, column 14: expected value"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn newer_format_is_refused_with_its_line() {
+        let bytes = b"{\n  \"format\": 99,\n  \"schemas\": [{\"tables\": 3}]\n}\n";
+        let err = from_bytes(bytes, Path::new("s.json")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "snapshot s.json line 2 has format 99, but this pgdrift reads format 1: upgrade pgdrift, or regenerate the snapshot with `schema-check snapshot`"
+        );
+    }
+
+    #[test]
+    fn missing_file_says_how_to_create_it() {
+        let err = load(Path::new("/nonexistent/.pgdrift/schema.json")).unwrap_err();
+        assert!(err.to_string().contains("does not exist: run `schema-check snapshot`"));
+    }
+}

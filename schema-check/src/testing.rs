@@ -1,0 +1,450 @@
+//! A real PostgreSQL for tests — ours and yours (feature `testing`).
+//!
+//! [`database()`] gives each test a fresh, empty database on a shared server:
+//! the one `TEST_DATABASE_URL` names (its role must be allowed to create
+//! databases), or else a throwaway cluster this process starts once
+//! (`initdb` into a temporary directory, 127.0.0.1 on a free port, fsync
+//! off; run as the `postgres` user when we are root). A watchdog process
+//! stops the cluster and deletes its directory when the test process exits,
+//! however it exits. [`Cluster::start`] starts a dedicated cluster for tests
+//! that need a particular server setup (TLS, password authentication,
+//! statement logging).
+//!
+//! ```no_run
+//! let db = schema_check::testing::database();
+//! db.execute("CREATE TABLE users (id bigint PRIMARY KEY)");
+//! let catalog = schema_check::introspect(&db.connect(), None).unwrap();
+//! assert_eq!(catalog.relations().count(), 1);
+//! ```
+
+use std::fs;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::live::{ConnectOptions, Connection};
+use crate::url::DatabaseUrl;
+
+/// A fresh database on the shared test server, dropped when this value is.
+pub fn database() -> TestDatabase {
+    server().create_database()
+}
+
+/// The shared test server: `TEST_DATABASE_URL`, or a cluster started once per
+/// test process.
+pub fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => Server {
+            admin: DatabaseUrl::new(url),
+            cluster: None,
+        },
+        _ => {
+            let cluster = Cluster::start(&ClusterOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            Server {
+                admin: cluster.admin_url(),
+                cluster: Some(cluster),
+            }
+        }
+    })
+}
+
+/// A server tests may create databases on.
+pub struct Server {
+    admin: DatabaseUrl,
+    cluster: Option<Cluster>,
+}
+
+impl Server {
+    /// A URL of a role allowed to create databases.
+    pub fn admin_url(&self) -> &DatabaseUrl {
+        &self.admin
+    }
+
+    /// The cluster, when this process started it (not with `TEST_DATABASE_URL`).
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
+    pub fn create_database(&self) -> TestDatabase {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "pgdrift_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        execute_on(&self.admin, &format!("CREATE DATABASE {name}"));
+        TestDatabase {
+            url: self.admin.with_database(&name),
+            admin: self.admin.clone(),
+            name,
+        }
+    }
+}
+
+fn connect(url: &DatabaseUrl) -> Connection {
+    Connection::open(url, &ConnectOptions::default()).unwrap_or_else(|e| panic!("test database: {e}"))
+}
+
+fn execute_on(url: &DatabaseUrl, sql: &str) {
+    connect(url)
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("test database: {e}"));
+}
+
+/// A database of its own for one test.
+pub struct TestDatabase {
+    url: DatabaseUrl,
+    admin: DatabaseUrl,
+    name: String,
+}
+
+impl TestDatabase {
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// This database as another role (`password` may be empty).
+    pub fn url_as(&self, user: &str, password: &str) -> DatabaseUrl {
+        self.url.with_user(user, password)
+    }
+
+    pub fn connect(&self) -> Connection {
+        connect(&self.url)
+    }
+
+    /// Runs SQL statements; panics with the server's message on failure.
+    pub fn execute(&self, sql: &str) {
+        execute_on(&self.url, sql);
+    }
+
+    /// The first column of each row of `sql`, as text.
+    pub fn query(&self, sql: &str) -> Vec<Option<String>> {
+        self.connect()
+            .query_strings(sql)
+            .unwrap_or_else(|e| panic!("test database: {e}"))
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(admin) = Connection::open(&self.admin, &ConnectOptions::default()) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// How to set up a dedicated cluster.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    /// Serve TLS with this certificate and key (PEM).
+    pub tls: Option<(String, String)>,
+    /// Require a password (SCRAM) from every role but `postgres`.
+    pub password_auth: bool,
+    /// Extra `postgresql.conf` settings, e.g. `("log_statement", "all")`.
+    pub settings: Vec<(String, String)>,
+}
+
+/// A PostgreSQL cluster this process started; stopped and deleted on drop
+/// (or by its watchdog when the process exits).
+pub struct Cluster {
+    dir: PathBuf,
+    port: u16,
+    bin: PathBuf,
+    postgres: Child,
+}
+
+impl Cluster {
+    /// initdb, configure and start a cluster; wait until it accepts connections.
+    pub fn start(options: &ClusterOptions) -> Result<Cluster, String> {
+        let bin = bin_dir()?;
+        let user = RunAs::detect()?;
+        let dir = tempfile::Builder::new()
+            .prefix("pgdrift-pg-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary directory: {e}"))?
+            .keep();
+        user.own(&dir)?;
+        let data = dir.join("data");
+        let mut initdb = Command::new(bin.join("initdb"));
+        initdb
+            .args(["-D"])
+            .arg(&data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .env("LC_ALL", "C");
+        user.apply(&mut initdb);
+        let output = initdb
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", bin.join("initdb").display()))?;
+        if !output.status.success() {
+            let _ = fs::remove_dir_all(&dir);
+            return Err(format!(
+                "initdb failed: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let others = if options.password_auth { "scram-sha-256" } else { "trust" };
+        let mut conf = String::from(
+            "listen_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\nshared_buffers = 32MB\n",
+        );
+        conf.push_str(&format!("unix_socket_directories = '{}'\n", dir.display()));
+        if let Some((cert, key)) = &options.tls {
+            fs::write(data.join("server.crt"), cert).map_err(|e| e.to_string())?;
+            fs::write(data.join("server.key"), key).map_err(|e| e.to_string())?;
+            fs::set_permissions(data.join("server.key"), fs::Permissions::from_mode(0o600))
+                .map_err(|e| e.to_string())?;
+            user.own(&data.join("server.crt"))?;
+            user.own(&data.join("server.key"))?;
+            conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+        }
+        for (key, value) in &options.settings {
+            conf.push_str(&format!("{key} = '{}'\n", value.replace('\'', "''")));
+        }
+        let hba = format!(
+            "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 {others}\n"
+        );
+        let port = free_port()?;
+        fs::write(data.join("pg_hba.conf"), &hba).map_err(|e| e.to_string())?;
+        fs::write(data.join("postgresql.auto.conf"), format!("{conf}port = {port}\n"))
+            .map_err(|e| e.to_string())?;
+        let log = fs::File::create(dir.join("postgres.log")).map_err(|e| e.to_string())?;
+        let mut postgres = Command::new(bin.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(&data)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log);
+        user.apply(&mut postgres);
+        let child = postgres
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", bin.join("postgres").display()))?;
+        let mut cluster = Cluster {
+            dir,
+            port,
+            bin,
+            postgres: child,
+        };
+        cluster.spawn_watchdog()?;
+        cluster
+            .wait_ready()
+            .map_err(|e| format!("the test PostgreSQL did not start: {e}"))?;
+        Ok(cluster)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The superuser `postgres`, database `postgres`.
+    pub fn admin_url(&self) -> DatabaseUrl {
+        DatabaseUrl::new(format!(
+            "postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable",
+            self.port
+        ))
+    }
+
+    /// The server's log (stderr), e.g. for `log_statement` counts.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("postgres.log")
+    }
+
+    /// The directory with this cluster's PostgreSQL binaries.
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin
+    }
+
+    /// A fresh database on this cluster.
+    pub fn create_database(&self) -> TestDatabase {
+        Server {
+            admin: self.admin_url(),
+            cluster: None,
+        }
+        .create_database()
+    }
+
+    fn spawn_watchdog(&self) -> Result<(), String> {
+        // Stops postgres and deletes the directory once this process is gone.
+        const SCRIPT: &str = r#"trap '' INT HUP
+while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 0.2; done
+kill -INT "$2" 2>/dev/null
+i=0; while kill -0 "$2" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+kill -KILL "$2" 2>/dev/null
+rm -rf "$3""#;
+        Command::new("sh")
+            .args(["-c", SCRIPT, "pgdrift-watchdog"])
+            .arg(std::process::id().to_string())
+            .arg(self.postgres.id().to_string())
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(drop)
+            .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))
+    }
+
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let options = ConnectOptions {
+            timeout: Duration::from_secs(2),
+            ..ConnectOptions::default()
+        };
+        loop {
+            if let Ok(Some(status)) = self.postgres.try_wait() {
+                return Err(format!("postgres exited ({status}): {}", self.log_tail()));
+            }
+            match Connection::open(&self.admin_url(), &options) {
+                Ok(_) => return Ok(()),
+                Err(e) if Instant::now() > deadline => {
+                    return Err(format!("{e}; log: {}", self.log_tail()))
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = fs::read_to_string(self.log_path()).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(10)..].join("\n")
+    }
+
+    fn stop_postgres(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.postgres.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.postgres.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.postgres.kill();
+        let _ = self.postgres.wait();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop_postgres();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("cannot find a free port: {e}"))
+}
+
+/// The user the server runs as: ourselves, or `postgres` when we are root
+/// (PostgreSQL refuses to run as root).
+struct RunAs(Option<(u32, u32)>);
+
+impl RunAs {
+    fn detect() -> Result<RunAs, String> {
+        let uid = Command::new("id")
+            .arg("-u")
+            .output()
+            .map_err(|e| format!("cannot run `id -u`: {e}"))?;
+        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+            return Ok(RunAs(None));
+        }
+        let passwd = fs::read_to_string("/etc/passwd").map_err(|e| e.to_string())?;
+        passwd
+            .lines()
+            .find_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                (fields.len() > 3 && fields[0] == "postgres")
+                    .then(|| Some((fields[2].parse().ok()?, fields[3].parse().ok()?)))
+                    .flatten()
+            })
+            .map(|ids| RunAs(Some(ids)))
+            .ok_or_else(|| {
+                "running as root, PostgreSQL needs an unprivileged `postgres` user to run the test cluster as: create one (installing Debian's postgresql package does)".to_owned()
+            })
+    }
+
+    fn apply(&self, command: &mut Command) {
+        if let Some((uid, gid)) = self.0 {
+            command.uid(uid).gid(gid).env("HOME", "/tmp");
+        }
+    }
+
+    fn own(&self, path: &Path) -> Result<(), String> {
+        match self.0 {
+            Some((uid, gid)) => std::os::unix::fs::chown(path, Some(uid), Some(gid))
+                .map_err(|e| format!("cannot chown {}: {e}", path.display())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The directory with PostgreSQL's server binaries: `PGDRIFT_PG_BIN`, the
+/// directory of `initdb` on `PATH`, `pg_config --bindir`, or the newest
+/// `/usr/lib/postgresql/*/bin`.
+pub fn bin_dir() -> Result<PathBuf, String> {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    DIR.get_or_init(find_bin_dir).clone()
+}
+
+fn find_bin_dir() -> Result<PathBuf, String> {
+    let has_server = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
+    if let Some(dir) = std::env::var_os("PGDRIFT_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let initdb = dir.join("initdb");
+            if initdb.is_file() {
+                let real = fs::canonicalize(&initdb).unwrap_or(initdb);
+                if let Some(real_dir) = real.parent().filter(|d| has_server(d)) {
+                    return Ok(real_dir.to_path_buf());
+                }
+            }
+        }
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if out.status.success() && has_server(&dir) {
+            return Ok(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let dir = entry.path().join("bin");
+            has_server(&dir).then_some((version, dir))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, dir)| dir).ok_or_else(|| {
+        "no PostgreSQL server binaries (initdb, postgres) on PATH, via `pg_config --bindir`, or under /usr/lib/postgresql/*/bin: install them (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postgresql`), or set TEST_DATABASE_URL to a server whose role may create databases".to_owned()
+    })
+}
+
+/// A PostgreSQL client program (`pg_dump`, `psql`) matching the server
+/// binaries when there are some, else from `PATH`.
+pub fn program(name: &str) -> PathBuf {
+    bin_dir()
+        .map(|dir| dir.join(name))
+        .ok()
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}

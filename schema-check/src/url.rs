@@ -1,0 +1,288 @@
+//! Database URLs that never show their password.
+
+use std::fmt;
+
+/// A connection string (`postgres://…` URL or `key=value` pairs).
+///
+/// `Display` and `Debug` print it redacted, so it cannot leak into a message
+/// by accident; [`DatabaseUrl::expose`] is the one way to the raw text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    raw: String,
+}
+
+impl DatabaseUrl {
+    pub fn new(raw: impl Into<String>) -> DatabaseUrl {
+        DatabaseUrl { raw: raw.into() }
+    }
+
+    /// The raw connection string, password included.
+    pub fn expose(&self) -> &str {
+        &self.raw
+    }
+
+    /// The same server and credentials, another database.
+    pub fn with_database(&self, name: &str) -> DatabaseUrl {
+        match url_parts(&self.raw) {
+            Some(parts) => {
+                let authority_end = self.raw[parts.authority_start..parts.query_start]
+                    .find('/')
+                    .map_or(parts.query_start, |i| parts.authority_start + i);
+                DatabaseUrl::new(format!(
+                    "{}/{name}{}",
+                    &self.raw[..authority_end],
+                    &self.raw[parts.query_start..]
+                ))
+            }
+            None => DatabaseUrl::new(format!("{} dbname={name}", self.raw)),
+        }
+    }
+
+    /// The same server and database as another role.
+    pub fn with_user(&self, user: &str, password: &str) -> DatabaseUrl {
+        let credentials = if password.is_empty() {
+            user.to_owned()
+        } else {
+            format!("{user}:{password}")
+        };
+        match url_parts(&self.raw) {
+            Some(parts) => {
+                let authority = &self.raw[parts.authority_start..parts.query_start];
+                let host_start = parts.authority_start + authority.find('@').map_or(0, |at| at + 1);
+                DatabaseUrl::new(format!(
+                    "{}{credentials}@{}",
+                    &self.raw[..parts.authority_start],
+                    &self.raw[host_start..]
+                ))
+            }
+            None => DatabaseUrl::new(format!("{} user={user} password='{password}'", self.raw)),
+        }
+    }
+
+    pub fn redacted(&self) -> String {
+        redact(&self.raw)
+    }
+
+    /// Removes every occurrence of this URL's password from `text`, for
+    /// messages that come from elsewhere (a driver, a server).
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.replace(&self.raw, &self.redacted());
+        for secret in secrets(&self.raw) {
+            if secret.len() >= 3 {
+                out = out.replace(&secret, "***");
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
+}
+
+/// Replaces the password of a URL (`user:PASSWORD@`, `?password=`) or of a
+/// `key=value` string (`password=…`) with `***`.
+pub fn redact(raw: &str) -> String {
+    match url_parts(raw) {
+        Some(parts) => {
+            let mut out = String::with_capacity(raw.len());
+            out.push_str(&raw[..parts.password.start]);
+            if !parts.password.is_empty() {
+                out.push_str("***");
+            }
+            out.push_str(&raw[parts.password.end..parts.query_start]);
+            out.push_str(&redact_query(&raw[parts.query_start..]));
+            out
+        }
+        None => redact_key_values(raw),
+    }
+}
+
+/// The password spans (raw, possibly percent-encoded and decoded) in `raw`.
+fn secrets(raw: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut push = |s: &str| {
+        if !s.is_empty() {
+            found.push(s.to_owned());
+            if let Ok(decoded) = percent_decode(s) {
+                found.push(decoded);
+            }
+        }
+    };
+    match url_parts(raw) {
+        Some(parts) => {
+            push(&raw[parts.password.clone()]);
+            for pair in raw[parts.query_start..].trim_start_matches('?').split('&') {
+                if let Some(value) = pair.strip_prefix("password=") {
+                    push(value);
+                }
+            }
+        }
+        None => {
+            for (value, _) in key_value_passwords(raw) {
+                push(value.trim_matches('\''));
+            }
+        }
+    }
+    found
+}
+
+struct UrlParts {
+    authority_start: usize,
+    /// The password's byte range (empty when there is none).
+    password: std::ops::Range<usize>,
+    /// Where `?query` starts (or the end of the string).
+    query_start: usize,
+}
+
+fn url_parts(raw: &str) -> Option<UrlParts> {
+    let scheme_end = raw.find("://")?;
+    let scheme = &raw[..scheme_end];
+    if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        return None;
+    }
+    let authority_start = scheme_end + 3;
+    let rest = &raw[authority_start..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_len];
+    let query_start = raw[authority_start..]
+        .find('?')
+        .map_or(raw.len(), |i| authority_start + i);
+    let password = match authority.rfind('@') {
+        Some(at) => match authority[..at].find(':') {
+            Some(colon) => authority_start + colon + 1..authority_start + at,
+            None => authority_start + at..authority_start + at,
+        },
+        None => authority_start..authority_start,
+    };
+    Some(UrlParts {
+        authority_start,
+        password,
+        query_start,
+    })
+}
+
+fn redact_query(query: &str) -> String {
+    let Some(pairs) = query.strip_prefix('?') else {
+        return query.to_owned();
+    };
+    let redacted: Vec<String> = pairs
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key == "password" => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("?{}", redacted.join("&"))
+}
+
+/// `(value, range)` of every `password=value` in a `key=value` string; a
+/// value is a single-quoted string or runs to the next whitespace.
+fn key_value_passwords(raw: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    let mut found = Vec::new();
+    let mut search = 0;
+    while let Some(i) = raw[search..].find("password") {
+        let key_start = search + i;
+        let mut j = key_start + "password".len();
+        search = j;
+        let at_word_start =
+            key_start == 0 || raw[..key_start].ends_with(|c: char| c.is_whitespace());
+        let after_key = raw[j..].trim_start();
+        if !at_word_start || !after_key.starts_with('=') {
+            continue;
+        }
+        j = raw.len() - after_key.len() + 1;
+        j += raw[j..].len() - raw[j..].trim_start().len();
+        let value_len = if raw[j..].starts_with('\'') {
+            let mut end = j + 1;
+            let bytes = raw.as_bytes();
+            while end < raw.len() && bytes[end] != b'\'' {
+                end += if bytes[end] == b'\\' { 2 } else { 1 };
+            }
+            (end + 1).min(raw.len()) - j
+        } else {
+            raw[j..].find(char::is_whitespace).unwrap_or(raw.len() - j)
+        };
+        found.push((&raw[j..j + value_len], j..j + value_len));
+        search = j + value_len;
+    }
+    found
+}
+
+fn redact_key_values(raw: &str) -> String {
+    let mut out = raw.to_owned();
+    for (_, range) in key_value_passwords(raw).into_iter().rev() {
+        out.replace_range(range, "***");
+    }
+    out
+}
+
+pub(crate) fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_url_passwords_everywhere() {
+        assert_eq!(
+            redact("postgres://app:s3cr%40t@db.example:5432/app?sslmode=require"),
+            "postgres://app:***@db.example:5432/app?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://app@db/app?password=hunter2&sslmode=disable"),
+            "postgresql://app@db/app?password=***&sslmode=disable"
+        );
+        assert_eq!(redact("postgres://db/app"), "postgres://db/app");
+        assert_eq!(redact("postgres://u:p@w@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u:@h/db"), "postgres://u:@h/db");
+    }
+
+    #[test]
+    fn redacts_key_value_passwords() {
+        assert_eq!(
+            redact("host=db user=app password=hunter2 dbname=app"),
+            "host=db user=app password=*** dbname=app"
+        );
+        assert_eq!(
+            redact("host=db password = 'a b\\'c' dbname=app"),
+            "host=db password = *** dbname=app"
+        );
+        assert_eq!(redact("host=db passwordless=1"), "host=db passwordless=1");
+    }
+
+    #[test]
+    fn swaps_database_and_user() {
+        let url = DatabaseUrl::new("postgres://u:pw@h:5432/app?sslmode=disable");
+        assert_eq!(url.with_database("t1").expose(), "postgres://u:pw@h:5432/t1?sslmode=disable");
+        assert_eq!(url.with_user("ro", "x").expose(), "postgres://ro:x@h:5432/app?sslmode=disable");
+        let bare = DatabaseUrl::new("postgres://h");
+        assert_eq!(bare.with_database("t1").expose(), "postgres://h/t1");
+        assert_eq!(bare.with_user("ro", "").expose(), "postgres://ro@h");
+    }
+
+    #[test]
+    fn display_and_debug_never_show_the_password() {
+        let url = DatabaseUrl::new("postgres://u:topsecret@h/db");
+        assert_eq!(url.to_string(), "postgres://u:***@h/db");
+        assert!(!format!("{url:?}").contains("topsecret"));
+        assert_eq!(
+            url.scrub("failed for postgres://u:topsecret@h/db (topsecret)"),
+            "failed for postgres://u:***@h/db (***)"
+        );
+        let encoded = DatabaseUrl::new("postgres://u:p%40ss@h/db");
+        assert_eq!(encoded.scrub("pw was p@ss"), "pw was ***");
+    }
+}
