@@ -129,7 +129,9 @@ pub struct ProjectConfig {
     pub models: Vec<String>,
     pub docs: PathBuf,
     pub changelog: PathBuf,
-    pub snapshot: PathBuf,
+    /// The snapshot; when unset, the nearest `.pgdrift/schema.json` at or
+    /// above the root.
+    pub snapshot: Option<PathBuf>,
     pub reports: PathBuf,
     /// Schemas to introspect; empty means every non-system schema.
     pub schemas: Vec<String>,
@@ -141,7 +143,7 @@ impl Default for ProjectConfig {
             models: vec!["src/**/*.rs".to_owned()],
             docs: PathBuf::from("docs/database_schema.md"),
             changelog: PathBuf::from("docs/pgdb_changes.md"),
-            snapshot: PathBuf::from(DEFAULT_SNAPSHOT),
+            snapshot: None,
             reports: PathBuf::from(".pgdrift/reports"),
             schemas: Vec::new(),
         }
@@ -271,9 +273,14 @@ mod tests {
     fn offline_flag_wins_and_needs_the_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let snapshot = dir.path().join(DEFAULT_SNAPSHOT);
-        let env = Env::from_pairs([("PGDRIFT_OFFLINE", "true"), ("DATABASE_URL", "postgres://h/db")]);
+        let env = Env::from_pairs([
+            ("PGDRIFT_OFFLINE", "true"),
+            ("DATABASE_URL", "postgres://h/db"),
+        ]);
         let err = resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap_err();
-        assert!(err.to_string().starts_with("offline mode (PGDRIFT_OFFLINE=true) needs the snapshot"));
+        assert!(err
+            .to_string()
+            .starts_with("offline mode (PGDRIFT_OFFLINE=true) needs the snapshot"));
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         std::fs::write(&snapshot, "{}").unwrap();
         assert_eq!(
@@ -334,7 +341,10 @@ mod tests {
         std::fs::create_dir_all(&nested).unwrap();
         let env = Env::load(&nested).unwrap();
         assert_eq!(env.dotenv_path(), Some(dir.path().join(".env").as_path()));
-        assert_eq!(env.get("PGDRIFT_TEST_ONLY_A").as_deref(), Some("from-dotenv"));
+        assert_eq!(
+            env.get("PGDRIFT_TEST_ONLY_A").as_deref(),
+            Some("from-dotenv")
+        );
         // PATH is always in the environment, and the environment wins.
         std::fs::write(dir.path().join(".env"), "PATH=from-dotenv\n").unwrap();
         let env = Env::load(&nested).unwrap();
@@ -343,7 +353,10 @@ mod tests {
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let env = Env::from_pairs([("PGDRIFT_OFFLINE", "maybe"), ("PGDRIFT_CONNECT_TIMEOUT", "-1")]);
+        let env = Env::from_pairs([
+            ("PGDRIFT_OFFLINE", "maybe"),
+            ("PGDRIFT_CONNECT_TIMEOUT", "-1"),
+        ]);
         assert_eq!(
             env.flag("PGDRIFT_OFFLINE").unwrap_err().to_string(),
             "PGDRIFT_OFFLINE=\"maybe\" is not a boolean: use true or false"
@@ -359,11 +372,14 @@ mod tests {
         let path = dir.path().join("pgdrift.toml");
         std::fs::write(&path, "docs = \"d.md\"\nmodel = [\"src/*.rs\"]\n").unwrap();
         let message = ProjectConfig::load(&path, true).unwrap_err().to_string();
-        assert!(message.contains("pgdrift.toml line 2: unknown field `model`"), "{message}");
+        assert!(
+            message.contains("pgdrift.toml line 2: unknown field `model`"),
+            "{message}"
+        );
         std::fs::write(&path, "docs = \"d.md\"\nschemas = [\"app\"]\n").unwrap();
         let config = ProjectConfig::load(&path, true).unwrap();
         assert_eq!(config.docs, PathBuf::from("d.md"));
         assert_eq!(config.schema_filter(), Some(&["app".to_owned()][..]));
-        assert_eq!(config.snapshot, PathBuf::from(DEFAULT_SNAPSHOT));
+        assert_eq!(config.snapshot, None);
     }
 }

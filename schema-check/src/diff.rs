@@ -50,7 +50,14 @@ impl Changes {
         });
     }
 
-    fn field<T: PartialEq + fmt::Debug>(&mut self, object: &str, what: &str, old: &T, new: &T, show: impl Fn(&T) -> String) {
+    fn field<T: PartialEq + fmt::Debug>(
+        &mut self,
+        object: &str,
+        what: &str,
+        old: &T,
+        new: &T,
+        show: impl Fn(&T) -> String,
+    ) {
         if old != new {
             self.push(
                 object.to_owned(),
@@ -137,8 +144,18 @@ fn diff_schema(changes: &mut Changes, old: &Schema, new: &Schema) {
         |e| format!("labels {}", e.labels.join(", ")),
         |changes, key, old, new| {
             if old.labels != new.labels {
-                let added: Vec<&str> = new.labels.iter().filter(|l| !old.labels.contains(l)).map(String::as_str).collect();
-                let removed: Vec<&str> = old.labels.iter().filter(|l| !new.labels.contains(l)).map(String::as_str).collect();
+                let added: Vec<&str> = new
+                    .labels
+                    .iter()
+                    .filter(|l| !old.labels.contains(l))
+                    .map(String::as_str)
+                    .collect();
+                let removed: Vec<&str> = old
+                    .labels
+                    .iter()
+                    .filter(|l| !new.labels.contains(l))
+                    .map(String::as_str)
+                    .collect();
                 let mut detail = Vec::new();
                 if !added.is_empty() {
                     detail.push(format!("label {} added", added.join(", ")));
@@ -164,8 +181,16 @@ fn diff_schema(changes: &mut Changes, old: &Schema, new: &Schema) {
             changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
             changes.field(key, "nullability", &!old.not_null, &!new.not_null, null);
             changes.field(key, "default", &old.default, &new.default, opt);
-            let checks = |d: &Domain| d.checks.iter().map(|c| c.definition.clone()).collect::<Vec<_>>().join(", ");
-            changes.field(key, "checks", &checks(old), &checks(new), |c| format!("`{c}`"));
+            let checks = |d: &Domain| {
+                d.checks
+                    .iter()
+                    .map(|c| c.definition.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            changes.field(key, "checks", &checks(old), &checks(new), |c| {
+                format!("`{c}`")
+            });
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
@@ -174,7 +199,13 @@ fn diff_schema(changes: &mut Changes, old: &Schema, new: &Schema) {
 fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation, new: &Relation) {
     let table = format!("{schema}.{}", quote_ident(&old.name));
     changes.field(key, "comment", &old.comment, &new.comment, opt);
-    changes.field(key, "partition key", &old.partition_key, &new.partition_key, opt);
+    changes.field(
+        key,
+        "partition key",
+        &old.partition_key,
+        &new.partition_key,
+        opt,
+    );
     changes.named(
         &old.columns,
         &new.columns,
@@ -184,22 +215,50 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
             changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
             changes.field(key, "nullability", &old.nullable, &new.nullable, null);
             changes.field(key, "default", &old.default, &new.default, opt);
-            changes.field(key, "identity", &old.identity, &new.identity, |i| format!("{i:?}"));
-            changes.field(key, "generated expression", &old.generated, &new.generated, opt);
+            changes.field(key, "identity", &old.identity, &new.identity, |i| {
+                format!("{i:?}")
+            });
+            changes.field(
+                key,
+                "generated expression",
+                &old.generated,
+                &new.generated,
+                opt,
+            );
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
     let old_names: Vec<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
     let new_names: Vec<&str> = new.columns.iter().map(|c| c.name.as_str()).collect();
-    let kept_old: Vec<&str> = old_names.iter().copied().filter(|n| new_names.contains(n)).collect();
-    let kept_new: Vec<&str> = new_names.iter().copied().filter(|n| old_names.contains(n)).collect();
+    let kept_old: Vec<&str> = old_names
+        .iter()
+        .copied()
+        .filter(|n| new_names.contains(n))
+        .collect();
+    let kept_new: Vec<&str> = new_names
+        .iter()
+        .copied()
+        .filter(|n| old_names.contains(n))
+        .collect();
     if kept_old != kept_new {
-        changes.push(key.to_owned(), ChangeKind::Changed, format!("column order now {}", new_names.join(", ")));
+        changes.push(
+            key.to_owned(),
+            ChangeKind::Changed,
+            format!("column order now {}", new_names.join(", ")),
+        );
     }
     let keys = |k: &Option<KeyConstraint>| k.iter().cloned().collect::<Vec<_>>();
     for (what, old_keys, new_keys) in [
-        ("primary key", keys(&old.primary_key), keys(&new.primary_key)),
-        ("unique constraint", old.unique_constraints.clone(), new.unique_constraints.clone()),
+        (
+            "primary key",
+            keys(&old.primary_key),
+            keys(&new.primary_key),
+        ),
+        (
+            "unique constraint",
+            old.unique_constraints.clone(),
+            new.unique_constraints.clone(),
+        ),
     ] {
         changes.named(
             &old_keys,
@@ -207,7 +266,9 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
             |k| format!("{what} {} on {table}", quote_ident(&k.name)),
             |k| format!("({})", k.columns.join(", ")),
             |changes, key, old, new| {
-                changes.field(key, "columns", &old.columns, &new.columns, |c| format!("({})", c.join(", ")));
+                changes.field(key, "columns", &old.columns, &new.columns, |c| {
+                    format!("({})", c.join(", "))
+                });
             },
         );
     }
@@ -226,7 +287,9 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         |c| format!("check constraint {} on {table}", quote_ident(&c.name)),
         |c| c.definition.clone(),
         |changes, key, old, new| {
-            changes.field(key, "definition", &old.definition, &new.definition, |d| format!("`{d}`"));
+            changes.field(key, "definition", &old.definition, &new.definition, |d| {
+                format!("`{d}`")
+            });
         },
     );
     changes.named(
@@ -235,7 +298,9 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         |i| format!("index {} on {table}", quote_ident(&i.name)),
         |i| i.definition.clone(),
         |changes, key, old, new| {
-            changes.field(key, "definition", &old.definition, &new.definition, |d| format!("`{d}`"));
+            changes.field(key, "definition", &old.definition, &new.definition, |d| {
+                format!("`{d}`")
+            });
         },
     );
     let partitions = |r: &Relation| flatten_partitions(&r.partitions);
@@ -322,11 +387,19 @@ mod tests {
     #[test]
     fn names_added_dropped_and_changed_columns_and_labels() {
         let old = catalog(
-            vec![column("id", "bigint", "int8", false), column("email", "text", "text", true), column("age", "integer", "int4", true)],
+            vec![
+                column("id", "bigint", "int8", false),
+                column("email", "text", "text", true),
+                column("age", "integer", "int4", true),
+            ],
             &["sad", "ok"],
         );
         let new = catalog(
-            vec![column("id", "bigint", "int8", false), column("email", "character varying(255)", "varchar", false), column("nick", "text", "text", true)],
+            vec![
+                column("id", "bigint", "int8", false),
+                column("email", "character varying(255)", "varchar", false),
+                column("nick", "text", "text", true),
+            ],
             &["sad", "ok", "happy"],
         );
         let lines: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();

@@ -145,8 +145,13 @@ const DOMAINS: &str = concat!(
     schema_filter!("n")
 );
 
+/// Opens the transaction. An empty search path makes PostgreSQL qualify every
+/// name it prints (types, defaults, constraints) the same way whoever connects.
+const BEGIN: &str =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog";
+
 /// The number of SQL statements one introspection sends (the seven queries
-/// plus `BEGIN` and `ROLLBACK`), whatever the database holds.
+/// plus [`BEGIN`] and `ROLLBACK`), whatever the database holds.
 pub const STATEMENTS: usize = 9;
 
 /// Reads the catalog of `schemas` (every non-system schema when `None`).
@@ -154,9 +159,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
     let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
     let rows = connection.run(async |client| {
         let params: &[&(dyn ToSql + Sync)] = &[&filter];
-        client
-            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .await?;
+        client.batch_execute(BEGIN).await?;
         let rows = tokio::try_join!(
             client.query(SCHEMAS, params),
             client.query(RELATIONS, params),
@@ -172,7 +175,15 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
     Ok(assemble(rows))
 }
 
-type Rows = (Vec<Row>, Vec<Row>, Vec<Row>, Vec<Row>, Vec<Row>, Vec<Row>, Vec<Row>);
+type Rows = (
+    Vec<Row>,
+    Vec<Row>,
+    Vec<Row>,
+    Vec<Row>,
+    Vec<Row>,
+    Vec<Row>,
+    Vec<Row>,
+);
 
 fn char_of(row: &Row, idx: usize) -> u8 {
     row.get::<_, i8>(idx) as u8
@@ -191,7 +202,9 @@ struct PartitionRow {
     partition: Partition,
 }
 
-fn assemble((schema_rows, relation_rows, column_rows, constraint_rows, index_rows, enum_rows, domain_rows): Rows) -> Catalog {
+fn assemble(
+    (schema_rows, relation_rows, column_rows, constraint_rows, index_rows, enum_rows, domain_rows): Rows,
+) -> Catalog {
     let mut schemas: Vec<Schema> = schema_rows
         .iter()
         .map(|row| Schema {
@@ -294,7 +307,9 @@ fn assemble((schema_rows, relation_rows, column_rows, constraint_rows, index_row
         let columns: Vec<String> = row.get(3);
         match char_of(row, 2) {
             b'p' => relation.primary_key = Some(KeyConstraint { name, columns }),
-            b'u' => relation.unique_constraints.push(KeyConstraint { name, columns }),
+            b'u' => relation
+                .unique_constraints
+                .push(KeyConstraint { name, columns }),
             b'c' => relation.check_constraints.push(CheckConstraint {
                 name,
                 definition: row.get::<_, Option<String>>(9).unwrap_or_default(),

@@ -38,7 +38,11 @@ pub use url::DatabaseUrl;
 /// Loads the catalog from `source`: introspects a live database, or reads the
 /// snapshot file.
 #[cfg(feature = "live")]
-pub fn load_catalog(source: &Source, options: &ConnectOptions, schemas: Option<&[String]>) -> Result<Catalog> {
+pub fn load_catalog(
+    source: &Source,
+    options: &ConnectOptions,
+    schemas: Option<&[String]>,
+) -> Result<Catalog> {
     match source {
         Source::Live(url) => introspect(&Connection::open(url, options)?, schemas),
         Source::Snapshot(path) => snapshot::load(path),

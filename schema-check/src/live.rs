@@ -17,7 +17,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio_postgres::config::SslMode as DriverSslMode;
 
 use crate::error::{Error, Result};
@@ -209,7 +211,10 @@ fn describe(err: &tokio_postgres::Error) -> String {
 }
 
 /// Splits the TLS settings off the URL, then lets tokio-postgres parse the rest.
-fn parse(url: &DatabaseUrl, base_dir: &Path) -> Result<(tokio_postgres::Config, Option<ClientConfig>)> {
+fn parse(
+    url: &DatabaseUrl,
+    base_dir: &Path,
+) -> Result<(tokio_postgres::Config, Option<ClientConfig>)> {
     let raw = url.expose();
     let invalid = |reason: String| Error::Config(format!("invalid database URL {url}: {reason}"));
     let mut tls = TlsSettings {
@@ -223,9 +228,8 @@ fn parse(url: &DatabaseUrl, base_dir: &Path) -> Result<(tokio_postgres::Config, 
         let mut kept = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decoded = || {
-                percent_decode(value).map_err(|_| invalid(format!("{key} is not valid UTF-8")))
-            };
+            let decoded =
+                || percent_decode(value).map_err(|_| invalid(format!("{key} is not valid UTF-8")));
             match key {
                 "sslmode" => {
                     tls.mode = decoded()?.parse().map_err(|()| {
@@ -250,8 +254,7 @@ fn parse(url: &DatabaseUrl, base_dir: &Path) -> Result<(tokio_postgres::Config, 
             "the scheme must be postgres:// or postgresql://".to_owned(),
         ));
     } else {
-        if raw.contains("verify-ca") || raw.contains("verify-full") || raw.contains("sslrootcert")
-        {
+        if raw.contains("verify-ca") || raw.contains("verify-full") || raw.contains("sslrootcert") {
             return Err(invalid(
                 "certificate verification needs the URL form, e.g. postgres://user@host/db?sslmode=verify-full&sslrootcert=ca.pem".to_owned(),
             ));
@@ -307,13 +310,14 @@ fn tls_config(tls: &TlsSettings) -> Result<ClientConfig> {
         Some(path) if tls.mode != SslMode::Prefer => {
             let mut roots = RootCertStore::empty();
             for cert in read_certs(&path)? {
-                roots.add(cert).map_err(|e| {
-                    Error::Config(format!("sslrootcert {}: {e}", path.display()))
-                })?;
+                roots
+                    .add(cert)
+                    .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
             }
-            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
+            let webpki =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
             if tls.mode == SslMode::VerifyFull {
                 builder.with_webpki_verifier(webpki)
             } else {
@@ -344,7 +348,10 @@ fn tls_config(tls: &TlsSettings) -> Result<ClientConfig> {
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     let fail = |e: &dyn std::fmt::Display| {
-        Error::Config(format!("cannot read certificates from {}: {e}", path.display()))
+        Error::Config(format!(
+            "cannot read certificates from {}: {e}",
+            path.display()
+        ))
     };
     let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| fail(&e))?
@@ -379,7 +386,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -388,7 +400,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -475,7 +492,8 @@ mod tests {
 
     #[test]
     fn verify_modes_need_a_root_certificate_and_read_it_from_the_project() {
-        let message = parse_err("postgres://u:pw@h/db?sslmode=verify-full&sslrootcert=certs/ca.pem");
+        let message =
+            parse_err("postgres://u:pw@h/db?sslmode=verify-full&sslrootcert=certs/ca.pem");
         assert!(
             message.starts_with("cannot read certificates from /project/certs/ca.pem"),
             "{message}"
@@ -486,9 +504,13 @@ mod tests {
     #[test]
     fn bad_urls_are_clear_and_redacted() {
         let message = parse_err("postgres://u:secret@h:notaport/db");
-        assert!(message.starts_with("invalid database URL postgres://u:***@h:notaport/db: "), "{message}");
+        assert!(
+            message.starts_with("invalid database URL postgres://u:***@h:notaport/db: "),
+            "{message}"
+        );
         assert!(!message.contains("secret"), "{message}");
-        assert!(parse_err("postgres://h/db?sslmode=sometimes").contains("sslmode=sometimes is not one of"));
+        assert!(parse_err("postgres://h/db?sslmode=sometimes")
+            .contains("sslmode=sometimes is not one of"));
         assert!(parse_err("mysql://h/db").contains("the scheme must be postgres://"));
         assert!(parse_err("host=h sslmode=verify-full").contains("needs the URL form"));
     }

@@ -141,7 +141,11 @@ impl SnapshotFormatter {
         indent(out, self.depth)
     }
 
-    fn end_container<W: ?Sized + io::Write>(&mut self, out: &mut W, close: &[u8]) -> io::Result<()> {
+    fn end_container<W: ?Sized + io::Write>(
+        &mut self,
+        out: &mut W,
+        close: &[u8],
+    ) -> io::Result<()> {
         let was_compact = self.compact();
         self.depth -= 1;
         if self.has_value && !was_compact {
@@ -170,7 +174,11 @@ impl serde_json::ser::Formatter for SnapshotFormatter {
         self.end_container(out, b"]")
     }
 
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.begin_value(out, first)
     }
 
@@ -189,7 +197,11 @@ impl serde_json::ser::Formatter for SnapshotFormatter {
         self.end_container(out, b"}")
     }
 
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.begin_value(out, first)
     }
 
@@ -269,7 +281,9 @@ mod tests {
         let err = from_bytes(bytes, Path::new(".pgdrift/schema.json")).unwrap_err();
         let message = err.to_string();
         assert!(
-            message.starts_with("snapshot .pgdrift/schema.json is corrupt at line 4, column 14: expected value"),
+            message.starts_with(
+                "snapshot .pgdrift/schema.json is corrupt at line 4, column 14: expected value"
+            ),
             "{message}"
         );
     }
@@ -287,6 +301,8 @@ mod tests {
     #[test]
     fn missing_file_says_how_to_create_it() {
         let err = load(Path::new("/nonexistent/.pgdrift/schema.json")).unwrap_err();
-        assert!(err.to_string().contains("does not exist: run `schema-check snapshot`"));
+        assert!(err
+            .to_string()
+            .contains("does not exist: run `schema-check snapshot`"));
     }
 }

@@ -45,7 +45,8 @@ pub fn server() -> &'static Server {
             cluster: None,
         },
         _ => {
-            let cluster = Cluster::start(&ClusterOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let cluster =
+                Cluster::start(&ClusterOptions::default()).unwrap_or_else(|e| panic!("{e}"));
             Server {
                 admin: cluster.admin_url(),
                 cluster: Some(cluster),
@@ -88,7 +89,8 @@ impl Server {
 }
 
 fn connect(url: &DatabaseUrl) -> Connection {
-    Connection::open(url, &ConnectOptions::default()).unwrap_or_else(|e| panic!("test database: {e}"))
+    Connection::open(url, &ConnectOptions::default())
+        .unwrap_or_else(|e| panic!("test database: {e}"))
 }
 
 fn execute_on(url: &DatabaseUrl, sql: &str) {
@@ -138,7 +140,10 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Ok(admin) = Connection::open(&self.admin, &ConnectOptions::default()) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -179,7 +184,16 @@ impl Cluster {
         initdb
             .args(["-D"])
             .arg(&data)
-            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .args([
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ])
             .env("LC_ALL", "C");
         user.apply(&mut initdb);
         let output = initdb
@@ -193,7 +207,11 @@ impl Cluster {
                 String::from_utf8_lossy(&output.stderr)
             ));
         }
-        let others = if options.password_auth { "scram-sha-256" } else { "trust" };
+        let others = if options.password_auth {
+            "scram-sha-256"
+        } else {
+            "trust"
+        };
         let mut conf = String::from(
             "listen_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\nshared_buffers = 32MB\n",
         );
@@ -215,8 +233,11 @@ impl Cluster {
         );
         let port = free_port()?;
         fs::write(data.join("pg_hba.conf"), &hba).map_err(|e| e.to_string())?;
-        fs::write(data.join("postgresql.auto.conf"), format!("{conf}port = {port}\n"))
-            .map_err(|e| e.to_string())?;
+        fs::write(
+            data.join("postgresql.auto.conf"),
+            format!("{conf}port = {port}\n"),
+        )
+        .map_err(|e| e.to_string())?;
         let log = fs::File::create(dir.join("postgres.log")).map_err(|e| e.to_string())?;
         let mut postgres = Command::new(bin.join("postgres"));
         postgres

@@ -146,7 +146,10 @@ struct UrlParts {
 fn url_parts(raw: &str) -> Option<UrlParts> {
     let scheme_end = raw.find("://")?;
     let scheme = &raw[..scheme_end];
-    if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if !scheme
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
         return None;
     }
     let authority_start = scheme_end + 3;
@@ -266,8 +269,14 @@ mod tests {
     #[test]
     fn swaps_database_and_user() {
         let url = DatabaseUrl::new("postgres://u:pw@h:5432/app?sslmode=disable");
-        assert_eq!(url.with_database("t1").expose(), "postgres://u:pw@h:5432/t1?sslmode=disable");
-        assert_eq!(url.with_user("ro", "x").expose(), "postgres://ro:x@h:5432/app?sslmode=disable");
+        assert_eq!(
+            url.with_database("t1").expose(),
+            "postgres://u:pw@h:5432/t1?sslmode=disable"
+        );
+        assert_eq!(
+            url.with_user("ro", "x").expose(),
+            "postgres://ro:x@h:5432/app?sslmode=disable"
+        );
         let bare = DatabaseUrl::new("postgres://h");
         assert_eq!(bare.with_database("t1").expose(), "postgres://h/t1");
         assert_eq!(bare.with_user("ro", "").expose(), "postgres://ro@h");

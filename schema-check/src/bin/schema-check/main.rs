@@ -12,7 +12,11 @@ use schema_check::config::{self, Env, ProjectConfig, Source, SourceRequest};
 use schema_check::{snapshot, Catalog, ConnectOptions, Error};
 
 #[derive(Parser)]
-#[command(name = "schema-check", version, about = "Keep PostgreSQL, Rust models and schema docs in agreement")]
+#[command(
+    name = "schema-check",
+    version,
+    about = "Keep PostgreSQL, Rust models and schema docs in agreement"
+)]
 struct Cli {
     /// Database to read (beats DATABASE_URL and .env).
     #[arg(long, global = true, value_name = "URL")]
@@ -74,7 +78,10 @@ impl Context {
     fn new(cli: &Cli) -> Result<Context, Error> {
         let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
         if !root.is_dir() {
-            return Err(Error::Config(format!("--root {} is not a directory", root.display())));
+            return Err(Error::Config(format!(
+                "--root {} is not a directory",
+                root.display()
+            )));
         }
         let (config_path, required) = match &cli.config {
             Some(path) => (path.clone(), true),
@@ -103,17 +110,25 @@ impl Context {
     fn snapshot_target(&self) -> PathBuf {
         match self.env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
             Some(path) => self.root.join(path),
-            None => self.root.join(&self.project.snapshot),
+            None => self.root.join(
+                self.project
+                    .snapshot
+                    .as_deref()
+                    .unwrap_or(config::DEFAULT_SNAPSHOT.as_ref()),
+            ),
         }
     }
 
     /// The catalog from wherever SPEC §3 says it comes from.
     fn catalog(&self) -> Result<Catalog, Error> {
-        let configured = (self.project.snapshot != PathBuf::from(config::DEFAULT_SNAPSHOT))
-            .then_some(self.project.snapshot.as_path());
-        let snapshot = config::snapshot_path(&self.env, &self.root, configured);
+        let snapshot =
+            config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
-        schema_check::load_catalog(&source, &self.connect_options()?, self.project.schema_filter())
+        schema_check::load_catalog(
+            &source,
+            &self.connect_options()?,
+            self.project.schema_filter(),
+        )
     }
 
     /// The live catalog; an error when none is configured or offline is asked.
@@ -123,13 +138,21 @@ impl Context {
                 "`{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
             )));
         }
-        let var = if self.request.test { "TEST_DATABASE_URL" } else { "DATABASE_URL" };
+        let var = if self.request.test {
+            "TEST_DATABASE_URL"
+        } else {
+            "DATABASE_URL"
+        };
         let url = config::live_url(&self.env, &self.request)?.ok_or_else(|| {
             Error::Config(format!(
                 "`{command}` needs a database: set {var} (in the environment or a .env file) or pass --database-url"
             ))
         })?;
-        schema_check::load_catalog(&Source::Live(url), &self.connect_options()?, self.project.schema_filter())
+        schema_check::load_catalog(
+            &Source::Live(url),
+            &self.connect_options()?,
+            self.project.schema_filter(),
+        )
     }
 }
 
@@ -169,7 +192,9 @@ fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outc
         catalog = only_relation(catalog, name)?;
     }
     match format {
-        Format::Json => print(&String::from_utf8(snapshot::to_bytes(&catalog)).expect("JSON is UTF-8"))?,
+        Format::Json => {
+            print(&String::from_utf8(snapshot::to_bytes(&catalog)).expect("JSON is UTF-8"))?
+        }
         Format::Text => print(&schema_check::text::render(&catalog))?,
     }
     Ok(Outcome::Clean)
@@ -196,7 +221,9 @@ fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
             }
             Ok(catalog)
         }
-        [] => Err(Error::Config(format!("--table {name}: no such table or view in the schema"))),
+        [] => Err(Error::Config(format!(
+            "--table {name}: no such table or view in the schema"
+        ))),
         several => Err(Error::Config(format!(
             "--table {name} is ambiguous: it names {}; qualify it with its schema",
             several
@@ -209,7 +236,11 @@ fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
 }
 
 fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
-    let catalog = ctx.live_catalog(if check { "snapshot --check" } else { "snapshot" })?;
+    let catalog = ctx.live_catalog(if check {
+        "snapshot --check"
+    } else {
+        "snapshot"
+    })?;
     let path = ctx.snapshot_target();
     let shown = path.strip_prefix(&ctx.root).unwrap_or(&path).display();
     let bytes = snapshot::to_bytes(&catalog);
@@ -220,7 +251,9 @@ fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
         return Ok(Outcome::Clean);
     }
     let Some(current) = schema_check::files::read_if_exists(&path)? else {
-        print(&format!("{shown} does not exist: run `schema-check snapshot` to create it\n"))?;
+        print(&format!(
+            "{shown} does not exist: run `schema-check snapshot` to create it\n"
+        ))?;
         return Ok(Outcome::Findings);
     };
     if current == bytes {

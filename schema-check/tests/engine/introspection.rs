@@ -1,0 +1,395 @@
+use std::process::Command;
+
+use schema_check::catalog::*;
+use schema_check::testing::{self, Cluster, ClusterOptions};
+use schema_check::{introspect, snapshot};
+
+use crate::FIXTURE;
+
+fn fixture_catalog() -> (testing::TestDatabase, Catalog) {
+    let db = testing::database();
+    db.execute(FIXTURE);
+    let catalog = introspect(&db.connect(), None).unwrap();
+    (db, catalog)
+}
+
+fn column<'a>(relation: &'a Relation, name: &str) -> &'a Column {
+    relation
+        .column(name)
+        .unwrap_or_else(|| panic!("column {name} in {}", relation.name))
+}
+
+#[test]
+fn fixture_introspects_to_the_expected_catalog() {
+    let (_db, catalog) = fixture_catalog();
+
+    let schemas: Vec<&str> = catalog.schemas.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schemas, ["app", "public"]);
+    assert_eq!(
+        catalog.schema("app").unwrap().comment.as_deref(),
+        Some("Application data")
+    );
+
+    let relations: Vec<String> = catalog
+        .relations()
+        .map(|(s, r)| format!("{s}.{} {:?}", r.name, r.kind))
+        .collect();
+    assert_eq!(
+        relations,
+        [
+            "app.Orders Table",
+            "app.order_totals MaterializedView",
+            "app.remote_items ForeignTable",
+            "public.active_users View",
+            "public.events PartitionedTable",
+            "public.users Table",
+            "public.Ünïcode Täble Table",
+        ],
+        "partitions are listed under their parent, not as relations"
+    );
+
+    let users = catalog.relation("public", "users").unwrap();
+    assert_eq!(users.comment.as_deref(), Some("A registered user"));
+    let names: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "email",
+            "name",
+            "pw_hashed",
+            "mood",
+            "name_length",
+            "tags",
+            "created_at",
+            "Display Name",
+            "größe",
+            "last_seen"
+        ],
+        "attnum order, dropped columns left out"
+    );
+    let id = column(users, "id");
+    assert_eq!(
+        (id.data_type.as_str(), id.nullable, id.identity),
+        ("bigint", false, Some(Identity::Always))
+    );
+    assert_eq!(id.default, None);
+    let email = column(users, "email");
+    assert_eq!(
+        (email.data_type.as_str(), &email.udt),
+        ("public.email", &TypeName::new("public", "email"))
+    );
+    let name = column(users, "name");
+    assert_eq!(name.data_type, "character varying(255)");
+    assert_eq!(name.udt, TypeName::builtin("varchar"));
+    assert_eq!(name.default.as_deref(), Some("'anon'::character varying"));
+    assert_eq!(
+        column(users, "pw_hashed").comment.as_deref(),
+        Some("Argon2 hash, never the plain password")
+    );
+    let mood = column(users, "mood");
+    assert_eq!((mood.udt.name.as_str(), mood.nullable), ("mood", true));
+    let generated = column(users, "name_length");
+    assert_eq!(generated.generated.as_deref(), Some("length((name)::text)"));
+    assert_eq!(generated.default, None);
+    let tags = column(users, "tags");
+    assert_eq!(tags.data_type, "text[]");
+    assert_eq!(tags.udt, TypeName::builtin("_text"));
+    assert_eq!(tags.element, Some(TypeName::builtin("text")));
+    assert_eq!(tags.default.as_deref(), Some("'{}'::text[]"));
+    assert_eq!(
+        column(users, "created_at").data_type,
+        "timestamp with time zone"
+    );
+    assert_eq!(
+        column(users, "created_at").default.as_deref(),
+        Some("now()")
+    );
+    assert_eq!(
+        column(users, "last_seen").data_type,
+        "timestamp without time zone"
+    );
+    assert_eq!(column(users, "größe").data_type, "smallint");
+    assert_eq!(
+        users.primary_key,
+        Some(KeyConstraint {
+            name: "users_pkey".into(),
+            columns: vec!["id".into()]
+        })
+    );
+    assert_eq!(
+        users.unique_constraints,
+        [KeyConstraint {
+            name: "users_email_key".into(),
+            columns: vec!["email".into()]
+        }]
+    );
+
+    let orders = catalog.relation("app", "Orders").unwrap();
+    assert_eq!(column(orders, "id").identity, Some(Identity::ByDefault));
+    assert_eq!(column(orders, "total").data_type, "app.price");
+    assert_eq!(column(orders, "matrix").data_type, "integer[]");
+    assert_eq!(
+        column(orders, "matrix").element,
+        Some(TypeName::builtin("int4"))
+    );
+    assert_eq!(column(orders, "labels").udt, TypeName::new("app", "labels"));
+    assert_eq!(
+        orders.foreign_keys,
+        [ForeignKey {
+            name: "orders_user_fk".into(),
+            columns: vec!["user_id".into()],
+            references: RelationName {
+                schema: "public".into(),
+                name: "users".into()
+            },
+            referenced_columns: vec!["id".into()],
+            on_update: ReferentialAction::NoAction,
+            on_delete: ReferentialAction::Cascade,
+        }]
+    );
+    assert_eq!(
+        orders.check_constraints,
+        [CheckConstraint {
+            name: "positive_total".into(),
+            definition: "CHECK (total::numeric > 0::numeric)".into()
+        }]
+    );
+    let indexes: Vec<(&str, Vec<&str>, bool, bool)> = orders
+        .indexes
+        .iter()
+        .map(|i| {
+            (
+                i.name.as_str(),
+                i.columns.iter().map(String::as_str).collect(),
+                i.unique,
+                i.primary,
+            )
+        })
+        .collect();
+    assert_eq!(
+        indexes,
+        [
+            ("orders_pk", vec!["id"], true, true),
+            (
+                "orders_text_idx",
+                vec!["lower(total::text)", "id"],
+                true,
+                false
+            ),
+            ("orders_user_idx", vec!["user_id"], false, false),
+        ]
+    );
+    assert_eq!(
+        orders.indexes[1].definition,
+        "CREATE UNIQUE INDEX orders_text_idx ON app.\"Orders\" USING btree (lower((total)::text), id) WHERE (id > 0)"
+    );
+
+    let view = catalog.relation("public", "active_users").unwrap();
+    assert_eq!(view.comment.as_deref(), Some("Users seen lately"));
+    assert_eq!(view.columns.len(), 2);
+    assert!(
+        view.columns.iter().all(|c| c.nullable),
+        "view columns are nullable"
+    );
+    let totals = catalog.relation("app", "order_totals").unwrap();
+    assert_eq!(column(totals, "total").data_type, "numeric");
+
+    let events = catalog.relation("public", "events").unwrap();
+    assert_eq!(events.partition_key.as_deref(), Some("RANGE (at)"));
+    assert_eq!(
+        events.partitions,
+        [
+            Partition {
+                schema: "app".into(),
+                name: "events_2025".into(),
+                bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')".into(),
+                partitions: vec![Partition {
+                    schema: "app".into(),
+                    name: "events_2025_small".into(),
+                    bound: "FOR VALUES IN ('1', '2')".into(),
+                    partitions: vec![],
+                }],
+            },
+            Partition {
+                schema: "public".into(),
+                name: "events_2024".into(),
+                bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')".into(),
+                partitions: vec![],
+            },
+        ]
+    );
+    assert_eq!(
+        events.indexes.len(),
+        1,
+        "the partitioned index only, not the partitions' copies"
+    );
+
+    let remote = catalog.relation("app", "remote_items").unwrap();
+    assert!(!column(remote, "id").nullable);
+
+    let unicode = catalog.relation("public", "Ünïcode Täble").unwrap();
+    assert_eq!(unicode.primary_key.as_ref().unwrap().columns, ["ключ"]);
+    assert_eq!(column(unicode, "user").data_type, "text");
+
+    let public = catalog.schema("public").unwrap();
+    assert_eq!(
+        public.enums,
+        [EnumType {
+            name: "mood".into(),
+            labels: vec!["sad".into(), "meh".into(), "ok".into(), "happy".into()],
+            comment: Some("How a user feels".into()),
+        }],
+        "labels in sort order, not creation order"
+    );
+    assert_eq!(public.domains.len(), 1);
+    assert_eq!(public.domains[0].base, TypeName::builtin("text"));
+    assert!(!public.domains[0].not_null);
+    assert_eq!(
+        public.domains[0].checks[0].definition,
+        "CHECK (VALUE ~~ '%@%'::text)"
+    );
+    let app = catalog.schema("app").unwrap();
+    let price = app.domains.iter().find(|d| d.name == "price").unwrap();
+    assert_eq!(
+        (
+            price.data_type.as_str(),
+            &price.base,
+            price.not_null,
+            price.default.as_deref()
+        ),
+        (
+            "numeric(10,2)",
+            &TypeName::builtin("numeric"),
+            true,
+            Some("0")
+        )
+    );
+    assert_eq!(
+        price.checks,
+        [CheckConstraint {
+            name: "price_not_negative".into(),
+            definition: "CHECK (VALUE >= 0::numeric)".into()
+        }]
+    );
+    let labels = app.domains.iter().find(|d| d.name == "labels").unwrap();
+    assert_eq!(labels.data_type, "character varying(20)[]");
+    assert_eq!(labels.element, Some(TypeName::builtin("varchar")));
+}
+
+#[test]
+fn snapshot_round_trip_is_lossless_and_deterministic() {
+    let (db, catalog) = fixture_catalog();
+    let bytes = snapshot::to_bytes(&catalog);
+    let path = std::path::Path::new("schema.json");
+    assert_eq!(snapshot::from_bytes(&bytes, path).unwrap(), catalog);
+    let again = introspect(&db.connect(), None).unwrap();
+    assert_eq!(snapshot::to_bytes(&again), bytes, "same schema, same bytes");
+}
+
+#[test]
+fn schema_filter_reads_only_the_named_schemas() {
+    let (db, _) = fixture_catalog();
+    let catalog = introspect(&db.connect(), Some(&["app".to_owned()])).unwrap();
+    let schemas: Vec<&str> = catalog.schemas.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schemas, ["app"]);
+    // A foreign key into an unread schema still names its target.
+    let orders = catalog.relation("app", "Orders").unwrap();
+    assert_eq!(orders.foreign_keys[0].references.name, "users");
+}
+
+#[test]
+fn introspection_changes_nothing_and_needs_no_table_privileges() {
+    let (db, catalog) = fixture_catalog();
+    db.execute(
+        "INSERT INTO public.users (email, pw_hashed) VALUES ('a@b.c', 'x');
+         CREATE ROLE pgdrift_nobody LOGIN;
+         REVOKE ALL ON ALL TABLES IN SCHEMA public, app FROM PUBLIC;
+         REVOKE ALL ON SCHEMA public FROM PUBLIC;",
+    );
+    let dump = || {
+        let out = Command::new(testing::program("pg_dump"))
+            .arg("--no-sync")
+            .arg(db.url().expose())
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Newer pg_dumps guard their output with a random `\\restrict` key.
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.contains("restrict ")).collect();
+        assert!(lines.len() > 100, "a real dump");
+        lines.join("\n")
+    };
+    let before = dump();
+    let as_nobody = introspect(
+        &schema_check::Connection::open(&db.url_as("pgdrift_nobody", ""), &Default::default())
+            .unwrap(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        as_nobody, catalog,
+        "a role without privileges sees the same catalog"
+    );
+    introspect(&db.connect(), None).unwrap();
+    assert!(before == dump(), "introspection changed the database");
+    db.execute("DROP OWNED BY pgdrift_nobody; DROP ROLE pgdrift_nobody;");
+}
+
+/// Creates `count` tables with foreign keys, indexes and comments.
+fn many_tables(count: usize) -> String {
+    let mut sql = String::from(
+        "CREATE TYPE state AS ENUM ('new', 'done'); CREATE TABLE t0 (id bigint PRIMARY KEY);\n",
+    );
+    for i in 1..count {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, parent bigint REFERENCES t{} (id), name text NOT NULL, state state, tags text[]);
+             CREATE INDEX t{i}_name ON t{i} (name);
+             COMMENT ON TABLE t{i} IS 'table {i}';\n",
+            i - 1
+        ));
+    }
+    sql
+}
+
+#[test]
+fn the_number_of_queries_does_not_grow_with_the_tables() {
+    let cluster = Cluster::start(&ClusterOptions {
+        settings: vec![
+            ("log_statement".into(), "all".into()),
+            ("log_line_prefix".into(), "%a|".into()),
+        ],
+        ..ClusterOptions::default()
+    })
+    .unwrap();
+    let mut counts = Vec::new();
+    for tables in [10, 500] {
+        let db = cluster.create_database();
+        db.execute(&many_tables(tables));
+        let app = format!("pgdrift-count-{tables}");
+        let url =
+            schema_check::DatabaseUrl::new(format!("{}&application_name={app}", db.url().expose()));
+        let catalog = introspect(
+            &schema_check::Connection::open(&url, &Default::default()).unwrap(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(catalog.relations().count(), tables);
+        let log = std::fs::read_to_string(cluster.log_path()).unwrap();
+        let statements: Vec<&str> = log
+            .lines()
+            .filter(|l| l.starts_with(&format!("{app}|")))
+            .filter(|l| l.contains("LOG:  statement: ") || l.contains("LOG:  execute "))
+            .collect();
+        assert!(
+            statements[0].contains("statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"),
+            "{statements:#?}"
+        );
+        counts.push(statements.len());
+    }
+    assert_eq!(counts, [schema_check::introspect::STATEMENTS; 2]);
+}

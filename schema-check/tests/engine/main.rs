@@ -1,0 +1,43 @@
+//! The engine against a real PostgreSQL: introspection, snapshots, the CLI's
+//! `introspect` and `snapshot`, connection failures and TLS.
+
+mod cli;
+mod introspection;
+mod tls;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub const FIXTURE: &str = include_str!("../fixtures/catalog.sql");
+
+/// Runs `schema-check` in `root` with only the given variables set.
+pub fn schema_check(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schema-check"));
+    command.current_dir(root).args(args);
+    for var in [
+        "DATABASE_URL",
+        "TEST_DATABASE_URL",
+        "PGDRIFT_OFFLINE",
+        "PGDRIFT_SNAPSHOT",
+        "PGDRIFT_CONNECT_TIMEOUT",
+    ] {
+        command.env_remove(var);
+    }
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.output().expect("schema-check runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Everything a run printed, for "never shows X" assertions.
+pub fn all_output(output: &Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+}
