@@ -10,12 +10,18 @@
 //! PostgreSQL cluster for tests.
 
 pub mod catalog;
+pub mod check;
 pub mod config;
 pub mod diff;
+pub mod docs;
 pub mod error;
 pub mod files;
+pub mod finding;
+pub mod model;
 pub mod snapshot;
+pub mod suggest;
 pub mod text;
+pub mod types;
 pub mod url;
 
 #[cfg(feature = "live")]
@@ -26,6 +32,9 @@ pub mod live;
 pub mod testing;
 
 pub use catalog::Catalog;
+pub use check::check_model;
+pub use finding::{Check, Finding, Level};
+pub use model::ModelDef;
 pub use config::{Env, ProjectConfig, Source, SourceRequest};
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};

@@ -1,0 +1,87 @@
+//! Findings: what a check found, where, and what would fix it.
+
+use proc_macro2::Span;
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    /// A malformed or unknown `#[pgdrift(...)]` attribute, or an unsupported item.
+    Attribute,
+    /// The schema could not be loaded.
+    Source,
+    MissingTable,
+    MissingColumn,
+    DuplicateColumn,
+    TypeMismatch,
+    SqlTypeMismatch,
+    NullableWithoutOption,
+    OptionOnNotNull,
+    UncheckedType,
+    UncoveredColumns,
+}
+
+impl Check {
+    /// A stable, machine-readable name (reports, SARIF rule ids).
+    pub fn code(self) -> &'static str {
+        match self {
+            Check::Attribute => "attribute",
+            Check::Source => "schema-source",
+            Check::MissingTable => "missing-table",
+            Check::MissingColumn => "missing-column",
+            Check::DuplicateColumn => "duplicate-column",
+            Check::TypeMismatch => "type-mismatch",
+            Check::SqlTypeMismatch => "sql-type-mismatch",
+            Check::NullableWithoutOption => "nullable-without-option",
+            Check::OptionOnNotNull => "option-on-not-null",
+            Check::UncheckedType => "unchecked-type",
+            Check::UncoveredColumns => "uncovered-columns",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Warning,
+    Error,
+}
+
+/// One problem with a model, spanned on the token it is about.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub check: Check,
+    pub level: Level,
+    pub span: Span,
+    /// The struct.
+    pub model: String,
+    pub field: Option<String>,
+    pub schema: Option<String>,
+    pub table: Option<String>,
+    pub column: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(check: Check, level: Level, span: Span, model: &str, message: String) -> Finding {
+        Finding {
+            check,
+            level,
+            span,
+            model: model.to_owned(),
+            field: None,
+            schema: None,
+            table: None,
+            column: None,
+            message,
+            help: None,
+        }
+    }
+
+    /// The message with its help line, as a compiler diagnostic shows it.
+    pub fn text(&self) -> String {
+        match &self.help {
+            Some(help) => format!("{}\nhelp: {help}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! Model definitions: what a `#[derive(Model)]` struct says about its table.
+//!
+//! [`ModelDef::parse`] reads a struct (from the derive's input or from a
+//! source file) and every `#[pgdrift(...)]` attribute on it, in one place, so
+//! the derive and `schema-check compare-db-models` agree on what a model is.
+
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use crate::finding::{Check, Finding, Level};
+
+/// A struct deriving `Model`, with its attributes resolved.
+#[derive(Clone)]
+pub struct ModelDef {
+    pub ident: syn::Ident,
+    pub generics: syn::Generics,
+    /// `schema = "…"`, else `public`.
+    pub schema: String,
+    /// `table = "…"`, else the struct's name in snake_case.
+    pub table: String,
+    pub partial: bool,
+    pub strict: bool,
+    pub doc: Option<String>,
+    pub fields: Vec<FieldDef>,
+}
+
+/// A named field and the column it maps to.
+#[derive(Clone)]
+pub struct FieldDef {
+    pub ident: syn::Ident,
+    pub ty: syn::Type,
+    /// `column = "…"`, else the field's name after `rename_all`.
+    pub column: String,
+    /// Whether `column = "…"` named the column.
+    pub column_given: bool,
+    pub skip: bool,
+    /// `sql_type = "…"`: the column type declared for a type pgdrift cannot know.
+    pub sql_type: Option<syn::LitStr>,
+    pub doc: Option<String>,
+}
+
+impl FieldDef {
+    /// The field's name without `r#`.
+    pub fn name(&self) -> String {
+        unraw(&self.ident)
+    }
+}
+
+impl ModelDef {
+    pub fn name(&self) -> String {
+        unraw(&self.ident)
+    }
+
+    /// Fields that map to a column.
+    pub fn mapped_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(|f| !f.skip)
+    }
+
+    /// Reads a struct and its `#[pgdrift(...)]` attributes. Every malformed
+    /// attribute is reported, not only the first.
+    pub fn parse(input: &syn::DeriveInput) -> Result<ModelDef, Vec<Finding>> {
+        let name = unraw(&input.ident);
+        let mut errors = Vec::new();
+        let mut error = |span: Span, message: String, help: Option<String>| {
+            let mut finding = Finding::new(Check::Attribute, Level::Error, span, &name, message);
+            finding.help = help;
+            errors.push(finding);
+        };
+        let named = match &input.data {
+            syn::Data::Struct(data) => match &data.fields {
+                syn::Fields::Named(named) => Some(named),
+                syn::Fields::Unnamed(_) | syn::Fields::Unit => {
+                    error(
+                        input.ident.span(),
+                        format!("#[derive(Model)] needs named fields, but `{name}` is a tuple or unit struct"),
+                        Some("name each field after its column: `struct User { id: i64, … }`".into()),
+                    );
+                    None
+                }
+            },
+            syn::Data::Enum(data) => {
+                error(
+                    data.enum_token.span,
+                    format!("#[derive(Model)] is for structs, but `{name}` is an enum"),
+                    Some("derive Model on a struct with one field per column".into()),
+                );
+                None
+            }
+            syn::Data::Union(data) => {
+                error(
+                    data.union_token.span,
+                    format!("#[derive(Model)] is for structs, but `{name}` is a union"),
+                    None,
+                );
+                None
+            }
+        };
+
+        let mut attr_errors = Vec::new();
+        let container = ContainerAttrs::parse(&input.attrs, &mut attr_errors);
+
+        let mut fields = Vec::new();
+        for field in named.map(|n| n.named.iter()).into_iter().flatten() {
+            let ident = field.ident.clone().expect("named field");
+            let attrs = FieldAttrs::parse(&field.attrs, &mut attr_errors);
+            let field_name = unraw(&ident);
+            let column_given = attrs.column.is_some();
+            let column = match &attrs.column {
+                Some(lit) => lit.value(),
+                None => container.rename_all.unwrap_or_default().apply(&field_name),
+            };
+            fields.push(FieldDef {
+                ident,
+                ty: field.ty.clone(),
+                column,
+                column_given,
+                skip: attrs.skip.is_some(),
+                sql_type: attrs.sql_type,
+                doc: doc_comment(&field.attrs),
+            });
+        }
+
+        for (e, help) in attr_errors {
+            error(e.span(), e.to_string(), help);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ModelDef {
+            ident: input.ident.clone(),
+            generics: input.generics.clone(),
+            schema: container
+                .schema
+                .map_or_else(|| "public".to_owned(), |s| s.value()),
+            table: container
+                .table
+                .map_or_else(|| name.to_snake_case(), |t| t.value()),
+            partial: container.partial.is_some(),
+            strict: container.strict.is_some(),
+            doc: doc_comment(&input.attrs),
+            fields,
+        })
+    }
+}
+
+fn unraw(ident: &syn::Ident) -> String {
+    let text = ident.to_string();
+    text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
+}
+
+/// The `///` lines joined, one leading space per line removed.
+pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned())
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum RenameAll {
+    #[default]
+    None,
+    Snake,
+    Camel,
+    Pascal,
+    Lower,
+    Upper,
+    ScreamingSnake,
+    Kebab,
+}
+
+const RENAME_ALL: &str =
+    "snake_case, camelCase, PascalCase, lowercase, UPPERCASE, SCREAMING_SNAKE_CASE, kebab-case";
+
+impl RenameAll {
+    fn from_name(name: &str) -> Option<RenameAll> {
+        Some(match name {
+            "snake_case" => RenameAll::Snake,
+            "camelCase" => RenameAll::Camel,
+            "PascalCase" => RenameAll::Pascal,
+            "lowercase" => RenameAll::Lower,
+            "UPPERCASE" => RenameAll::Upper,
+            "SCREAMING_SNAKE_CASE" => RenameAll::ScreamingSnake,
+            "kebab-case" => RenameAll::Kebab,
+            _ => return None,
+        })
+    }
+
+    fn apply(self, field: &str) -> String {
+        match self {
+            RenameAll::None => field.to_owned(),
+            RenameAll::Snake => field.to_snake_case(),
+            RenameAll::Camel => field.to_lower_camel_case(),
+            RenameAll::Pascal => field.to_upper_camel_case(),
+            RenameAll::Lower => field.to_lowercase(),
+            RenameAll::Upper => field.to_uppercase(),
+            RenameAll::ScreamingSnake => field.to_shouty_snake_case(),
+            RenameAll::Kebab => field.to_kebab_case(),
+        }
+    }
+}
+
+/// One `key`, `key = value` or malformed item of a `#[pgdrift(...)]` list.
+struct Item {
+    meta: syn::Meta,
+}
+
+impl Item {
+    fn name(&self) -> String {
+        self.meta
+            .path()
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| quote::ToTokens::to_token_stream(self.meta.path()).to_string())
+    }
+
+    fn span(&self) -> Span {
+        self.meta.path().span()
+    }
+
+    /// `name = "string"`.
+    fn string(&self, example: &str) -> syn::Result<syn::LitStr> {
+        let name = self.name();
+        let shape = format!("`{name}` takes a string: `{name} = \"{example}\"`");
+        match &self.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }),
+                ..
+            }) if lit.value().is_empty() => Err(syn::Error::new(lit.span(), format!("`{name}` must not be empty"))),
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }),
+                ..
+            }) => Ok(lit.clone()),
+            syn::Meta::NameValue(nv) => Err(syn::Error::new(nv.value.span(), shape)),
+            _ => Err(syn::Error::new(self.span(), shape)),
+        }
+    }
+
+    /// A bare `name`.
+    fn flag(&self) -> syn::Result<()> {
+        match &self.meta {
+            syn::Meta::Path(_) => Ok(()),
+            _ => Err(syn::Error::new(
+                self.span(),
+                format!("`{0}` is a flag and takes no value: write `{0}`", self.name()),
+            )),
+        }
+    }
+}
+
+/// The items of every `#[pgdrift(...)]` attribute; a list that does not
+/// parse is one error.
+fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("pgdrift")) {
+        let parsed = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        );
+        match parsed {
+            Ok(list) => out.extend(list.into_iter().map(|meta| Item { meta })),
+            Err(e) => errors.push(syn::Error::new(
+                e.span(),
+                format!("malformed #[pgdrift(...)] attribute: {e}"),
+            )),
+        }
+    }
+    out
+}
+
+/// Records `value` into `slot`, refusing a second one.
+fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(item.span(), format!("duplicate `{}` attribute", item.name())));
+    }
+    *slot = Some(value?);
+    Ok(())
+}
+
+/// An unknown attribute, with the closest known name (or the list) as help.
+fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<String>) {
+    let name = item.name();
+    let help = match crate::suggest::closest(&name, known.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("the {what} attributes are {}", known.join(", ")),
+    };
+    (
+        syn::Error::new(item.span(), format!("unknown pgdrift attribute `{name}`")),
+        Some(help),
+    )
+}
+
+const STRUCT_ATTRS: &[&str] = &["table", "schema", "rename_all", "partial", "strict"];
+const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
+
+#[derive(Default)]
+struct ContainerAttrs {
+    table: Option<syn::LitStr>,
+    schema: Option<syn::LitStr>,
+    rename_all: Option<RenameAll>,
+    partial: Option<()>,
+    strict: Option<()>,
+}
+
+impl ContainerAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &mut Vec<(syn::Error, Option<String>)>) -> ContainerAttrs {
+        let mut out = ContainerAttrs::default();
+        let mut syntax = Vec::new();
+        for item in items(attrs, &mut syntax) {
+            let result = match item.name().as_str() {
+                "table" => once(&mut out.table, &item, item.string("users")),
+                "schema" => once(&mut out.schema, &item, item.string("public")),
+                "rename_all" => {
+                    let rule = item.string("camelCase").and_then(|lit| {
+                        RenameAll::from_name(&lit.value()).ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                format!("unknown rename_all rule {:?}: use one of {RENAME_ALL}", lit.value()),
+                            )
+                        })
+                    });
+                    once(&mut out.rename_all, &item, rule)
+                }
+                "partial" => once(&mut out.partial, &item, item.flag()),
+                "strict" => once(&mut out.strict, &item, item.flag()),
+                name if FIELD_ATTRS.contains(&name) => Err(syn::Error::new(
+                    item.span(),
+                    format!("`{name}` goes on a field, not on the struct"),
+                )),
+                _ => {
+                    errors.push(unknown(&item, STRUCT_ATTRS, "struct"));
+                    Ok(())
+                }
+            };
+            if let Err(e) = result {
+                errors.push((e, None));
+            }
+        }
+        errors.extend(syntax.into_iter().map(|e| (e, None)));
+        out
+    }
+}
+
+#[derive(Default)]
+struct FieldAttrs {
+    column: Option<syn::LitStr>,
+    sql_type: Option<syn::LitStr>,
+    skip: Option<()>,
+}
+
+impl FieldAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &mut Vec<(syn::Error, Option<String>)>) -> FieldAttrs {
+        let mut out = FieldAttrs::default();
+        let mut syntax = Vec::new();
+        for item in items(attrs, &mut syntax) {
+            let result = match item.name().as_str() {
+                "column" => once(&mut out.column, &item, item.string("pw_hashed")),
+                "sql_type" => once(&mut out.sql_type, &item, item.string("bigint")),
+                "skip" => once(&mut out.skip, &item, item.flag()),
+                name if STRUCT_ATTRS.contains(&name) => Err(syn::Error::new(
+                    item.span(),
+                    format!("`{name}` goes on the struct, not on a field"),
+                )),
+                _ => {
+                    errors.push(unknown(&item, FIELD_ATTRS, "field"));
+                    Ok(())
+                }
+            };
+            if let Err(e) = result {
+                errors.push((e, None));
+            }
+        }
+        errors.extend(syntax.into_iter().map(|e| (e, None)));
+        if let (Some(()), Some(column)) = (out.skip, &out.column) {
+            errors.push((
+                syn::Error::new(
+                    column.span(),
+                    "`skip` and `column` contradict each other: a skipped field maps to no column",
+                ),
+                None,
+            ));
+        }
+        out
+    }
+}
+
+/// A type as written, for messages: `Option<chrono::DateTime<Utc>>`.
+pub fn type_text(ty: &syn::Type) -> String {
+    let raw = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut text = raw
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+        .replace(" ;", ";");
+    if text.starts_with("::") {
+        text = text.trim_start_matches("::").to_owned();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<ModelDef, Vec<Finding>> {
+        ModelDef::parse(&syn::parse_str(src).unwrap())
+    }
+
+    fn messages(src: &str) -> Vec<String> {
+        parse(src)
+            .err()
+            .expect("errors")
+            .into_iter()
+            .map(|f| match f.help {
+                Some(help) => format!("{} / help: {help}", f.message),
+                None => f.message,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn attributes_resolve_table_and_columns() {
+        let model = parse(
+            r#"
+            /// A user.
+            #[pgdrift(schema = "app", rename_all = "camelCase", partial)]
+            struct UserAccount {
+                id: i64,
+                created_at: String,
+                /// The hash.
+                #[pgdrift(column = "pw_hashed")]
+                password_hash: String,
+                #[pgdrift(skip)]
+                r#type: u8,
+            }"#,
+        )
+        .unwrap();
+        assert_eq!((model.schema.as_str(), model.table.as_str()), ("app", "user_account"));
+        assert!(model.partial && !model.strict);
+        assert_eq!(model.doc.as_deref(), Some("A user."));
+        let columns: Vec<(&str, bool)> = model.fields.iter().map(|f| (f.column.as_str(), f.skip)).collect();
+        assert_eq!(
+            columns,
+            [("id", false), ("createdAt", false), ("pw_hashed", false), ("type", true)]
+        );
+        assert_eq!(model.fields[2].doc.as_deref(), Some("The hash."));
+        assert_eq!(model.fields[3].name(), "type");
+    }
+
+    #[test]
+    fn every_malformed_attribute_is_reported() {
+        assert_eq!(
+            messages(
+                r#"
+                #[pgdrift(tabel = "users", partial = true, rename_all = "Title Case")]
+                struct User {
+                    #[pgdrift(column = 5, colum = "x", skip, skip)]
+                    id: i64,
+                    #[pgdrift(table = "x")]
+                    name: String,
+                }"#
+            ),
+            [
+                "unknown pgdrift attribute `tabel` / help: did you mean `table`?",
+                "`partial` is a flag and takes no value: write `partial`",
+                "unknown rename_all rule \"Title Case\": use one of snake_case, camelCase, PascalCase, lowercase, UPPERCASE, SCREAMING_SNAKE_CASE, kebab-case",
+                "`column` takes a string: `column = \"pw_hashed\"`",
+                "unknown pgdrift attribute `colum` / help: did you mean `column`?",
+                "duplicate `skip` attribute",
+                "`table` goes on the struct, not on a field",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_structs_with_named_fields() {
+        assert_eq!(
+            messages("struct Pair(i64, String);"),
+            ["#[derive(Model)] needs named fields, but `Pair` is a tuple or unit struct / help: name each field after its column: `struct User { id: i64, … }`"]
+        );
+        assert!(messages("enum Mood { Sad }")[0].starts_with("#[derive(Model)] is for structs, but `Mood` is an enum"));
+    }
+
+    #[test]
+    fn type_text_reads_like_source() {
+        let ty: syn::Type = syn::parse_str("Option < chrono :: DateTime < Utc > >").unwrap();
+        assert_eq!(type_text(&ty), "Option<chrono::DateTime<Utc>>");
+        let ty: syn::Type = syn::parse_str("&'a [u8]").unwrap();
+        assert_eq!(type_text(&ty), "&'a [u8]");
+    }
+}

@@ -1,0 +1,400 @@
+//! Which Rust types fit which PostgreSQL column types (SPEC §2).
+//!
+//! Rust types are matched by path: the last segment and its generic
+//! arguments, so `chrono::DateTime<Utc>` and an imported `DateTime<Utc>` are
+//! the same type. A type whose last segment we do not know (a newtype, an
+//! alias, a Rust enum) cannot be checked.
+
+use crate::catalog::{Catalog, Column, TypeName};
+
+/// A column's type with domains resolved to their base type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlType {
+    /// A type with a known Rust mapping, by its `pg_type` name (`int8`).
+    Mapped(&'static str),
+    Array(Box<SqlType>),
+    Enum(TypeName),
+    /// A type pgdrift has no Rust mapping for (`interval`, a composite, …).
+    Unmapped(TypeName),
+}
+
+/// Whether a Rust type fits a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fit {
+    Yes,
+    No,
+    /// The Rust type (or the column type) is one pgdrift cannot check.
+    Unknown,
+}
+
+/// PostgreSQL type names with a Rust mapping, and the Rust types that fit.
+const MAPPINGS: &[(&[&str], Kind, &[&str])] = &[
+    (&["bool"], Kind::Bool, &["bool"]),
+    (&["int2"], Kind::I16, &["i16"]),
+    (&["int4"], Kind::I32, &["i32"]),
+    (&["int8"], Kind::I64, &["i64"]),
+    (&["oid"], Kind::U32, &["u32"]),
+    (&["float4"], Kind::F32, &["f32"]),
+    (&["float8"], Kind::F64, &["f64"]),
+    (&["numeric"], Kind::Decimal, &["rust_decimal::Decimal", "bigdecimal::BigDecimal"]),
+    (
+        &["text", "varchar", "bpchar", "name", "citext"],
+        Kind::Text,
+        &["String", "&str", "Box<str>", "Cow<str>"],
+    ),
+    (&["bytea"], Kind::Bytes, &["Vec<u8>", "&[u8]", "Box<[u8]>"]),
+    (&["uuid"], Kind::Uuid, &["uuid::Uuid"]),
+    (
+        &["timestamptz"],
+        Kind::TimestampTz,
+        &["chrono::DateTime<Utc>", "chrono::DateTime<FixedOffset>", "chrono::DateTime<Local>", "time::OffsetDateTime"],
+    ),
+    (&["timestamp"], Kind::Timestamp, &["chrono::NaiveDateTime", "time::PrimitiveDateTime"]),
+    (&["date"], Kind::Date, &["chrono::NaiveDate", "time::Date"]),
+    (&["time"], Kind::Time, &["chrono::NaiveTime", "time::Time"]),
+    (&["json", "jsonb"], Kind::Json, &["serde_json::Value", "Json<T>"]),
+    (
+        &["inet", "cidr"],
+        Kind::Inet,
+        &["std::net::IpAddr", "ipnetwork::IpNetwork", "cidr::IpInet", "cidr::IpCidr"],
+    ),
+];
+
+/// What a Rust type is, as far as column types are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Bool,
+    I16,
+    I32,
+    I64,
+    U32,
+    F32,
+    F64,
+    Decimal,
+    Text,
+    Bytes,
+    Uuid,
+    TimestampTz,
+    Timestamp,
+    Date,
+    Time,
+    Json,
+    Inet,
+    /// A known Rust type that fits no column type (`u64`, `char`, `HashMap`).
+    Unfit,
+}
+
+/// Resolves domains (and domains over arrays) down to a [`SqlType`].
+pub fn resolve(catalog: &Catalog, column: &Column) -> SqlType {
+    resolve_name(catalog, &column.udt, column.element.as_ref(), 0)
+}
+
+fn resolve_name(catalog: &Catalog, udt: &TypeName, element: Option<&TypeName>, depth: usize) -> SqlType {
+    if depth < 16 {
+        if let Some(domain) = catalog.domain(udt) {
+            return resolve_name(catalog, &domain.base, domain.element.as_ref(), depth + 1);
+        }
+        if let Some(element) = element {
+            return SqlType::Array(Box::new(resolve_name(catalog, element, None, depth + 1)));
+        }
+    }
+    if catalog.enum_type(udt).is_some() {
+        return SqlType::Enum(udt.clone());
+    }
+    let builtin = udt.schema == "pg_catalog" || udt.name == "citext";
+    MAPPINGS
+        .iter()
+        .flat_map(|(names, _, _)| names.iter())
+        .find(|name| builtin && **name == udt.name)
+        .map_or_else(|| SqlType::Unmapped(udt.clone()), |name| SqlType::Mapped(name))
+}
+
+/// The Rust types that fit `sql`, for messages.
+pub fn rust_types_for(sql: &SqlType) -> Vec<String> {
+    match sql {
+        SqlType::Mapped(name) => mapping(name)
+            .map(|(_, _, rust)| rust.iter().map(|r| r.to_string()).collect())
+            .unwrap_or_default(),
+        SqlType::Array(element) => rust_types_for(element)
+            .into_iter()
+            .filter(|r| !r.starts_with('&'))
+            .map(|r| format!("Vec<{r}>"))
+            .collect(),
+        SqlType::Enum(name) => vec![format!("a Rust enum with the labels of `{}`", name.name)],
+        SqlType::Unmapped(_) => Vec::new(),
+    }
+}
+
+fn mapping(name: &str) -> Option<&'static (&'static [&'static str], Kind, &'static [&'static str])> {
+    MAPPINGS.iter().find(|(names, _, _)| names.contains(&name))
+}
+
+/// Whether the Rust type `ty` (with any `Option` already removed) fits `sql`.
+pub fn fits(sql: &SqlType, ty: &syn::Type) -> Fit {
+    let Some(shape) = classify(ty) else {
+        return Fit::Unknown;
+    };
+    match (sql, shape) {
+        (SqlType::Unmapped(_), _) => Fit::Unknown,
+        (SqlType::Enum(_), _) => Fit::No,
+        (SqlType::Array(element), Shape::Vec(inner)) => fits(element, inner),
+        (SqlType::Array(_), _) => Fit::No,
+        (SqlType::Mapped(name), Shape::Kind(kind)) => {
+            if mapping(name).is_some_and(|(_, expected, _)| *expected == kind) {
+                Fit::Yes
+            } else {
+                Fit::No
+            }
+        }
+        (SqlType::Mapped(_), Shape::Vec(_)) => Fit::No,
+    }
+}
+
+/// `Some(T)` when `ty` is `Option<T>` (by its last path segment).
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    match last_segment(ty)? {
+        (name, args) if name == "Option" && args.len() == 1 => Some(args[0]),
+        _ => None,
+    }
+}
+
+enum Shape<'a> {
+    Kind(Kind),
+    /// `Vec<T>` other than `Vec<u8>`.
+    Vec(&'a syn::Type),
+}
+
+fn strip(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Group(g) => strip(&g.elem),
+        syn::Type::Paren(p) => strip(&p.elem),
+        other => other,
+    }
+}
+
+/// The last path segment's name and its type arguments.
+fn last_segment(ty: &syn::Type) -> Option<(String, Vec<&syn::Type>)> {
+    let syn::Type::Path(path) = strip(ty) else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    let args = match &segment.arguments {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some((segment.ident.to_string(), args))
+}
+
+fn is(ty: &syn::Type, name: &str) -> bool {
+    last_segment(ty).is_some_and(|(n, args)| n == name && args.is_empty())
+}
+
+fn is_slice_of_u8(ty: &syn::Type) -> bool {
+    matches!(strip(ty), syn::Type::Slice(s) if is(&s.elem, "u8"))
+}
+
+/// What a Rust type is, or `None` when pgdrift does not know it.
+fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
+    use Kind::*;
+    let kind = |k| Some(Shape::Kind(k));
+    match strip(ty) {
+        syn::Type::Reference(r) => {
+            let inner = strip(&r.elem);
+            if is(inner, "str") {
+                kind(Text)
+            } else if is_slice_of_u8(inner) {
+                kind(Bytes)
+            } else {
+                classify(inner)
+            }
+        }
+        syn::Type::Path(_) => {
+            let (name, args) = last_segment(ty)?;
+            let arg = |i: usize| args.get(i).copied();
+            match name.as_str() {
+                "bool" => kind(Bool),
+                "i16" => kind(I16),
+                "i32" => kind(I32),
+                "i64" => kind(I64),
+                "u32" => kind(U32),
+                "f32" => kind(F32),
+                "f64" => kind(F64),
+                "Decimal" | "BigDecimal" => kind(Decimal),
+                "String" => kind(Text),
+                "Box" | "Cow" | "Arc" | "Rc" => match arg(0) {
+                    Some(t) if is(t, "str") => kind(Text),
+                    Some(t) if is_slice_of_u8(t) => kind(Bytes),
+                    _ => kind(Unfit),
+                },
+                "Vec" => match arg(0) {
+                    Some(t) if is(t, "u8") => kind(Bytes),
+                    Some(t) => Some(Shape::Vec(t)),
+                    None => kind(Unfit),
+                },
+                "Uuid" => kind(Uuid),
+                "DateTime" => match arg(0) {
+                    Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => kind(TimestampTz),
+                    _ => kind(Unfit),
+                },
+                "OffsetDateTime" => kind(TimestampTz),
+                "NaiveDateTime" | "PrimitiveDateTime" => kind(Timestamp),
+                "NaiveDate" | "Date" => kind(Date),
+                "NaiveTime" | "Time" => kind(Time),
+                "Value" | "Json" => kind(Json),
+                "IpAddr" | "IpNetwork" | "IpInet" | "IpCidr" => kind(Inet),
+                "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char" | "str"
+                | "Option" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" => kind(Unfit),
+                _ => None,
+            }
+        }
+        syn::Type::Slice(_) | syn::Type::Array(_) | syn::Type::Tuple(_) => kind(Unfit),
+        _ => None,
+    }
+}
+
+/// Canonical `pg_type` names for a type as users write it in `sql_type`.
+pub fn canonical_sql_name(written: &str) -> String {
+    let lower = written.trim().to_lowercase();
+    let base = match lower.find('(') {
+        Some(i) => {
+            let close = lower.rfind(')').unwrap_or(lower.len() - 1);
+            format!("{}{}", lower[..i].trim_end(), &lower[close + 1..])
+        }
+        None => lower,
+    };
+    let (base, array) = match base.strip_suffix("[]") {
+        Some(b) => (b.trim_end().to_owned(), "[]"),
+        None => (base, ""),
+    };
+    let name = match base.as_str() {
+        "bigint" | "int8" | "bigserial" | "serial8" => "int8",
+        "integer" | "int" | "int4" | "serial" | "serial4" => "int4",
+        "smallint" | "int2" | "smallserial" | "serial2" => "int2",
+        "boolean" | "bool" => "bool",
+        "real" | "float4" => "float4",
+        "double precision" | "float8" | "float" => "float8",
+        "decimal" | "numeric" => "numeric",
+        "character varying" | "varchar" => "varchar",
+        "character" | "char" | "bpchar" => "bpchar",
+        "timestamp with time zone" | "timestamptz" => "timestamptz",
+        "timestamp without time zone" | "timestamp" => "timestamp",
+        "time without time zone" | "time" => "time",
+        "time with time zone" | "timetz" => "timetz",
+        other => other,
+    };
+    format!("{name}{array}")
+}
+
+/// Whether a declared `sql_type` names the column's type (its own type, a
+/// domain's base type, or with `[]` an array of them).
+pub fn sql_type_matches(catalog: &Catalog, column: &Column, declared: &str) -> bool {
+    let declared = canonical_sql_name(declared);
+    let mut candidates = vec![
+        canonical_sql_name(&column.data_type),
+        column.udt.name.clone(),
+        format!("{}.{}", column.udt.schema, column.udt.name),
+    ];
+    if let Some(element) = &column.element {
+        candidates.push(format!("{}[]", element.name));
+        candidates.push(format!("{}.{}[]", element.schema, element.name));
+    }
+    let mut udt = column.udt.clone();
+    for _ in 0..16 {
+        let Some(domain) = catalog.domain(&udt) else { break };
+        candidates.push(canonical_sql_name(&domain.data_type));
+        candidates.push(domain.base.name.clone());
+        if let Some(element) = &domain.element {
+            candidates.push(format!("{}[]", element.name));
+        }
+        udt = domain.base.clone();
+    }
+    candidates.iter().any(|c| *c == declared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(src: &str) -> syn::Type {
+        syn::parse_str(src).unwrap()
+    }
+
+    fn fit(sql: &SqlType, rust: &str) -> Fit {
+        fits(sql, &ty(rust))
+    }
+
+    #[test]
+    fn the_compatibility_table() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("bool", &["bool"], &["i32", "String"]),
+            ("int2", &["i16"], &["i32", "i64", "u16"]),
+            ("int4", &["i32", "std::primitive::i32"], &["i64", "i16", "u32"]),
+            ("int8", &["i64"], &["i32", "u64", "String"]),
+            ("oid", &["u32"], &["i32"]),
+            ("float4", &["f32"], &["f64"]),
+            ("float8", &["f64"], &["f32"]),
+            ("numeric", &["rust_decimal::Decimal", "Decimal", "bigdecimal::BigDecimal"], &["f64"]),
+            ("text", &["String", "&'a str", "Box<str>", "std::borrow::Cow<'a, str>"], &["i32", "Vec<u8>", "char"]),
+            ("bytea", &["Vec<u8>", "&'a [u8]", "Box<[u8]>"], &["String", "Vec<i8>"]),
+            ("uuid", &["uuid::Uuid", "Uuid"], &["String", "u128"]),
+            (
+                "timestamptz",
+                &["chrono::DateTime<chrono::Utc>", "DateTime<Utc>", "DateTime<FixedOffset>", "DateTime<Local>", "time::OffsetDateTime"],
+                &["chrono::NaiveDateTime", "PrimitiveDateTime", "DateTime<Tz>"],
+            ),
+            ("timestamp", &["chrono::NaiveDateTime", "time::PrimitiveDateTime"], &["DateTime<Utc>", "OffsetDateTime"]),
+            ("date", &["chrono::NaiveDate", "time::Date"], &["NaiveDateTime"]),
+            ("time", &["chrono::NaiveTime", "time::Time"], &["NaiveDate"]),
+            ("jsonb", &["serde_json::Value", "sqlx::types::Json<Settings>", "postgres_types::Json<Settings>", "Json<T>"], &["String"]),
+            ("inet", &["std::net::IpAddr", "ipnetwork::IpNetwork", "cidr::IpInet", "cidr::IpCidr"], &["String"]),
+        ];
+        for (sql, good, bad) in cases {
+            let sql_type = SqlType::Mapped(mapping(sql).unwrap().0.iter().find(|n| n == &sql).unwrap());
+            for rust in *good {
+                assert_eq!(fit(&sql_type, rust), Fit::Yes, "{sql} ← {rust}");
+            }
+            for rust in *bad {
+                assert_eq!(fit(&sql_type, rust), Fit::No, "{sql} ← {rust}");
+            }
+        }
+    }
+
+    #[test]
+    fn arrays_enums_and_unknown_types() {
+        let text_array = SqlType::Array(Box::new(SqlType::Mapped("text")));
+        assert_eq!(fit(&text_array, "Vec<String>"), Fit::Yes);
+        assert_eq!(fit(&text_array, "Vec<i32>"), Fit::No);
+        assert_eq!(fit(&text_array, "String"), Fit::No);
+        assert_eq!(fit(&text_array, "Vec<Tag>"), Fit::Unknown);
+        let nested = SqlType::Array(Box::new(SqlType::Array(Box::new(SqlType::Mapped("int4")))));
+        assert_eq!(fit(&nested, "Vec<Vec<i32>>"), Fit::Yes);
+        let mood = SqlType::Enum(TypeName::new("public", "mood"));
+        assert_eq!(fit(&mood, "Mood"), Fit::Unknown, "Rust enums are unchecked until enum support lands");
+        assert_eq!(fit(&mood, "String"), Fit::No);
+        assert_eq!(fit(&SqlType::Mapped("int8"), "UserId"), Fit::Unknown);
+        assert_eq!(fit(&SqlType::Unmapped(TypeName::builtin("interval")), "String"), Fit::Unknown);
+        let option = ty("std::option::Option<i32>");
+        assert_eq!(option_inner(&option).map(crate::model::type_text).as_deref(), Some("i32"));
+        assert!(option_inner(&ty("Vec<i32>")).is_none());
+        assert_eq!(
+            rust_types_for(&text_array),
+            ["Vec<String>", "Vec<Box<str>>", "Vec<Cow<str>>"]
+        );
+    }
+
+    #[test]
+    fn declared_sql_types_are_canonicalised() {
+        assert_eq!(canonical_sql_name("BIGINT"), "int8");
+        assert_eq!(canonical_sql_name("character varying(255)"), "varchar");
+        assert_eq!(canonical_sql_name("timestamp with time zone"), "timestamptz");
+        assert_eq!(canonical_sql_name("numeric(10, 2)[]"), "numeric[]");
+        assert_eq!(canonical_sql_name("app.price"), "app.price");
+    }
+}
