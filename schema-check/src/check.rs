@@ -79,7 +79,11 @@ impl Findings<'_> {
         message: String,
         help: Option<String>,
     ) {
-        let level = if self.model.strict { Level::Error } else { level };
+        let level = if self.model.strict {
+            Level::Error
+        } else {
+            level
+        };
         let mut finding = Finding::new(check, level, span, &self.model.name(), message);
         finding.field = field.map(FieldDef::name);
         finding.schema = Some(self.model.schema.clone());
@@ -94,7 +98,11 @@ impl Findings<'_> {
         if self.model.schema == "public" {
             quote_ident(&self.model.table).into_owned()
         } else {
-            format!("{}.{}", quote_ident(&self.model.schema), quote_ident(&self.model.table))
+            format!(
+                "{}.{}",
+                quote_ident(&self.model.schema),
+                quote_ident(&self.model.table)
+            )
         }
     }
 
@@ -111,7 +119,12 @@ impl Findings<'_> {
             .collect();
         let same_schema = catalog
             .schema(&model.schema)
-            .map(|s| s.relations.iter().map(|r| r.name.as_str()).collect::<Vec<_>>())
+            .map(|s| {
+                s.relations
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default();
         let help = if let Some(schema) = elsewhere.first() {
             Some(format!(
@@ -119,7 +132,9 @@ impl Findings<'_> {
                 model.table
             ))
         } else if let Some(name) = closest(&model.table, same_schema) {
-            Some(format!("did you mean \"{name}\"? add `#[pgdrift(table = \"{name}\")]`"))
+            Some(format!(
+                "did you mean \"{name}\"? add `#[pgdrift(table = \"{name}\")]`"
+            ))
         } else {
             let all = catalog.relations().map(|(_, r)| r.name.as_str());
             closest(&model.table, all).and_then(|name| {
@@ -137,8 +152,19 @@ impl Findings<'_> {
             (catalog.schema(&model.schema).is_none())
                 .then(|| format!("the database has no schema \"{}\"", model.schema))
         });
-        let message = format!("table or view \"{}\" does not exist", self.qualified_table());
-        self.push(Check::MissingTable, Level::Error, model.ident.span(), None, None, message, help);
+        let message = format!(
+            "table or view \"{}\" does not exist",
+            self.qualified_table()
+        );
+        self.push(
+            Check::MissingTable,
+            Level::Error,
+            model.ident.span(),
+            None,
+            None,
+            message,
+            help,
+        );
     }
 
     fn missing_column(&mut self, relation: &Relation, field: &FieldDef) {
@@ -150,8 +176,19 @@ impl Findings<'_> {
                 format!("did you mean \"{name}\"? add `#[pgdrift(column = \"{name}\")]`")
             }
         });
-        let message = format!("column \"{}\" does not exist", self.qualified_column(&field.column));
-        self.push(Check::MissingColumn, Level::Error, field.ident.span(), Some(field), Some(&field.column), message, help);
+        let message = format!(
+            "column \"{}\" does not exist",
+            self.qualified_column(&field.column)
+        );
+        self.push(
+            Check::MissingColumn,
+            Level::Error,
+            field.ident.span(),
+            Some(field),
+            Some(&field.column),
+            message,
+            help,
+        );
     }
 
     fn field(&mut self, catalog: &Catalog, field: &FieldDef, column: &Column) {
@@ -208,7 +245,10 @@ impl Findings<'_> {
                     [one] => Some(format!("use `{one}`")),
                     many => Some(format!(
                         "use one of {}",
-                        many.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|t| format!("`{t}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 };
                 self.push(
@@ -225,7 +265,11 @@ impl Findings<'_> {
                     help,
                 );
             }
-            Fit::Unknown if self.model.strict && field.sql_type.is_none() && !matches!(sql, types::SqlType::Enum(_)) => {
+            Fit::Unknown
+                if self.model.strict
+                    && field.sql_type.is_none()
+                    && !matches!(sql, types::SqlType::Enum(_)) =>
+            {
                 self.push(
                     Check::UncheckedType,
                     Level::Error,
@@ -259,7 +303,11 @@ impl Findings<'_> {
                 )
             })
             .collect();
-        let noun = if columns.len() == 1 { "column" } else { "columns" };
+        let noun = if columns.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
         let message = format!(
             "table \"{}\" has {noun} that no field maps: {}",
             self.qualified_table(),
@@ -269,6 +317,14 @@ impl Findings<'_> {
             "add a field for each, or mark the struct `#[pgdrift(partial)]` if it reads only some columns".to_owned(),
         );
         let span = self.model.ident.span();
-        self.push(Check::UncoveredColumns, Level::Error, span, None, None, message, help);
+        self.push(
+            Check::UncoveredColumns,
+            Level::Error,
+            span,
+            None,
+            None,
+            message,
+            help,
+        );
     }
 }

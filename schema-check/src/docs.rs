@@ -57,7 +57,11 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
     let kind = relation.kind.describe();
     let mut title = kind.to_owned();
     title[..1].make_ascii_uppercase();
-    let _ = writeln!(out, "### {title} {}\n", code(&format!("{schema}.{}", relation.name)));
+    let _ = writeln!(
+        out,
+        "### {title} {}\n",
+        code(&format!("{schema}.{}", relation.name))
+    );
     if let Some(comment) = &relation.comment {
         let _ = writeln!(out, "{}\n", comment.trim());
     }
@@ -158,7 +162,10 @@ fn keys(relation: &Relation, column: &Column) -> Vec<String> {
             let target = fk.referenced_columns.get(i).cloned().unwrap_or_default();
             keys.push(format!(
                 "FK → {}",
-                code(&format!("{}.{}.{target}", fk.references.schema, fk.references.name))
+                code(&format!(
+                    "{}.{}.{target}",
+                    fk.references.schema, fk.references.name
+                ))
             ));
         }
     }

@@ -28,20 +28,22 @@ pub mod url;
 pub mod introspect;
 #[cfg(feature = "live")]
 pub mod live;
+#[cfg(feature = "live")]
+pub mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use catalog::Catalog;
 pub use check::check_model;
-pub use finding::{Check, Finding, Level};
-pub use model::ModelDef;
 pub use config::{Env, ProjectConfig, Source, SourceRequest};
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
+pub use finding::{Check, Finding, Level};
 #[cfg(feature = "live")]
 pub use introspect::introspect;
 #[cfg(feature = "live")]
 pub use live::{ConnectOptions, Connection};
+pub use model::ModelDef;
 pub use url::DatabaseUrl;
 
 /// Loads the catalog from `source`: introspects a live database, or reads the

@@ -164,7 +164,12 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
             },
             _ => None,
         })
-        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned())
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_owned()
+        })
         .collect();
     let text = lines.join("\n").trim().to_owned();
     (!text.is_empty()).then_some(text)
@@ -238,11 +243,22 @@ impl Item {
         let shape = format!("`{name}` takes a string: `{name} = \"{example}\"`");
         match &self.meta {
             syn::Meta::NameValue(syn::MetaNameValue {
-                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }),
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(lit),
+                        ..
+                    }),
                 ..
-            }) if lit.value().is_empty() => Err(syn::Error::new(lit.span(), format!("`{name}` must not be empty"))),
+            }) if lit.value().is_empty() => Err(syn::Error::new(
+                lit.span(),
+                format!("`{name}` must not be empty"),
+            )),
             syn::Meta::NameValue(syn::MetaNameValue {
-                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }),
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(lit),
+                        ..
+                    }),
                 ..
             }) => Ok(lit.clone()),
             syn::Meta::NameValue(nv) => Err(syn::Error::new(nv.value.span(), shape)),
@@ -256,7 +272,10 @@ impl Item {
             syn::Meta::Path(_) => Ok(()),
             _ => Err(syn::Error::new(
                 self.span(),
-                format!("`{0}` is a flag and takes no value: write `{0}`", self.name()),
+                format!(
+                    "`{0}` is a flag and takes no value: write `{0}`",
+                    self.name()
+                ),
             )),
         }
     }
@@ -284,7 +303,10 @@ fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
 /// Records `value` into `slot`, refusing a second one.
 fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(syn::Error::new(item.span(), format!("duplicate `{}` attribute", item.name())));
+        return Err(syn::Error::new(
+            item.span(),
+            format!("duplicate `{}` attribute", item.name()),
+        ));
     }
     *slot = Some(value?);
     Ok(())
@@ -316,7 +338,10 @@ struct ContainerAttrs {
 }
 
 impl ContainerAttrs {
-    fn parse(attrs: &[syn::Attribute], errors: &mut Vec<(syn::Error, Option<String>)>) -> ContainerAttrs {
+    fn parse(
+        attrs: &[syn::Attribute],
+        errors: &mut Vec<(syn::Error, Option<String>)>,
+    ) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
         let mut syntax = Vec::new();
         for item in items(attrs, &mut syntax) {
@@ -328,7 +353,10 @@ impl ContainerAttrs {
                         RenameAll::from_name(&lit.value()).ok_or_else(|| {
                             syn::Error::new(
                                 lit.span(),
-                                format!("unknown rename_all rule {:?}: use one of {RENAME_ALL}", lit.value()),
+                                format!(
+                                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
+                                    lit.value()
+                                ),
                             )
                         })
                     });
@@ -362,7 +390,10 @@ struct FieldAttrs {
 }
 
 impl FieldAttrs {
-    fn parse(attrs: &[syn::Attribute], errors: &mut Vec<(syn::Error, Option<String>)>) -> FieldAttrs {
+    fn parse(
+        attrs: &[syn::Attribute],
+        errors: &mut Vec<(syn::Error, Option<String>)>,
+    ) -> FieldAttrs {
         let mut out = FieldAttrs::default();
         let mut syntax = Vec::new();
         for item in items(attrs, &mut syntax) {
@@ -455,13 +486,25 @@ mod tests {
             }"#,
         )
         .unwrap();
-        assert_eq!((model.schema.as_str(), model.table.as_str()), ("app", "user_account"));
+        assert_eq!(
+            (model.schema.as_str(), model.table.as_str()),
+            ("app", "user_account")
+        );
         assert!(model.partial && !model.strict);
         assert_eq!(model.doc.as_deref(), Some("A user."));
-        let columns: Vec<(&str, bool)> = model.fields.iter().map(|f| (f.column.as_str(), f.skip)).collect();
+        let columns: Vec<(&str, bool)> = model
+            .fields
+            .iter()
+            .map(|f| (f.column.as_str(), f.skip))
+            .collect();
         assert_eq!(
             columns,
-            [("id", false), ("createdAt", false), ("pw_hashed", false), ("type", true)]
+            [
+                ("id", false),
+                ("createdAt", false),
+                ("pw_hashed", false),
+                ("type", true)
+            ]
         );
         assert_eq!(model.fields[2].doc.as_deref(), Some("The hash."));
         assert_eq!(model.fields[3].name(), "type");
@@ -498,7 +541,8 @@ mod tests {
             messages("struct Pair(i64, String);"),
             ["#[derive(Model)] needs named fields, but `Pair` is a tuple or unit struct / help: name each field after its column: `struct User { id: i64, … }`"]
         );
-        assert!(messages("enum Mood { Sad }")[0].starts_with("#[derive(Model)] is for structs, but `Mood` is an enum"));
+        assert!(messages("enum Mood { Sad }")[0]
+            .starts_with("#[derive(Model)] is for structs, but `Mood` is an enum"));
     }
 
     #[test]

@@ -36,7 +36,11 @@ const MAPPINGS: &[(&[&str], Kind, &[&str])] = &[
     (&["oid"], Kind::U32, &["u32"]),
     (&["float4"], Kind::F32, &["f32"]),
     (&["float8"], Kind::F64, &["f64"]),
-    (&["numeric"], Kind::Decimal, &["rust_decimal::Decimal", "bigdecimal::BigDecimal"]),
+    (
+        &["numeric"],
+        Kind::Decimal,
+        &["rust_decimal::Decimal", "bigdecimal::BigDecimal"],
+    ),
     (
         &["text", "varchar", "bpchar", "name", "citext"],
         Kind::Text,
@@ -47,16 +51,34 @@ const MAPPINGS: &[(&[&str], Kind, &[&str])] = &[
     (
         &["timestamptz"],
         Kind::TimestampTz,
-        &["chrono::DateTime<Utc>", "chrono::DateTime<FixedOffset>", "chrono::DateTime<Local>", "time::OffsetDateTime"],
+        &[
+            "chrono::DateTime<Utc>",
+            "chrono::DateTime<FixedOffset>",
+            "chrono::DateTime<Local>",
+            "time::OffsetDateTime",
+        ],
     ),
-    (&["timestamp"], Kind::Timestamp, &["chrono::NaiveDateTime", "time::PrimitiveDateTime"]),
+    (
+        &["timestamp"],
+        Kind::Timestamp,
+        &["chrono::NaiveDateTime", "time::PrimitiveDateTime"],
+    ),
     (&["date"], Kind::Date, &["chrono::NaiveDate", "time::Date"]),
     (&["time"], Kind::Time, &["chrono::NaiveTime", "time::Time"]),
-    (&["json", "jsonb"], Kind::Json, &["serde_json::Value", "Json<T>"]),
+    (
+        &["json", "jsonb"],
+        Kind::Json,
+        &["serde_json::Value", "Json<T>"],
+    ),
     (
         &["inet", "cidr"],
         Kind::Inet,
-        &["std::net::IpAddr", "ipnetwork::IpNetwork", "cidr::IpInet", "cidr::IpCidr"],
+        &[
+            "std::net::IpAddr",
+            "ipnetwork::IpNetwork",
+            "cidr::IpInet",
+            "cidr::IpCidr",
+        ],
     ),
 ];
 
@@ -89,7 +111,12 @@ pub fn resolve(catalog: &Catalog, column: &Column) -> SqlType {
     resolve_name(catalog, &column.udt, column.element.as_ref(), 0)
 }
 
-fn resolve_name(catalog: &Catalog, udt: &TypeName, element: Option<&TypeName>, depth: usize) -> SqlType {
+fn resolve_name(
+    catalog: &Catalog,
+    udt: &TypeName,
+    element: Option<&TypeName>,
+    depth: usize,
+) -> SqlType {
     if depth < 16 {
         if let Some(domain) = catalog.domain(udt) {
             return resolve_name(catalog, &domain.base, domain.element.as_ref(), depth + 1);
@@ -106,7 +133,10 @@ fn resolve_name(catalog: &Catalog, udt: &TypeName, element: Option<&TypeName>, d
         .iter()
         .flat_map(|(names, _, _)| names.iter())
         .find(|name| builtin && **name == udt.name)
-        .map_or_else(|| SqlType::Unmapped(udt.clone()), |name| SqlType::Mapped(name))
+        .map_or_else(
+            || SqlType::Unmapped(udt.clone()),
+            |name| SqlType::Mapped(name),
+        )
 }
 
 /// The Rust types that fit `sql`, for messages.
@@ -125,7 +155,9 @@ pub fn rust_types_for(sql: &SqlType) -> Vec<String> {
     }
 }
 
-fn mapping(name: &str) -> Option<&'static (&'static [&'static str], Kind, &'static [&'static str])> {
+fn mapping(
+    name: &str,
+) -> Option<&'static (&'static [&'static str], Kind, &'static [&'static str])> {
     MAPPINGS.iter().find(|(names, _, _)| names.contains(&name))
 }
 
@@ -240,7 +272,9 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                 },
                 "Uuid" => kind(Uuid),
                 "DateTime" => match arg(0) {
-                    Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => kind(TimestampTz),
+                    Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => {
+                        kind(TimestampTz)
+                    }
                     _ => kind(Unfit),
                 },
                 "OffsetDateTime" => kind(TimestampTz),
@@ -249,8 +283,8 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                 "NaiveTime" | "Time" => kind(Time),
                 "Value" | "Json" => kind(Json),
                 "IpAddr" | "IpNetwork" | "IpInet" | "IpCidr" => kind(Inet),
-                "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char" | "str"
-                | "Option" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" => kind(Unfit),
+                "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char"
+                | "str" | "Option" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" => kind(Unfit),
                 _ => None,
             }
         }
@@ -307,7 +341,9 @@ pub fn sql_type_matches(catalog: &Catalog, column: &Column, declared: &str) -> b
     }
     let mut udt = column.udt.clone();
     for _ in 0..16 {
-        let Some(domain) = catalog.domain(&udt) else { break };
+        let Some(domain) = catalog.domain(&udt) else {
+            break;
+        };
         candidates.push(canonical_sql_name(&domain.data_type));
         candidates.push(domain.base.name.clone());
         if let Some(element) = &domain.element {
@@ -335,28 +371,77 @@ mod tests {
         let cases: &[(&str, &[&str], &[&str])] = &[
             ("bool", &["bool"], &["i32", "String"]),
             ("int2", &["i16"], &["i32", "i64", "u16"]),
-            ("int4", &["i32", "std::primitive::i32"], &["i64", "i16", "u32"]),
+            (
+                "int4",
+                &["i32", "std::primitive::i32"],
+                &["i64", "i16", "u32"],
+            ),
             ("int8", &["i64"], &["i32", "u64", "String"]),
             ("oid", &["u32"], &["i32"]),
             ("float4", &["f32"], &["f64"]),
             ("float8", &["f64"], &["f32"]),
-            ("numeric", &["rust_decimal::Decimal", "Decimal", "bigdecimal::BigDecimal"], &["f64"]),
-            ("text", &["String", "&'a str", "Box<str>", "std::borrow::Cow<'a, str>"], &["i32", "Vec<u8>", "char"]),
-            ("bytea", &["Vec<u8>", "&'a [u8]", "Box<[u8]>"], &["String", "Vec<i8>"]),
+            (
+                "numeric",
+                &["rust_decimal::Decimal", "Decimal", "bigdecimal::BigDecimal"],
+                &["f64"],
+            ),
+            (
+                "text",
+                &["String", "&'a str", "Box<str>", "std::borrow::Cow<'a, str>"],
+                &["i32", "Vec<u8>", "char"],
+            ),
+            (
+                "bytea",
+                &["Vec<u8>", "&'a [u8]", "Box<[u8]>"],
+                &["String", "Vec<i8>"],
+            ),
             ("uuid", &["uuid::Uuid", "Uuid"], &["String", "u128"]),
             (
                 "timestamptz",
-                &["chrono::DateTime<chrono::Utc>", "DateTime<Utc>", "DateTime<FixedOffset>", "DateTime<Local>", "time::OffsetDateTime"],
+                &[
+                    "chrono::DateTime<chrono::Utc>",
+                    "DateTime<Utc>",
+                    "DateTime<FixedOffset>",
+                    "DateTime<Local>",
+                    "time::OffsetDateTime",
+                ],
                 &["chrono::NaiveDateTime", "PrimitiveDateTime", "DateTime<Tz>"],
             ),
-            ("timestamp", &["chrono::NaiveDateTime", "time::PrimitiveDateTime"], &["DateTime<Utc>", "OffsetDateTime"]),
-            ("date", &["chrono::NaiveDate", "time::Date"], &["NaiveDateTime"]),
+            (
+                "timestamp",
+                &["chrono::NaiveDateTime", "time::PrimitiveDateTime"],
+                &["DateTime<Utc>", "OffsetDateTime"],
+            ),
+            (
+                "date",
+                &["chrono::NaiveDate", "time::Date"],
+                &["NaiveDateTime"],
+            ),
             ("time", &["chrono::NaiveTime", "time::Time"], &["NaiveDate"]),
-            ("jsonb", &["serde_json::Value", "sqlx::types::Json<Settings>", "postgres_types::Json<Settings>", "Json<T>"], &["String"]),
-            ("inet", &["std::net::IpAddr", "ipnetwork::IpNetwork", "cidr::IpInet", "cidr::IpCidr"], &["String"]),
+            (
+                "jsonb",
+                &[
+                    "serde_json::Value",
+                    "sqlx::types::Json<Settings>",
+                    "postgres_types::Json<Settings>",
+                    "Json<T>",
+                ],
+                &["String"],
+            ),
+            (
+                "inet",
+                &[
+                    "std::net::IpAddr",
+                    "ipnetwork::IpNetwork",
+                    "cidr::IpInet",
+                    "cidr::IpCidr",
+                ],
+                &["String"],
+            ),
         ];
         for (sql, good, bad) in cases {
-            let sql_type = SqlType::Mapped(mapping(sql).unwrap().0.iter().find(|n| n == &sql).unwrap());
+            let sql_type =
+                SqlType::Mapped(mapping(sql).unwrap().0.iter().find(|n| n == &sql).unwrap());
             for rust in *good {
                 assert_eq!(fit(&sql_type, rust), Fit::Yes, "{sql} ← {rust}");
             }
@@ -376,12 +461,24 @@ mod tests {
         let nested = SqlType::Array(Box::new(SqlType::Array(Box::new(SqlType::Mapped("int4")))));
         assert_eq!(fit(&nested, "Vec<Vec<i32>>"), Fit::Yes);
         let mood = SqlType::Enum(TypeName::new("public", "mood"));
-        assert_eq!(fit(&mood, "Mood"), Fit::Unknown, "Rust enums are unchecked until enum support lands");
+        assert_eq!(
+            fit(&mood, "Mood"),
+            Fit::Unknown,
+            "Rust enums are unchecked until enum support lands"
+        );
         assert_eq!(fit(&mood, "String"), Fit::No);
         assert_eq!(fit(&SqlType::Mapped("int8"), "UserId"), Fit::Unknown);
-        assert_eq!(fit(&SqlType::Unmapped(TypeName::builtin("interval")), "String"), Fit::Unknown);
+        assert_eq!(
+            fit(&SqlType::Unmapped(TypeName::builtin("interval")), "String"),
+            Fit::Unknown
+        );
         let option = ty("std::option::Option<i32>");
-        assert_eq!(option_inner(&option).map(crate::model::type_text).as_deref(), Some("i32"));
+        assert_eq!(
+            option_inner(&option)
+                .map(crate::model::type_text)
+                .as_deref(),
+            Some("i32")
+        );
         assert!(option_inner(&ty("Vec<i32>")).is_none());
         assert_eq!(
             rust_types_for(&text_array),
@@ -393,7 +490,10 @@ mod tests {
     fn declared_sql_types_are_canonicalised() {
         assert_eq!(canonical_sql_name("BIGINT"), "int8");
         assert_eq!(canonical_sql_name("character varying(255)"), "varchar");
-        assert_eq!(canonical_sql_name("timestamp with time zone"), "timestamptz");
+        assert_eq!(
+            canonical_sql_name("timestamp with time zone"),
+            "timestamptz"
+        );
         assert_eq!(canonical_sql_name("numeric(10, 2)[]"), "numeric[]");
         assert_eq!(canonical_sql_name("app.price"), "app.price");
     }

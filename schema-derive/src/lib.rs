@@ -1,1 +1,148 @@
+//! `#[derive(Model)]`: checks a struct against its PostgreSQL table at
+//! compile time. Use it through the `pgdrift` crate (`pgdrift::Model`).
+//!
+//! This crate is a thin front door: it reads the struct into the engine's
+//! [`ModelDef`], asks the engine for findings against the schema, turns them
+//! into diagnostics, and emits the `pgdrift::Model` impl.
+//!
+//! Struct attributes: `#[pgdrift(table = "users")]`, `schema = "app"`,
+//! `rename_all = "camelCase"`, `partial`, `strict`.
+//! Field attributes: `#[pgdrift(column = "pw_hashed")]`, `skip`,
+//! `sql_type = "bigint"`.
 
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use schema_check::catalog::{quote_ident, Relation};
+use schema_check::docs::{relation_section, DocModel};
+use schema_check::source::{catalog_for_crate, Loaded};
+use schema_check::{check_model, Check, Finding, Level, ModelDef};
+
+#[proc_macro_derive(Model, attributes(pgdrift))]
+pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand(&input).into()
+}
+
+fn expand(input: &syn::DeriveInput) -> TokenStream {
+    let model = match ModelDef::parse(input) {
+        Ok(model) => model,
+        Err(findings) => return diagnostics(&findings),
+    };
+    let crate_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
+    let source_error = |message: String| {
+        vec![Finding::new(
+            Check::Source,
+            Level::Error,
+            model.ident.span(),
+            &model.name(),
+            message,
+        )]
+    };
+    let (findings, loaded) = match catalog_for_crate(&crate_dir) {
+        Ok(loaded) => match loaded.as_ref() {
+            Ok(l) => (check_model(&model, &l.catalog), Some(loaded.clone())),
+            Err(e) => (source_error(e.to_string()), None),
+        },
+        Err(e) => (source_error(e.to_string()), None),
+    };
+    let loaded = loaded.as_deref().and_then(|l| l.as_ref().ok());
+    let relation = loaded.and_then(|l| l.catalog.relation(&model.schema, &model.table));
+    let diagnostics = diagnostics(&findings);
+    let model_impl = model_impl(&model, relation);
+    let tracking = loaded
+        .map(|l| track_inputs(&crate_dir, l))
+        .unwrap_or_default();
+    quote! {
+        #diagnostics
+        #model_impl
+        #tracking
+    }
+}
+
+/// Errors as `compile_error!`, warnings as deprecation warnings (the one
+/// warning a macro can raise on stable Rust), each at its span.
+fn diagnostics(findings: &[Finding]) -> TokenStream {
+    findings
+        .iter()
+        .map(|finding| match finding.level {
+            Level::Error => syn::Error::new(finding.span, finding.text()).to_compile_error(),
+            Level::Warning => {
+                let note = finding.text();
+                let name = syn::Ident::new("pgdrift", finding.span);
+                quote_spanned! {finding.span=>
+                    const _: () = {
+                        #[deprecated(note = #note)]
+                        #[allow(non_upper_case_globals)]
+                        const #name: () = ();
+                        #[allow(clippy::let_unit_value)]
+                        let _ = #name;
+                    };
+                }
+            }
+        })
+        .collect()
+}
+
+fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
+    let ident = &model.ident;
+    let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
+    let schema = &model.schema;
+    let table = &model.table;
+    let columns = model.mapped_fields().map(|field| {
+        let column = relation.and_then(|r| r.column(&field.column));
+        let name = &field.column;
+        let field_name = field.name();
+        let sql_type = column.map(|c| c.data_type.as_str()).unwrap_or_default();
+        let nullable = column.map_or_else(|| schema_check::types::option_inner(&field.ty).is_some(), |c| c.nullable);
+        quote! {
+            ::pgdrift::Column { name: #name, field: #field_name, sql_type: #sql_type, nullable: #nullable }
+        }
+    });
+    let select_list = model
+        .mapped_fields()
+        .map(|f| quote_ident(&f.column).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let schema_doc = relation
+        .map(|r| relation_section(&model.schema, r, &[DocModel::from(model)]))
+        .unwrap_or_default();
+    quote! {
+        impl #impl_generics ::pgdrift::Model for #ident #ty_generics #where_clause {
+            const SCHEMA: &'static str = #schema;
+            const TABLE: &'static str = #table;
+            const COLUMNS: &'static [::pgdrift::Column] = &[#(#columns),*];
+            const SELECT_LIST: &'static str = #select_list;
+            const SCHEMA_DOC: &'static str = #schema_doc;
+        }
+    }
+}
+
+/// Makes cargo rebuild the crate when the snapshot or the variables that
+/// choose the source change. Emitted by the crate's first expansion only:
+/// one `include_bytes!` of the snapshot per crate, not one per model.
+fn track_inputs(crate_dir: &std::path::Path, loaded: &Loaded) -> TokenStream {
+    static TRACKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    let mut tracked = TRACKED.lock().unwrap_or_else(|p| p.into_inner());
+    if !tracked
+        .get_or_insert_with(HashSet::new)
+        .insert(crate_dir.to_path_buf())
+    {
+        return TokenStream::new();
+    }
+    let snapshot = loaded.snapshot_path().map(|path| {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let path = path.to_string_lossy();
+        quote! { const _: &[u8] = include_bytes!(#path); }
+    });
+    let span = Span::call_site();
+    quote_spanned! {span=>
+        #snapshot
+        const _: ::core::option::Option<&str> = ::core::option_env!("PGDRIFT_OFFLINE");
+        const _: ::core::option::Option<&str> = ::core::option_env!("PGDRIFT_SNAPSHOT");
+    }
+}

@@ -1,0 +1,159 @@
+//! The schema for a crate being compiled, loaded once per process.
+//!
+//! rustc runs every `#[derive(Model)]` of a crate in one process, and
+//! rust-analyzer keeps one process for hours: the catalog is cached per crate
+//! directory and source (database URL or snapshot path), so a crate with 500
+//! models introspects or reads its snapshot once. A cached snapshot is
+//! reloaded when the file changes; a live catalog after
+//! [`LIVE_REFRESH`], so an editor notices a database change.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::catalog::Catalog;
+use crate::config::{self, Env, ProjectConfig, Source, SourceRequest};
+use crate::error::Result;
+use crate::live::ConnectOptions;
+
+/// How long a live catalog is reused in one process.
+pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
+
+/// A loaded catalog and where it came from.
+#[derive(Debug)]
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub source: Source,
+}
+
+impl Loaded {
+    /// The snapshot file the catalog was read from (to track as a build input).
+    pub fn snapshot_path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::Snapshot(path) => Some(path),
+            Source::Live(_) => None,
+        }
+    }
+}
+
+/// What makes a cached entry stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stamp {
+    File(Option<(SystemTime, u64)>),
+    Loaded(Instant),
+}
+
+impl Stamp {
+    fn of(source: &Source) -> Stamp {
+        match source {
+            Source::Snapshot(path) => Stamp::File(
+                std::fs::metadata(path)
+                    .ok()
+                    .and_then(|m| Some((m.modified().ok()?, m.len()))),
+            ),
+            Source::Live(_) => Stamp::Loaded(Instant::now()),
+        }
+    }
+
+    fn is_current(&self, source: &Source) -> bool {
+        match self {
+            Stamp::Loaded(at) => at.elapsed() < LIVE_REFRESH,
+            file => *file == Stamp::of(source),
+        }
+    }
+}
+
+type Key = (PathBuf, String);
+type Entry = (Stamp, Arc<Result<Loaded>>);
+
+fn cache() -> &'static Mutex<HashMap<Key, Entry>> {
+    static CACHE: OnceLock<Mutex<HashMap<Key, Entry>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Settings for a crate: its `.env` and the nearest `pgdrift.toml`.
+pub struct CrateSettings {
+    pub root: PathBuf,
+    pub env: Env,
+    pub project: ProjectConfig,
+}
+
+impl CrateSettings {
+    pub fn load(crate_dir: &Path) -> Result<CrateSettings> {
+        let env = Env::load(crate_dir)?;
+        let (root, project) = match config::find_upwards(crate_dir, Path::new("pgdrift.toml")) {
+            Some(file) => (
+                file.parent().unwrap_or(crate_dir).to_path_buf(),
+                ProjectConfig::load(&file, true)?,
+            ),
+            None => (crate_dir.to_path_buf(), ProjectConfig::default()),
+        };
+        Ok(CrateSettings { root, env, project })
+    }
+
+    /// The schema source as SPEC §3 resolves it.
+    pub fn source(&self, crate_dir: &Path) -> Result<Source> {
+        let snapshot = config::snapshot_path(
+            &self.env,
+            crate_dir,
+            self.project
+                .snapshot
+                .as_deref()
+                .map(|p| self.root.join(p))
+                .as_deref(),
+        );
+        config::resolve_source(&self.env, &SourceRequest::default(), &snapshot)
+    }
+}
+
+/// The catalog for the crate in `crate_dir`, from the cache when current.
+pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
+    let settings = CrateSettings::load(crate_dir)?;
+    let source = settings.source(crate_dir)?;
+    let key = (
+        crate_dir.to_path_buf(),
+        match &source {
+            Source::Live(url) => format!("live {}", url.expose()),
+            Source::Snapshot(path) => format!("snapshot {}", path.display()),
+        },
+    );
+    let mut cache = cache()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((stamp, loaded)) = cache.get(&key) {
+        if stamp.is_current(&source) {
+            return Ok(loaded.clone());
+        }
+    }
+    let stamp = Stamp::of(&source);
+    let options = ConnectOptions {
+        timeout: settings.env.connect_timeout()?,
+        base_dir: settings.root.clone(),
+    };
+    let catalog = crate::load_catalog(&source, &options, settings.project.schema_filter());
+    log_load(&settings.env, crate_dir, &source);
+    let loaded = Arc::new(catalog.map(|catalog| Loaded { catalog, source }));
+    cache.insert(key, (stamp, loaded.clone()));
+    Ok(loaded)
+}
+
+/// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load (benchmarks
+/// and tests count them); nothing is written otherwise.
+fn log_load(env: &Env, crate_dir: &Path, source: &Source) {
+    if let Some(path) = env.get("PGDRIFT_LOG_LOADS").filter(|p| !p.is_empty()) {
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(
+                file,
+                "{} pid={} {source}",
+                crate_dir.display(),
+                std::process::id()
+            );
+        }
+    }
+}

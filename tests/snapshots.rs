@@ -1,0 +1,39 @@
+//! The committed snapshots are introspected from their SQL on every test run,
+//! so they cannot drift from it. `PGDRIFT_BLESS=1 cargo test --test snapshots`
+//! rewrites them after a deliberate schema change.
+
+use std::path::Path;
+
+use schema_check::{introspect, snapshot, testing};
+
+fn assert_snapshot_matches(sql: &str, snapshot_path: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let db = testing::database();
+    db.execute(&std::fs::read_to_string(root.join(sql)).unwrap());
+    let fresh = snapshot::to_bytes(&introspect(&db.connect(), None).unwrap());
+    let path = root.join(snapshot_path);
+    if std::env::var_os("PGDRIFT_BLESS").is_some() {
+        schema_check::files::write_atomic(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{snapshot_path} is not what {sql} introspects to; if the change is deliberate, run `PGDRIFT_BLESS=1 cargo test --test snapshots`"
+    );
+}
+
+#[test]
+fn example_app_snapshot_matches_its_schema() {
+    assert_snapshot_matches(
+        "examples/app/schema.sql",
+        "examples/app/.pgdrift/schema.json",
+    );
+}
+
+#[test]
+fn ui_fixture_snapshot_matches_its_schema() {
+    assert_snapshot_matches(
+        "tests/fixtures/ui-schema.sql",
+        "tests/fixtures/ui-schema.json",
+    );
+}
