@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 
-use crate::catalog::{quote_ident, Catalog, Column, Relation};
+use crate::catalog::{Catalog, Column, Relation};
 use crate::finding::{Check, Finding, Level};
 use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
@@ -19,6 +18,7 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
     let mut findings = Findings {
         model,
         out: Vec::new(),
+        end: None,
     };
     let Some(relation) = catalog.relation(&model.schema, &model.table) else {
         findings.missing_table(catalog);
@@ -65,10 +65,20 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
 struct Findings<'a> {
     model: &'a ModelDef,
     out: Vec<Finding>,
+    /// The last token of the next finding's span, when it covers several.
+    end: Option<Span>,
 }
 
 impl Findings<'_> {
     #[allow(clippy::too_many_arguments)]
+    /// Spans the next finding over all of `tokens` (a type, say).
+    fn over(&mut self, tokens: &impl quote::ToTokens) -> Span {
+        let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
+        let first = spans.next().unwrap_or_else(Span::call_site);
+        self.end = spans.last();
+        first
+    }
+
     fn push(
         &mut self,
         check: Check,
@@ -85,6 +95,7 @@ impl Findings<'_> {
             level
         };
         let mut finding = Finding::new(check, level, span, &self.model.name(), message);
+        finding.end = self.end.take();
         finding.field = field.map(FieldDef::name);
         finding.schema = Some(self.model.schema.clone());
         finding.table = Some(self.model.table.clone());
@@ -93,21 +104,17 @@ impl Findings<'_> {
         self.out.push(finding);
     }
 
-    /// `users` in `public`, `app.orders` elsewhere; quoted where needed.
+    /// `users` in `public`, `app.orders` elsewhere.
     fn qualified_table(&self) -> String {
         if self.model.schema == "public" {
-            quote_ident(&self.model.table).into_owned()
+            self.model.table.clone()
         } else {
-            format!(
-                "{}.{}",
-                quote_ident(&self.model.schema),
-                quote_ident(&self.model.table)
-            )
+            format!("{}.{}", self.model.schema, self.model.table)
         }
     }
 
     fn qualified_column(&self, column: &str) -> String {
-        format!("{}.{}", self.qualified_table(), quote_ident(column))
+        format!("{}.{column}", self.qualified_table())
     }
 
     fn missing_table(&mut self, catalog: &Catalog) {
@@ -198,10 +205,11 @@ impl Findings<'_> {
             None => (&field.ty, false),
         };
         if column.nullable && !is_option {
+            let span = self.over(&field.ty);
             self.push(
                 Check::NullableWithoutOption,
                 Level::Error,
-                field.ty.span(),
+                span,
                 Some(field),
                 Some(&column.name),
                 format!("column \"{qualified}\" is nullable, but the field is not an `Option`"),
@@ -240,6 +248,7 @@ impl Findings<'_> {
         match types::fits(&sql, inner) {
             Fit::Yes => {}
             Fit::No => {
+                let span = self.over(inner);
                 let help = match fits.as_slice() {
                     [] => None,
                     [one] => Some(format!("use `{one}`")),
@@ -254,7 +263,7 @@ impl Findings<'_> {
                 self.push(
                     Check::TypeMismatch,
                     Level::Error,
-                    inner.span(),
+                    span,
                     Some(field),
                     Some(&column.name),
                     format!(
@@ -270,10 +279,11 @@ impl Findings<'_> {
                     && field.sql_type.is_none()
                     && !matches!(sql, types::SqlType::Enum(_)) =>
             {
+                let span = self.over(inner);
                 self.push(
                     Check::UncheckedType,
                     Level::Error,
-                    inner.span(),
+                    span,
                     Some(field),
                     Some(&column.name),
                     format!(

@@ -51,6 +51,8 @@ pub struct Finding {
     pub check: Check,
     pub level: Level,
     pub span: Span,
+    /// Where the span ends, when it covers several tokens (a whole type).
+    pub end: Option<Span>,
     /// The struct.
     pub model: String,
     pub field: Option<String>,
@@ -67,6 +69,7 @@ impl Finding {
             check,
             level,
             span,
+            end: None,
             model: model.to_owned(),
             field: None,
             schema: None,

@@ -70,7 +70,16 @@ fn diagnostics(findings: &[Finding]) -> TokenStream {
     findings
         .iter()
         .map(|finding| match finding.level {
-            Level::Error => syn::Error::new(finding.span, finding.text()).to_compile_error(),
+            Level::Error => match finding.end {
+                // Two tokens with the first and last span make syn span the
+                // error over the whole range on stable Rust.
+                Some(end) => {
+                    let first = syn::Ident::new("start", finding.span);
+                    let last = syn::Ident::new("end", end);
+                    syn::Error::new_spanned(quote!(#first #last), finding.text()).to_compile_error()
+                }
+                None => syn::Error::new(finding.span, finding.text()).to_compile_error(),
+            },
             Level::Warning => {
                 let note = finding.text();
                 let name = syn::Ident::new("pgdrift", finding.span);

@@ -1,0 +1,9 @@
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(schema = "sales", table = "orders", partial)]
+pub struct Order {
+    pub id: i64,
+}
+
+fn main() {}

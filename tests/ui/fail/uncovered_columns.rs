@@ -1,0 +1,14 @@
+use chrono::{DateTime, Utc};
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "users")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub pw_hashed: String,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn main() {}
