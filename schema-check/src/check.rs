@@ -79,6 +79,7 @@ impl Findings<'_> {
         first
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         check: Check,

@@ -351,7 +351,7 @@ pub fn sql_type_matches(catalog: &Catalog, column: &Column, declared: &str) -> b
         }
         udt = domain.base.clone();
     }
-    candidates.iter().any(|c| *c == declared)
+    candidates.contains(&declared)
 }
 
 #[cfg(test)]
