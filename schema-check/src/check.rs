@@ -314,19 +314,19 @@ impl Findings<'_> {
                 )
             })
             .collect();
-        let noun = if columns.len() == 1 {
-            "column"
+        let (noun, each) = if columns.len() == 1 {
+            ("a column", "it")
         } else {
-            "columns"
+            ("columns", "each")
         };
         let message = format!(
             "table \"{}\" has {noun} that no field maps: {}",
             self.qualified_table(),
             list.join(", ")
         );
-        let help = Some(
-            "add a field for each, or mark the struct `#[pgdrift(partial)]` if it reads only some columns".to_owned(),
-        );
+        let help = Some(format!(
+            "add a field for {each}, or mark the struct `#[pgdrift(partial)]` if it reads only some columns"
+        ));
         let span = self.model.ident.span();
         self.push(
             Check::UncoveredColumns,

@@ -1,0 +1,220 @@
+//! `#[derive(Model)]` in a real crate, built by cargo against a real
+//! PostgreSQL: live and offline give the same verdicts, a schema change
+//! fails the next build, an unreachable database is a redacted error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use schema_check::{introspect, snapshot, testing};
+
+const SCHEMA: &str = "
+    CREATE TABLE users (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        email text NOT NULL,
+        age integer,
+        created_at timestamp with time zone NOT NULL DEFAULT now()
+    );
+    CREATE TABLE posts (id bigint PRIMARY KEY, title text NOT NULL);
+    CREATE TABLE tags (id integer PRIMARY KEY, label text NOT NULL);";
+
+const MODELS: &str = r#"
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "users")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub age: Option<i32>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "posts")]
+pub struct Post {
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "tags")]
+pub struct Tag {
+    pub id: i32,
+    pub label: String,
+}
+
+fn main() {
+    println!("{}|{}|{}", User::SELECT_LIST, Post::SELECT_LIST, Tag::SELECT_LIST);
+}
+"#;
+
+/// A crate depending on this workspace's pgdrift, built in trybuild's
+/// target directory so the dependencies compile once for all such tests.
+struct TestCrate {
+    dir: tempfile::TempDir,
+}
+
+impl TestCrate {
+    fn new(name: &str) -> TestCrate {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::Builder::new().prefix(name).tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+                 [dependencies]\npgdrift = {{ path = {:?} }}\n\
+                 chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\n[workspace]\n",
+                workspace.display().to_string()
+            ),
+        )
+        .unwrap();
+        std::fs::copy(workspace.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/main.rs"), MODELS).unwrap();
+        TestCrate { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `cargo build` with only the given pgdrift variables set. The models
+    /// file is rewritten first, so cargo recompiles the crate even when only
+    /// the database changed.
+    fn build(&self, vars: &[(&str, &str)]) -> Output {
+        let main = self.path().join("src/main.rs");
+        std::fs::write(&main, std::fs::read(&main).unwrap()).unwrap();
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tests/trybuild");
+        let mut command = Command::new(env!("CARGO"));
+        command
+            .args(["build", "--quiet", "--offline", "--color=never"])
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", target);
+        for var in [
+            "DATABASE_URL",
+            "PGDRIFT_OFFLINE",
+            "PGDRIFT_SNAPSHOT",
+            "PGDRIFT_LOG_LOADS",
+            "RUSTFLAGS",
+        ] {
+            command.env_remove(var);
+        }
+        command.envs(vars.iter().copied()).output().unwrap()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The `error: …` lines of a build, for comparing verdicts.
+fn errors(output: &Output) -> Vec<String> {
+    stderr(output)
+        .lines()
+        .filter(|l| l.starts_with("error: ") && !l.starts_with("error: could not compile"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn live_and_offline_give_the_same_verdicts_and_a_schema_change_fails_the_build() {
+    let db = testing::database();
+    db.execute(SCHEMA);
+    let krate = TestCrate::new("pgdrift_live_models");
+    let live = [("DATABASE_URL", db.url().expose())];
+    let loads = krate.path().join("loads.log");
+    let with_log = [live[0], ("PGDRIFT_LOG_LOADS", loads.to_str().unwrap())];
+
+    let clean = krate.build(&with_log);
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let log = std::fs::read_to_string(&loads).unwrap();
+    assert_eq!(
+        log.lines().count(),
+        1,
+        "one introspection for three models: {log}"
+    );
+
+    let snapshot_path: PathBuf = krate.path().join(".pgdrift/schema.json");
+    let write_snapshot =
+        || snapshot::save(&snapshot_path, &introspect(&db.connect(), None).unwrap()).unwrap();
+    write_snapshot();
+    let offline = krate.build(&[("PGDRIFT_OFFLINE", "true")]);
+    assert!(offline.status.success(), "{}", stderr(&offline));
+
+    db.execute(
+        "ALTER TABLE users ALTER COLUMN age TYPE bigint;
+         ALTER TABLE posts ADD COLUMN body text NOT NULL DEFAULT '';",
+    );
+    let drifted = krate.build(&live);
+    assert!(!drifted.status.success());
+    assert_eq!(
+        errors(&drifted),
+        [
+            "error: column \"users.age\" is `bigint`, which `i32` does not fit",
+            "error: table \"posts\" has a column that no field maps: \"body\" (text, not null)",
+        ],
+        "{}",
+        stderr(&drifted)
+    );
+    assert!(
+        stderr(&drifted).contains("--> src/main.rs:9:21"),
+        "spanned on the field's type"
+    );
+
+    let stale_snapshot = krate.build(&[("PGDRIFT_OFFLINE", "true")]);
+    assert!(
+        stale_snapshot.status.success(),
+        "the old snapshot still agrees with the models"
+    );
+    write_snapshot();
+    let offline_drifted = krate.build(&[("PGDRIFT_OFFLINE", "true")]);
+    assert_eq!(
+        errors(&offline_drifted),
+        errors(&drifted),
+        "offline verdicts equal live ones"
+    );
+}
+
+#[test]
+fn an_unreachable_database_is_a_redacted_error_suggesting_offline_mode() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let krate = TestCrate::new("pgdrift_unreachable");
+    let url = format!("postgres://app:Sup3rSecret@127.0.0.1:{port}/app?sslmode=disable");
+    let loads = krate.path().join("loads.log");
+    let out = krate.build(&[
+        ("DATABASE_URL", &url),
+        ("PGDRIFT_LOG_LOADS", loads.to_str().unwrap()),
+    ]);
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(!text.contains("Sup3rSecret"), "{text}");
+    let expected = format!(
+        "error: cannot connect to postgres://app:***@127.0.0.1:{port}/app?sslmode=disable: error connecting to server: Connection refused (os error 111); to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true"
+    );
+    assert_eq!(
+        errors(&out),
+        [expected.as_str(); 3],
+        "one error per model: {text}"
+    );
+    let attempts = std::fs::read_to_string(&loads).unwrap();
+    assert_eq!(
+        attempts.lines().count(),
+        1,
+        "one connection attempt per build: {attempts}"
+    );
+    assert!(!attempts.contains("Sup3rSecret"));
+
+    let missing = krate.build(&[("PGDRIFT_OFFLINE", "true")]);
+    let snapshot = krate.path().join(".pgdrift/schema.json");
+    assert_eq!(
+        errors(&missing)[0],
+        format!(
+            "error: offline mode (PGDRIFT_OFFLINE=true) needs the snapshot {}, which does not exist: run `schema-check snapshot` against the database to create it",
+            snapshot.display()
+        )
+    );
+}
