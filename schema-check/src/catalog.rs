@@ -108,7 +108,10 @@ pub struct Column {
 }
 
 /// A schema-qualified type name as it appears in `pg_type`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Serialised as text: `int8` for a type of `pg_catalog`, else
+/// `schema.name`, each part quoted as PostgreSQL would (`public."My Type"`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeName {
     pub schema: String,
     pub name: String,
@@ -130,12 +133,65 @@ impl TypeName {
 
 impl std::fmt::Display for TypeName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}.{}",
-            quote_ident(&self.schema),
-            quote_ident(&self.name)
-        )
+        if self.schema != "pg_catalog" {
+            write!(f, "{}.", quote_ident(&self.schema))?;
+        }
+        f.write_str(&quote_ident(&self.name))
+    }
+}
+
+impl std::str::FromStr for TypeName {
+    type Err = String;
+
+    /// Parses what `Display` writes.
+    fn from_str(text: &str) -> Result<TypeName, String> {
+        let invalid = || format!("invalid type name {text:?}");
+        let (first, rest) = split_ident(text).ok_or_else(invalid)?;
+        if rest.is_empty() {
+            return Ok(TypeName::builtin(&first));
+        }
+        match rest.strip_prefix('.').and_then(split_ident) {
+            Some((second, "")) => Ok(TypeName::new(first, second)),
+            _ => Err(invalid()),
+        }
+    }
+}
+
+/// One identifier, quoted or not, from the start of `text`, and the rest.
+fn split_ident(text: &str) -> Option<(String, &str)> {
+    match text.strip_prefix('"') {
+        Some(quoted) => {
+            let mut ident = String::new();
+            let mut chars = quoted.char_indices();
+            while let Some((i, c)) = chars.next() {
+                if c != '"' {
+                    ident.push(c);
+                } else if quoted[i + 1..].starts_with('"') {
+                    ident.push('"');
+                    chars.next();
+                } else {
+                    return Some((ident, &quoted[i + 1..]));
+                }
+            }
+            None
+        }
+        None => {
+            let end = text.find(['.', '"']).unwrap_or(text.len());
+            (end > 0).then(|| (text[..end].to_owned(), &text[end..]))
+        }
+    }
+}
+
+impl Serialize for TypeName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TypeName, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -524,6 +580,25 @@ mod tests {
         assert!(is_reserved_keyword("all") && is_reserved_keyword("xmltable"));
         assert!(is_reserved_keyword("user") && is_reserved_keyword("order"));
         assert!(!is_reserved_keyword("users") && !is_reserved_keyword("email"));
+    }
+
+    #[test]
+    fn type_names_round_trip_through_text() {
+        for (name, text) in [
+            (TypeName::builtin("int8"), "int8"),
+            (TypeName::builtin("char"), "\"char\""),
+            (TypeName::new("public", "mood"), "public.mood"),
+            (
+                TypeName::new("My.Schema", "a \"b\""),
+                "\"My.Schema\".\"a \"\"b\"\"\"",
+            ),
+        ] {
+            assert_eq!(name.to_string(), text);
+            assert_eq!(text.parse::<TypeName>().unwrap(), name);
+        }
+        for bad in ["", "a.", ".b", "a.b.c", "\"open", "a\"b"] {
+            assert!(bad.parse::<TypeName>().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Live introspection: a [`Catalog`] from `pg_catalog`.
 //!
-//! Seven catalog queries, whatever the number of tables, sent together
-//! (pipelined) inside one `READ ONLY`, `REPEATABLE READ` transaction, so they
-//! see one consistent state and can change nothing. Only catalog features of
-//! PostgreSQL 12 and newer are used.
+//! Eight catalog queries, whatever the number of tables, sent together
+//! (pipelined) inside `READ ONLY`, `REPEATABLE READ` transactions that share
+//! one snapshot, so they see one consistent state and can change nothing.
+//! Only catalog features of PostgreSQL 12 and newer are used.
 
 use std::collections::HashMap;
 
@@ -53,17 +53,12 @@ const RELATIONS: &str = concat!(
 );
 
 const COLUMNS: &str = concat!(
-    "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
-            tn.nspname, t.typname, en.nspname, et.typname,
+    "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid,
             a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
             d.description
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     JOIN pg_type t ON t.oid = a.atttypid
-     JOIN pg_namespace tn ON tn.oid = t.typnamespace
-     LEFT JOIN pg_type et ON t.typelem <> 0 AND t.typlen = -1 AND et.oid = t.typelem
-     LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
      LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
@@ -72,15 +67,25 @@ const COLUMNS: &str = concat!(
     schema_filter!("n")
 );
 
+/// Every type's name and, for an array type, its element type: looked up
+/// here once rather than joined into every column row.
+const TYPES: &str = "
+    SELECT t.oid, n.nspname, t.typname, CASE WHEN t.typlen = -1 THEN t.typelem ELSE 0 END
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+";
+
+/// Column numbers come back raw and are named from the column rows; only a
+/// foreign key into a table whose columns were not read (another schema, a
+/// partition) is named here.
 const CONSTRAINTS: &str = concat!(
-    "SELECT co.conrelid, co.conname, co.contype,
-            ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY AS k(num, ord)
-                  JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
-                  ORDER BY k.ord),
-            fn.nspname, fc.relname,
-            ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY AS k(num, ord)
-                  JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
-                  ORDER BY k.ord),
+    "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
+            fn.nspname, fc.relname, co.confkey,
+            CASE WHEN co.contype = 'f' AND (fc.relispartition OR NOT (",
+    schema_filter!("fn"),
+    ")) THEN ARRAY(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY AS k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
+                   ORDER BY k.ord) END,
             co.confupdtype, co.confdeltype,
             CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END
      FROM pg_constraint co
@@ -93,23 +98,72 @@ const CONSTRAINTS: &str = concat!(
     schema_filter!("n")
 );
 
-const INDEXES: &str = concat!(
-    "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary,
-            pg_get_indexdef(i.indexrelid),
-            ARRAY(SELECT CASE WHEN k.num = 0
-                              THEN pg_get_indexdef(i.indexrelid, k.ord::int, true)
-                              ELSE a.attname::text END
-                  FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord)
-                  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
-                  WHERE k.ord <= i.indnkeyatts
-                  ORDER BY k.ord)
-     FROM pg_index i
-     JOIN pg_class ic ON ic.oid = i.indexrelid
-     JOIN pg_class c ON c.oid = i.indrelid
-     JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'm', 'p') AND NOT c.relispartition AND",
-    schema_filter!("n")
-);
+/// Key columns are named from the column rows; only expression indexes ask
+/// PostgreSQL to print each key. A plain index (see [`plain_index`]) gets
+/// its definition from [`plain_index_definition`]; PostgreSQL prints the
+/// others, which is most of this query's cost when every index is asked.
+fn indexes_query(server_version: Option<u32>) -> String {
+    format!(
+        "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary,
+                CASE WHEN {} THEN NULL ELSE pg_get_indexdef(i.indexrelid) END,
+                i.indkey::int2[], i.indnkeyatts,
+                CASE WHEN i.indexprs IS NOT NULL
+                     THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                                FROM generate_series(1, i.indnkeyatts::int) AS k ORDER BY k) END,
+                am.amname, c.relkind = 'p'
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_am am ON am.oid = ic.relam
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'm', 'p') AND NOT c.relispartition AND{}",
+        plain_index(server_version),
+        schema_filter!("n")
+    )
+}
+
+/// SQL that is true for an index whose `pg_get_indexdef` is fully given by
+/// its name, table, method, uniqueness and key columns: no expressions,
+/// predicate, INCLUDE, storage options, sort options, non-default operator
+/// class or collation, or NULLS NOT DISTINCT (PostgreSQL 15). Unknown server
+/// version: no index is plain.
+fn plain_index(server_version: Option<u32>) -> String {
+    let Some(version) = server_version else {
+        return "false".to_owned();
+    };
+    let nulls = if version >= 150000 {
+        "NOT i.indnullsnotdistinct AND "
+    } else {
+        ""
+    };
+    format!(
+        "{nulls}i.indexprs IS NULL AND i.indpred IS NULL AND i.indnatts = i.indnkeyatts
+         AND ic.reloptions IS NULL AND i.indoption::int2[] <@ '{{0}}'::int2[]
+         AND i.indcollation::oid[] <@ '{{0,100}}'::oid[]
+         AND NOT i.indclass::oid[] && (SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)"
+    )
+}
+
+/// What `pg_get_indexdef` prints for a plain index.
+fn plain_index_definition(
+    index: &Index,
+    schema: &str,
+    table: &str,
+    method: &str,
+    partitioned: bool,
+) -> String {
+    let columns: Vec<_> = index.columns.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "CREATE {}INDEX {} ON {}{}.{} USING {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(&index.name),
+        if partitioned { "ONLY " } else { "" },
+        quote_ident(schema),
+        quote_ident(table),
+        quote_ident(method),
+        columns.join(", ")
+    )
+}
 
 const ENUMS: &str = concat!(
     "SELECT n.nspname, t.typname,
@@ -150,40 +204,123 @@ const DOMAINS: &str = concat!(
 const BEGIN: &str =
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog";
 
-/// The number of SQL statements one introspection sends (the seven queries
-/// plus [`BEGIN`] and `ROLLBACK`), whatever the database holds.
-pub const STATEMENTS: usize = 9;
+/// The number of SQL statements one introspection sends, whatever the
+/// database holds: on the first session the opening (with
+/// `pg_export_snapshot()`), the columns query and `ROLLBACK`; on the second
+/// the opening (with `SET TRANSACTION SNAPSHOT`), the other seven queries and
+/// `ROLLBACK`. (Nine when only one session can be had.)
+pub const STATEMENTS: usize = 12;
 
 /// Reads the catalog of `schemas` (every non-system schema when `None`).
+///
+/// The columns query, the biggest, runs on a second session that shares the
+/// first one's snapshot, so PostgreSQL answers both halves in parallel and
+/// they still see one consistent state. When the second session cannot be
+/// had (a connection limit, an engine without exported snapshots), every
+/// query runs on the first.
 pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result<Catalog> {
     let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
     let rows = connection.run(async |client| {
         let params: &[&(dyn ToSql + Sync)] = &[&filter];
-        client.batch_execute(BEGIN).await?;
+        let export = format!(
+            "{BEGIN}; SELECT pg_export_snapshot(), current_setting('server_version_num')"
+        );
+        let (sibling, exported) = tokio::join!(connection.sibling(), client.simple_query(&export));
+        let (snapshot, server_version) = match exported {
+            Ok(messages) => messages
+                .into_iter()
+                .find_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(row) => Some((
+                        row.get(0).map(str::to_owned),
+                        row.get(1).and_then(|v| v.parse::<u32>().ok()),
+                    )),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            Err(_) => {
+                client.batch_execute(&format!("ROLLBACK; {BEGIN}")).await?;
+                (None, None)
+            }
+        };
+        let indexes = indexes_query(server_version);
+        let mut second = None;
+        if let (Some(sibling), Some(id)) = (sibling, snapshot) {
+            if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                let begin = format!(
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{id}'; SET LOCAL search_path = pg_catalog"
+                );
+                if sibling.batch_execute(&begin).await.is_ok() {
+                    second = Some(sibling);
+                }
+            }
+        }
+        let other = second.as_ref().unwrap_or(client);
         let rows = tokio::try_join!(
-            client.query(SCHEMAS, params),
-            client.query(RELATIONS, params),
-            client.query(COLUMNS, params),
-            client.query(CONSTRAINTS, params),
-            client.query(INDEXES, params),
-            client.query(ENUMS, params),
-            client.query(DOMAINS, params),
+            read_columns(client, params),
+            other.query(SCHEMAS, params),
+            other.query(RELATIONS, params),
+            other.query(CONSTRAINTS, params),
+            other.query(&indexes, params),
+            other.query(ENUMS, params),
+            other.query(DOMAINS, params),
+            other.query(TYPES, &[]),
         )?;
+        if let Some(second) = &second {
+            second.batch_execute("ROLLBACK").await?;
+        }
         client.batch_execute("ROLLBACK").await?;
-        Ok(rows)
+        let (columns, schemas, relations, constraints, indexes, enums, domains, types) = rows;
+        Ok((columns, [schemas, relations, constraints, indexes, enums, domains, types]))
     })?;
-    Ok(assemble(rows))
+    Ok(assemble(rows.0, rows.1))
 }
 
-type Rows = (
-    Vec<Row>,
-    Vec<Row>,
-    Vec<Row>,
-    Vec<Row>,
-    Vec<Row>,
-    Vec<Row>,
-    Vec<Row>,
-);
+/// The rows of the other queries, in the order they are sent.
+type Rows = [Vec<Row>; 7];
+
+/// A column, decoded as its row arrives (while PostgreSQL still produces the
+/// rest); its type is named once the types query is in.
+struct ColumnRow {
+    relid: u32,
+    attnum: i16,
+    type_oid: u32,
+    column: Column,
+}
+
+/// Streams the columns query, the biggest, decoding each row on arrival.
+async fn read_columns(
+    client: &tokio_postgres::Client,
+    params: &[&(dyn ToSql + Sync)],
+) -> std::result::Result<Vec<ColumnRow>, tokio_postgres::Error> {
+    let stream = client.query_raw(COLUMNS, params.iter().copied()).await?;
+    let mut stream = std::pin::pin!(stream);
+    let mut columns = Vec::new();
+    while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
+        let generated = char_of(&row, 8) == b's';
+        let expression: Option<String> = row.get(6);
+        columns.push(ColumnRow {
+            relid: row.get(0),
+            attnum: row.get(1),
+            type_oid: row.get(4),
+            column: Column {
+                name: row.get(2),
+                data_type: row.get(3),
+                udt: TypeName::builtin("unknown"),
+                element: None,
+                nullable: !row.get::<_, bool>(5),
+                default: if generated { None } else { expression.clone() },
+                identity: match char_of(&row, 7) {
+                    b'a' => Some(Identity::Always),
+                    b'd' => Some(Identity::ByDefault),
+                    _ => None,
+                },
+                generated: if generated { expression } else { None },
+                comment: row.get(9),
+            },
+        });
+    }
+    Ok(columns)
+}
 
 fn char_of(row: &Row, idx: usize) -> u8 {
     row.get::<_, i8>(idx) as u8
@@ -203,7 +340,8 @@ struct PartitionRow {
 }
 
 fn assemble(
-    (schema_rows, relation_rows, column_rows, constraint_rows, index_rows, enum_rows, domain_rows): Rows,
+    mut columns: Vec<ColumnRow>,
+    [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
 ) -> Catalog {
     let mut schemas: Vec<Schema> = schema_rows
         .iter()
@@ -269,42 +407,55 @@ fn assemble(
         );
     }
 
-    let mut columns: Vec<(u32, i16, Column)> = column_rows
+    // oid → (name, element type oid or 0)
+    let types: HashMap<u32, (TypeName, u32)> = type_rows
         .iter()
         .map(|row| {
-            let generated = char_of(row, 11) == b's';
-            let expression: Option<String> = row.get(9);
-            let column = Column {
-                name: row.get(2),
-                data_type: row.get(3),
-                udt: TypeName::new(row.get::<_, String>(4), row.get::<_, String>(5)),
-                element: type_name(row, 6, 7),
-                nullable: !row.get::<_, bool>(8),
-                default: if generated { None } else { expression.clone() },
-                identity: match char_of(row, 10) {
-                    b'a' => Some(Identity::Always),
-                    b'd' => Some(Identity::ByDefault),
-                    _ => None,
-                },
-                generated: if generated { expression } else { None },
-                comment: row.get(12),
-            };
-            (row.get(0), row.get(1), column)
+            let name = TypeName::new(row.get::<_, String>(1), row.get::<_, String>(2));
+            (row.get(0), (name, row.get(3)))
         })
         .collect();
-    columns.sort_unstable_by_key(|(relid, attnum, _)| (*relid, *attnum));
-    for (relid, _, column) in columns {
-        if let Some((_, relation)) = relations.get_mut(&relid) {
-            relation.columns.push(column);
-        }
+    let type_of = |oid: u32| {
+        types
+            .get(&oid)
+            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
+    };
+    for row in &mut columns {
+        row.column.udt = type_of(row.type_oid);
+        row.column.element = types
+            .get(&row.type_oid)
+            .map(|(_, element)| *element)
+            .filter(|element| *element != 0)
+            .map(type_of);
     }
+    columns.sort_unstable_by_key(|row| (row.relid, row.attnum));
+    // relation oid → its columns' range in `columns`, to name constraint and
+    // index keys by their attnum.
+    let mut ranges: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
+    for (i, row) in columns.iter().enumerate() {
+        ranges.entry(row.relid).or_insert(i..i).end = i + 1;
+    }
+    let names = |relid: u32, attnums: &[i16]| -> Option<Vec<String>> {
+        let of_relation = &columns[ranges.get(&relid)?.clone()];
+        attnums
+            .iter()
+            .map(|attnum| {
+                let i = of_relation
+                    .binary_search_by_key(attnum, |c| c.attnum)
+                    .ok()?;
+                Some(of_relation[i].column.name.clone())
+            })
+            .collect()
+    };
 
     for row in &constraint_rows {
-        let Some((_, relation)) = relations.get_mut(&row.get::<_, u32>(0)) else {
+        let relid: u32 = row.get(0);
+        let Some((_, relation)) = relations.get_mut(&relid) else {
             continue;
         };
         let name: String = row.get(1);
-        let columns: Vec<String> = row.get(3);
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        let columns = names(relid, &keys).unwrap_or_default();
         match char_of(row, 2) {
             b'p' => relation.primary_key = Some(KeyConstraint { name, columns }),
             b'u' => relation
@@ -312,39 +463,63 @@ fn assemble(
                 .push(KeyConstraint { name, columns }),
             b'c' => relation.check_constraints.push(CheckConstraint {
                 name,
-                definition: row.get::<_, Option<String>>(9).unwrap_or_default(),
+                definition: row.get::<_, Option<String>>(11).unwrap_or_default(),
             }),
-            b'f' => relation.foreign_keys.push(ForeignKey {
-                name,
-                columns,
-                references: RelationName {
-                    schema: row.get::<_, Option<String>>(4).unwrap_or_default(),
-                    name: row.get::<_, Option<String>>(5).unwrap_or_default(),
-                },
-                referenced_columns: row.get(6),
-                on_update: referential_action(char_of(row, 7)),
-                on_delete: referential_action(char_of(row, 8)),
-            }),
+            b'f' => {
+                let referenced: Vec<i16> = row.get::<_, Option<Vec<i16>>>(7).unwrap_or_default();
+                let referenced_columns = row
+                    .get::<_, Option<Vec<String>>>(8)
+                    .or_else(|| names(row.get(4), &referenced))
+                    .unwrap_or_default();
+                relation.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    references: RelationName {
+                        schema: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                        name: row.get::<_, Option<String>>(6).unwrap_or_default(),
+                    },
+                    referenced_columns,
+                    on_update: referential_action(char_of(row, 9)),
+                    on_delete: referential_action(char_of(row, 10)),
+                })
+            }
             _ => {}
         }
     }
 
     for row in &index_rows {
-        if let Some((_, relation)) = relations.get_mut(&row.get::<_, u32>(0)) {
-            relation.indexes.push(Index {
+        let relid: u32 = row.get(0);
+        if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
+            let key_count = usize::try_from(row.get::<_, i16>(6)).unwrap_or(0);
+            let keys: Vec<i16> = row.get(5);
+            let columns = row.get::<_, Option<Vec<String>>>(7).unwrap_or_else(|| {
+                names(relid, &keys[..key_count.min(keys.len())]).unwrap_or_default()
+            });
+            let mut index = Index {
                 name: row.get(1),
                 unique: row.get(2),
                 primary: row.get(3),
-                definition: row.get(4),
-                columns: row
-                    .get::<_, Vec<Option<String>>>(5)
-                    .into_iter()
-                    .map(Option::unwrap_or_default)
-                    .collect(),
-            });
+                definition: row.get::<_, Option<String>>(4).unwrap_or_default(),
+                columns,
+            };
+            if index.definition.is_empty() {
+                index.definition = plain_index_definition(
+                    &index,
+                    &schemas[*schema_idx].name,
+                    &relation.name,
+                    &row.get::<_, String>(8),
+                    row.get(9),
+                );
+            }
+            relation.indexes.push(index);
         }
     }
 
+    for row in columns {
+        if let Some((_, relation)) = relations.get_mut(&row.relid) {
+            relation.columns.push(row.column);
+        }
+    }
     attach_partitions(&mut relations, partitions);
 
     for row in &enum_rows {

@@ -86,6 +86,33 @@ pub struct Connection {
     runtime: tokio::runtime::Runtime,
     client: tokio_postgres::Client,
     url: DatabaseUrl,
+    target: Target,
+    timeout: Duration,
+}
+
+/// What [`Connection::open`] connected to, to open a sibling session.
+#[derive(Clone)]
+struct Target {
+    config: tokio_postgres::Config,
+    tls: Option<ClientConfig>,
+}
+
+impl Target {
+    async fn connect(&self) -> std::result::Result<tokio_postgres::Client, tokio_postgres::Error> {
+        Ok(match &self.tls {
+            None => {
+                let (client, connection) = self.config.connect(tokio_postgres::NoTls).await?;
+                tokio::spawn(connection);
+                client
+            }
+            Some(tls) => {
+                let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
+                let (client, connection) = self.config.connect(connector).await?;
+                tokio::spawn(connection);
+                client
+            }
+        })
+    }
 }
 
 impl Connection {
@@ -104,22 +131,8 @@ impl Connection {
                 "cannot connect to {url}: {reason}; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true",
             ))
         };
-        let connecting = async {
-            let client = match tls {
-                None => {
-                    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-                    tokio::spawn(connection);
-                    client
-                }
-                Some(tls) => {
-                    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
-                    let (client, connection) = config.connect(connector).await?;
-                    tokio::spawn(connection);
-                    client
-                }
-            };
-            Ok::<_, tokio_postgres::Error>(client)
-        };
+        let target = Target { config, tls };
+        let connecting = target.connect();
         let client = runtime
             .block_on(async { tokio::time::timeout(options.timeout, connecting).await })
             .map_err(|_| {
@@ -133,12 +146,23 @@ impl Connection {
             runtime,
             client,
             url: url.clone(),
+            target,
+            timeout: options.timeout,
         })
     }
 
     /// The URL this connection was opened with (displayed redacted).
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
+    }
+
+    /// Opens a second session to the same database (for work in parallel),
+    /// or `None` when that fails or takes longer than the connect timeout.
+    pub(crate) async fn sibling(&self) -> Option<tokio_postgres::Client> {
+        tokio::time::timeout(self.timeout, self.target.connect())
+            .await
+            .ok()?
+            .ok()
     }
 
     /// Runs `work` on the driver client, bounded by [`QUERY_TIMEOUT`].

@@ -393,3 +393,55 @@ fn the_number_of_queries_does_not_grow_with_the_tables() {
     }
     assert_eq!(counts, [schema_check::introspect::STATEMENTS; 2]);
 }
+
+#[test]
+fn index_definitions_are_what_postgres_prints() {
+    let (db, _) = fixture_catalog();
+    db.execute(
+        r#"CREATE TABLE public."Keyed" ("user" text, "order" int, "Mixed Case" text, n int, t text COLLATE "C");
+           CREATE INDEX "Keyed_user_order" ON public."Keyed" ("user", "order");
+           CREATE UNIQUE INDEX keyed_mixed ON public."Keyed" ("Mixed Case");
+           CREATE INDEX keyed_desc ON public."Keyed" (n DESC NULLS LAST);
+           CREATE INDEX keyed_include ON public."Keyed" (n) INCLUDE ("user");
+           CREATE INDEX keyed_partial ON public."Keyed" (n) WHERE n > 10;
+           CREATE INDEX keyed_opclass ON public."Keyed" ("user" text_pattern_ops);
+           CREATE INDEX keyed_collate ON public."Keyed" ("user" COLLATE "C");
+           CREATE INDEX keyed_column_collation ON public."Keyed" (t);
+           CREATE INDEX keyed_hash ON public."Keyed" USING hash (n);
+           CREATE INDEX keyed_fillfactor ON public."Keyed" (n) WITH (fillfactor = 70);
+           CREATE UNIQUE INDEX keyed_nulls ON public."Keyed" (n) NULLS NOT DISTINCT;
+           CREATE INDEX users_tags_gin ON public.users USING gin (tags);"#,
+    );
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let printed = db.query(
+        "SET search_path = pg_catalog;
+         SELECT n.nspname || '.' || ic.relname || ' ' || pg_get_indexdef(i.indexrelid)
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname IN ('public', 'app') AND NOT c.relispartition ORDER BY 1",
+    );
+    let mut ours: Vec<String> = catalog
+        .relations()
+        .flat_map(|(schema, r)| {
+            r.indexes
+                .iter()
+                .map(move |i| format!("{schema}.{} {}", i.name, i.definition))
+        })
+        .collect();
+    ours.sort();
+    let printed: Vec<String> = printed.into_iter().flatten().collect();
+    assert_eq!(ours, printed);
+    assert_eq!(ours.len(), 19, "{ours:#?}");
+}
+
+#[test]
+fn one_session_suffices_when_a_second_cannot_be_had() {
+    let (db, catalog) = fixture_catalog();
+    db.execute("CREATE ROLE pgdrift_single LOGIN CONNECTION LIMIT 1");
+    let single =
+        schema_check::Connection::open(&db.url_as("pgdrift_single", ""), &Default::default())
+            .unwrap();
+    assert_eq!(introspect(&single, None).unwrap(), catalog);
+    drop(single);
+    db.execute("DROP ROLE pgdrift_single");
+}

@@ -177,8 +177,14 @@ fn main() -> ExitCode {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output through a buffer; a closed pipe (`| head`) is
+/// not an error.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Error::Io(format!("cannot write to standard output: {e}")))
         }
@@ -192,11 +198,12 @@ fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outc
         catalog = only_relation(catalog, name)?;
     }
     match format {
-        Format::Json => {
-            print(&String::from_utf8(snapshot::to_bytes(&catalog)).expect("JSON is UTF-8"))?
-        }
+        Format::Json => write_stdout(|out| snapshot::write(&mut *out, &catalog))?,
         Format::Text => print(&schema_check::text::render(&catalog))?,
     }
+    // The process ends now: leave the catalog's many small allocations to
+    // the operating system rather than freeing them one by one.
+    std::mem::forget(catalog);
     Ok(Outcome::Clean)
 }
 
