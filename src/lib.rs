@@ -7,7 +7,7 @@
 //! from the database named by `DATABASE_URL`, or from the committed snapshot
 //! `.pgdrift/schema.json` (`PGDRIFT_OFFLINE=true`, or no `DATABASE_URL`).
 //!
-//! ```ignore
+//! ```text
 //! use pgdrift::Model;
 //!
 //! /// A registered user.

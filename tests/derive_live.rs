@@ -44,7 +44,9 @@ pub struct Tag {
 }
 
 fn main() {
-    println!("{}|{}|{}", User::SELECT_LIST, Post::SELECT_LIST, Tag::SELECT_LIST);
+    for doc in [User::SCHEMA_DOC, Post::SCHEMA_DOC, Tag::SCHEMA_DOC] {
+        print!("{doc}\u{1e}");
+    }
 }
 "#;
 
@@ -57,7 +59,10 @@ struct TestCrate {
 impl TestCrate {
     fn new(name: &str) -> TestCrate {
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::Builder::new().prefix(name).tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{name}."))
+            .tempdir()
+            .unwrap();
         std::fs::write(
             dir.path().join("Cargo.toml"),
             format!(
@@ -76,6 +81,30 @@ impl TestCrate {
 
     fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// `cargo run`: the models' `SCHEMA_DOC`s, separated by U+001E.
+    fn run(&self, vars: &[(&str, &str)]) -> Vec<String> {
+        let built = self.build(vars);
+        assert!(built.status.success(), "{}", stderr(&built));
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tests/trybuild");
+        let name = self
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let binary = target
+            .join("debug")
+            .join(name.split('.').next().unwrap_or(&name));
+        let out = Command::new(&binary)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.split('\u{1e}')
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// `cargo build` with only the given pgdrift variables set. The models
@@ -172,6 +201,34 @@ fn live_and_offline_give_the_same_verdicts_and_a_schema_change_fails_the_build()
         errors(&offline_drifted),
         errors(&drifted),
         "offline verdicts equal live ones"
+    );
+}
+
+#[test]
+fn schema_doc_is_byte_identical_to_the_generated_docs_section() {
+    let db = testing::database();
+    db.execute(SCHEMA);
+    db.execute("COMMENT ON TABLE users IS 'People | and their | pipes'; COMMENT ON COLUMN users.age IS 'Years | approx';");
+    let krate = TestCrate::new("pgdrift_schema_doc");
+    let docs = krate.run(&[("DATABASE_URL", db.url().expose())]);
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let found =
+        schema_check::discover::discover(krate.path(), &["src/**/*.rs".to_owned()]).unwrap();
+    let models = schema_check::docs::models_by_table(found.models.iter().map(|m| &m.model));
+    let sections = schema_check::docs::sections(&catalog, &models);
+    let body = |key: &str| sections.iter().find(|s| s.key == key).unwrap().body.clone();
+    assert_eq!(
+        docs,
+        [
+            body("public.users"),
+            body("public.posts"),
+            body("public.tags")
+        ]
+    );
+    assert!(
+        docs[0].contains("| `User.age` | Years \\| approx |"),
+        "{}",
+        docs[0]
     );
 }
 

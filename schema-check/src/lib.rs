@@ -10,14 +10,19 @@
 //! PostgreSQL cluster for tests.
 
 pub mod catalog;
+pub mod changelog;
 pub mod check;
 pub mod config;
 pub mod diff;
+#[cfg(feature = "cli")]
+pub mod discover;
 pub mod docs;
 pub mod error;
 pub mod files;
 pub mod finding;
 pub mod model;
+#[cfg(feature = "cli")]
+pub mod report;
 pub mod snapshot;
 pub mod suggest;
 pub mod text;

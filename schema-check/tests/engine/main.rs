@@ -4,6 +4,7 @@
 mod cli;
 mod introspection;
 mod tls;
+mod workflow;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod workflow;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use schema_check::config::{self, Env, ProjectConfig, Source, SourceRequest};
 use schema_check::{snapshot, Catalog, ConnectOptions, Error};
@@ -53,21 +55,56 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check every #[derive(Model)] struct under the model paths against the schema.
+    CompareDbModels {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check the models against the docs file.
+    CompareModelsDoc,
+    /// Write the docs (docs/database_schema.md) from the schema and the models.
+    GenerateDocs {
+        /// Write here instead of the configured docs path.
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+    /// Exit 1, listing stale sections, unless the docs are what generate-docs would write.
+    Validate,
+    /// Run every comparison and write schema-report.{json,md,sarif}.
+    Report {
+        /// Directory for the reports [default: .pgdrift/reports]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Formats to write, comma-separated.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "json,md,sarif"
+        )]
+        format: Vec<workflow::ReportFormat>,
+    },
+    /// Append the changes since the snapshot to the change log, and update the snapshot.
+    Changelog {
+        /// A line describing the change.
+        #[arg(long, short, value_name = "TEXT")]
+        message: Option<String>,
+    },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
 }
 
 /// A command's outcome: success, or findings (exit 1).
-enum Outcome {
+pub(crate) enum Outcome {
     Clean,
     Findings,
 }
 
-struct Context {
+pub(crate) struct Context {
     root: PathBuf,
     env: Env,
     project: ProjectConfig,
@@ -121,14 +158,20 @@ impl Context {
 
     /// The catalog from wherever SPEC §3 says it comes from.
     fn catalog(&self) -> Result<Catalog, Error> {
+        Ok(self.sourced_catalog()?.1)
+    }
+
+    /// The catalog and where it came from.
+    fn sourced_catalog(&self) -> Result<(Source, Catalog), Error> {
         let snapshot =
             config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
-        schema_check::load_catalog(
+        let catalog = schema_check::load_catalog(
             &source,
             &self.connect_options()?,
             self.project.schema_filter(),
-        )
+        )?;
+        Ok((source, catalog))
     }
 
     /// The live catalog; an error when none is configured or offline is asked.
@@ -161,6 +204,14 @@ fn main() -> ExitCode {
     let result = Context::new(&cli).and_then(|ctx| match &cli.command {
         Command::Introspect { table, format } => introspect(&ctx, table.as_deref(), *format),
         Command::Snapshot { check } => snapshot(&ctx, *check),
+        Command::CompareDbModels { format } => {
+            workflow::compare_db_models(&ctx, *format == Format::Json)
+        }
+        Command::CompareModelsDoc => workflow::compare_models_doc(&ctx),
+        Command::GenerateDocs { output } => workflow::generate_docs(&ctx, output.as_deref()),
+        Command::Validate => workflow::validate(&ctx),
+        Command::Report { out, format } => workflow::report(&ctx, out.as_deref(), format),
+        Command::Changelog { message } => workflow::changelog(&ctx, message.as_deref()),
     });
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -176,7 +227,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn print(text: &str) -> Result<(), Error> {
+pub(crate) fn print(text: &str) -> Result<(), Error> {
     write_stdout(|out| out.write_all(text.as_bytes()))
 }
 

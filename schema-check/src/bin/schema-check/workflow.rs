@@ -1,0 +1,283 @@
+//! The three-way workflow: models against the database, docs against both,
+//! reports and the change log.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use clap::ValueEnum;
+use schema_check::discover::{discover, Discovered, SourceFinding};
+use schema_check::docs::{self, Section};
+use schema_check::report::{self, Issue, Report, Severity};
+use schema_check::{changelog as log, files, snapshot, Catalog, Error};
+
+use crate::{print, Context, Outcome};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Md,
+    Sarif,
+}
+
+impl Context {
+    fn models(&self) -> Result<Discovered, Error> {
+        discover(&self.root, &self.project.models)
+    }
+
+    fn docs_path(&self) -> PathBuf {
+        self.root.join(&self.project.docs)
+    }
+
+    /// A path as the user sees it: relative to the root.
+    fn shown<'a>(&self, path: &'a Path) -> std::path::Display<'a> {
+        path.strip_prefix(&self.root).unwrap_or(path).display()
+    }
+
+    /// `SOURCE_DATE_EPOCH` (for reproducible output), else now.
+    fn now(&self) -> Result<SystemTime, Error> {
+        match self.env.get("SOURCE_DATE_EPOCH") {
+            None => Ok(SystemTime::now()),
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+                .map_err(|_| {
+                    Error::Config(format!(
+                        "SOURCE_DATE_EPOCH={value:?} is not a number of seconds"
+                    ))
+                }),
+        }
+    }
+}
+
+fn sections(catalog: &Catalog, found: &Discovered) -> Vec<Section> {
+    docs::sections(
+        catalog,
+        &docs::models_by_table(found.models.iter().map(|m| &m.model)),
+    )
+}
+
+/// The database-against-models findings, as the derive reports them.
+fn db_model_issues(catalog: &Catalog, found: &Discovered) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = found
+        .attribute_findings
+        .iter()
+        .map(Issue::from_source)
+        .collect();
+    for source in &found.models {
+        for finding in schema_check::check_model(&source.model, catalog) {
+            issues.push(Issue::from_source(&SourceFinding {
+                file: source.file.clone(),
+                finding,
+            }));
+        }
+    }
+    issues.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    issues
+}
+
+/// Prints issues as diagnostics and a summary; findings when any is an error.
+fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> {
+    let mut text = String::new();
+    for issue in issues {
+        text.push_str(&issue.to_diagnostic());
+        text.push_str("\n\n");
+    }
+    let errors = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = issues.len() - errors;
+    text.push_str(&format!(
+        "{} {}, {} {}{summary_tail}\n",
+        errors,
+        if errors == 1 { "error" } else { "errors" },
+        warnings,
+        if warnings == 1 { "warning" } else { "warnings" },
+    ));
+    print(&text)?;
+    Ok(if errors > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
+    let catalog = ctx.catalog()?;
+    let found = ctx.models()?;
+    let issues = db_model_issues(&catalog, &found);
+    if json {
+        let mut text = serde_json::to_string_pretty(&issues).expect("issues serialise");
+        text.push('\n');
+        print(&text)?;
+        return Ok(if issues.iter().any(|i| i.severity == Severity::Error) {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
+    }
+    let tail = format!(" in {} models ({} files)", found.models.len(), found.files);
+    print_issues(&issues, &tail)
+}
+
+pub fn generate_docs(ctx: &Context, output: Option<&Path>) -> Result<Outcome, Error> {
+    let catalog = ctx.catalog()?;
+    let found = ctx.models()?;
+    let path = output.map_or_else(|| ctx.docs_path(), |p| ctx.root.join(p));
+    let existing = files::read_if_exists(&path)?
+        .map(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| Error::Config(format!("{} is not UTF-8", ctx.shown(&path))))
+        })
+        .transpose()?;
+    let sections = sections(&catalog, &found);
+    let text = docs::render_document(existing.as_deref(), &relative(ctx, &path), &sections)?;
+    if existing.as_deref() == Some(text.as_str()) {
+        print(&format!(
+            "{} is up to date ({} sections)\n",
+            ctx.shown(&path),
+            sections.len()
+        ))?;
+    } else {
+        files::write_atomic(&path, text.as_bytes())?;
+        print(&format!(
+            "wrote {} ({} sections)\n",
+            ctx.shown(&path),
+            sections.len()
+        ))?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn read_docs(ctx: &Context) -> Result<(PathBuf, Option<String>), Error> {
+    let path = ctx.docs_path();
+    let text = files::read_if_exists(&path)?
+        .map(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| Error::Config(format!("{} is not UTF-8", ctx.shown(&path))))
+        })
+        .transpose()?;
+    Ok((path, text))
+}
+
+fn relative(ctx: &Context, path: &Path) -> PathBuf {
+    path.strip_prefix(&ctx.root).unwrap_or(path).to_path_buf()
+}
+
+pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
+    let catalog = ctx.catalog()?;
+    let found = ctx.models()?;
+    let (path, text) = read_docs(ctx)?;
+    let issues = report::docs_vs_schema(
+        text.as_deref(),
+        &relative(ctx, &path),
+        &sections(&catalog, &found),
+    )?;
+    if issues.is_empty() {
+        print(&format!("{} is up to date\n", ctx.shown(&path)))?;
+        return Ok(Outcome::Clean);
+    }
+    print_issues(&issues, &format!(" in {}", ctx.shown(&path)))
+}
+
+pub fn compare_models_doc(ctx: &Context) -> Result<Outcome, Error> {
+    let found = ctx.models()?;
+    let (path, text) = read_docs(ctx)?;
+    let Some(text) = text else {
+        print(&format!(
+            "{} does not exist: run `schema-check generate-docs` to create it\n",
+            ctx.shown(&path)
+        ))?;
+        return Ok(Outcome::Findings);
+    };
+    let issues = report::models_vs_docs(&found.models, &text, &relative(ctx, &path))?;
+    print_issues(
+        &issues,
+        &format!(
+            " between {} models and {}",
+            found.models.len(),
+            ctx.shown(&path)
+        ),
+    )
+}
+
+pub fn report(
+    ctx: &Context,
+    out: Option<&Path>,
+    formats: &[ReportFormat],
+) -> Result<Outcome, Error> {
+    let (source, catalog) = ctx.sourced_catalog()?;
+    let found = ctx.models()?;
+    let (docs_path, docs_text) = read_docs(ctx)?;
+    let docs_shown = relative(ctx, &docs_path);
+    let mut issues = db_model_issues(&catalog, &found);
+    if let Some(text) = &docs_text {
+        issues.extend(report::models_vs_docs(&found.models, text, &docs_shown)?);
+    }
+    issues.extend(report::docs_vs_schema(
+        docs_text.as_deref(),
+        &docs_shown,
+        &sections(&catalog, &found),
+    )?);
+    let generated_at = humantime::format_rfc3339_seconds(ctx.now()?).to_string();
+    let report = Report::new(
+        generated_at,
+        source.to_string(),
+        found.models.len(),
+        catalog.relations().count(),
+        issues,
+    );
+    let dir = out.map_or_else(|| ctx.root.join(&ctx.project.reports), |p| ctx.root.join(p));
+    let mut written = Vec::new();
+    for format in formats {
+        let (name, text) = match format {
+            ReportFormat::Json => ("schema-report.json", report.to_json()),
+            ReportFormat::Md => ("schema-report.md", report.to_markdown()),
+            ReportFormat::Sarif => ("schema-report.sarif", report.to_sarif()),
+        };
+        let path = dir.join(name);
+        files::write_atomic(&path, text.as_bytes())?;
+        written.push(ctx.shown(&path).to_string());
+    }
+    print(&format!(
+        "wrote {}: {} errors, {} warnings\n",
+        written.join(", "),
+        report.summary.errors,
+        report.summary.warnings
+    ))?;
+    Ok(if report.summary.errors > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+pub fn changelog(ctx: &Context, message: Option<&str>) -> Result<Outcome, Error> {
+    let snapshot_path = ctx.snapshot_target();
+    if !snapshot_path.exists() {
+        return Err(Error::Snapshot(format!(
+            "changelog compares the database with the snapshot {}, which does not exist: run `schema-check snapshot` first",
+            ctx.shown(&snapshot_path)
+        )));
+    }
+    let old = snapshot::load(&snapshot_path)?;
+    let new = ctx.live_catalog("changelog")?;
+    let changes = schema_check::diff(&old, &new);
+    if changes.is_empty() {
+        print(&format!("no changes since {}\n", ctx.shown(&snapshot_path)))?;
+        return Ok(Outcome::Findings);
+    }
+    let date = humantime::format_rfc3339_seconds(ctx.now()?).to_string();
+    let entry = log::entry(&date[..10], message, &changes);
+    let path = ctx.root.join(&ctx.project.changelog);
+    let existing = files::read_if_exists(&path)?.map(|b| String::from_utf8_lossy(&b).into_owned());
+    files::write_atomic(&path, log::append(existing.as_deref(), &entry).as_bytes())?;
+    snapshot::save(&snapshot_path, &new)?;
+    print(&format!(
+        "appended to {} and updated {}:\n\n{entry}",
+        ctx.shown(&path),
+        ctx.shown(&snapshot_path)
+    ))?;
+    Ok(Outcome::Clean)
+}

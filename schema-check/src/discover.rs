@@ -1,0 +1,238 @@
+//! Finding the `#[derive(Model)]` structs of a project in its source files,
+//! read with the derive's own [`ModelDef::parse`], with file and position.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::model::ModelDef;
+
+/// A model found in a source file.
+pub struct SourceModel {
+    /// Relative to the project root.
+    pub file: PathBuf,
+    pub model: ModelDef,
+}
+
+/// A finding about a struct in a source file (from the check or from its
+/// attributes).
+pub struct SourceFinding {
+    pub file: PathBuf,
+    pub finding: Finding,
+}
+
+impl SourceFinding {
+    /// 1-based line and column of the finding's span.
+    pub fn position(&self) -> (usize, usize) {
+        let start = self.finding.span.start();
+        (start.line, start.column + 1)
+    }
+}
+
+/// What the model paths hold: the models, and the structs whose
+/// `#[pgdrift(...)]` attributes are wrong (reported as the derive would).
+#[derive(Default)]
+pub struct Discovered {
+    pub models: Vec<SourceModel>,
+    pub attribute_findings: Vec<SourceFinding>,
+    pub files: usize,
+}
+
+/// Reads every file matching `patterns` (globs relative to `root`).
+pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
+    let mut files = Vec::new();
+    for pattern in patterns {
+        let full = root.join(pattern);
+        let paths = glob::glob(&full.to_string_lossy())
+            .map_err(|e| Error::Config(format!("invalid model path pattern {pattern:?}: {e}")))?;
+        for path in paths.flatten() {
+            if path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut found = Discovered {
+        files: files.len(),
+        ..Discovered::default()
+    };
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let file = syn::parse_file(&text).map_err(|e| {
+            let start = e.span().start();
+            Error::Config(format!(
+                "cannot parse {} line {}, column {}: {e}",
+                relative.display(),
+                start.line,
+                start.column + 1
+            ))
+        })?;
+        let aliases = Aliases::of(&file.items);
+        collect(&file.items, &aliases, &relative, &mut found);
+    }
+    Ok(found)
+}
+
+fn collect(items: &[syn::Item], aliases: &Aliases, file: &Path, found: &mut Discovered) {
+    for item in items {
+        let input: syn::DeriveInput = match item {
+            syn::Item::Struct(s) if aliases.derives_model(&s.attrs) => s.clone().into(),
+            syn::Item::Enum(e) if aliases.derives_model(&e.attrs) => e.clone().into(),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    collect(inner, aliases, file, found);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        match ModelDef::parse(&input) {
+            Ok(model) => found.models.push(SourceModel {
+                file: file.to_path_buf(),
+                model,
+            }),
+            Err(findings) => found
+                .attribute_findings
+                .extend(findings.into_iter().map(|finding| SourceFinding {
+                    file: file.to_path_buf(),
+                    finding,
+                })),
+        }
+    }
+}
+
+/// The names under which a file can write pgdrift's derive.
+struct Aliases {
+    /// `use pgdrift::Model;` and `use pgdrift::Model as Other;`
+    ours: HashSet<String>,
+    /// `Model` imported from another crate.
+    foreign: HashSet<String>,
+}
+
+impl Aliases {
+    fn of(items: &[syn::Item]) -> Aliases {
+        let mut aliases = Aliases {
+            ours: HashSet::new(),
+            foreign: HashSet::new(),
+        };
+        for item in items {
+            if let syn::Item::Use(u) = item {
+                aliases.walk(&u.tree, &mut Vec::new());
+            }
+        }
+        aliases
+    }
+
+    fn walk(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        let mut record = |path: &[String], name: &syn::Ident, alias: String| {
+            if name == "Model" {
+                if path.first().is_some_and(|p| p == "pgdrift") {
+                    self.ours.insert(alias);
+                } else {
+                    self.foreign.insert(alias);
+                }
+            }
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.walk(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => record(prefix, &n.ident, n.ident.to_string()),
+            syn::UseTree::Rename(r) => record(prefix, &r.ident, r.rename.to_string()),
+            syn::UseTree::Group(g) => {
+                for tree in &g.items {
+                    self.walk(tree, prefix);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    /// Whether `#[derive(...)]` names pgdrift's `Model`: `pgdrift::Model`,
+    /// an alias imported from pgdrift, or a bare `Model` no other crate's
+    /// import claims.
+    fn derives_model(&self, attrs: &[syn::Attribute]) -> bool {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .any(|attr| {
+                let paths = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                );
+                paths.into_iter().flatten().any(|path| {
+                    let segments: Vec<String> =
+                        path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    match segments.as_slice() {
+                        [name] => {
+                            self.ours.contains(name)
+                                || (name == "Model" && !self.foreign.contains(name))
+                        }
+                        [krate, name] => krate == "pgdrift" && name == "Model",
+                        _ => false,
+                    }
+                })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(src: &str) -> Vec<String> {
+        let file = syn::parse_file(src).unwrap();
+        let aliases = Aliases::of(&file.items);
+        let mut found = Discovered::default();
+        collect(
+            &file.items,
+            &aliases,
+            Path::new("src/models.rs"),
+            &mut found,
+        );
+        found.models.iter().map(|m| m.model.name()).collect()
+    }
+
+    #[test]
+    fn finds_models_under_every_name_pgdrift_allows() {
+        let src = r#"
+            use pgdrift::Model;
+            use pgdrift::{Model as PgModel};
+            #[derive(Debug, Model)] struct A { id: i64 }
+            #[derive(pgdrift::Model)] struct B { id: i64 }
+            #[derive(PgModel)] struct C { id: i64 }
+            #[derive(Debug)] struct NotAModel { id: i64 }
+            mod inner { #[derive(::pgdrift::Model)] struct D { id: i64 } }
+        "#;
+        assert_eq!(names(src), ["A", "B", "C", "D"]);
+    }
+
+    #[test]
+    fn another_crates_model_is_not_ours() {
+        let src = r#"
+            use sea_orm::Model;
+            #[derive(Model)] struct Foreign { id: i64 }
+            #[derive(pgdrift::Model)] struct Ours { id: i64 }
+        "#;
+        assert_eq!(names(src), ["Ours"]);
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let src = "use pgdrift::Model;\n\n#[derive(Model)]\n#[pgdrift(tabel = \"x\")]\nstruct A { id: i64 }\n";
+        let file = syn::parse_file(src).unwrap();
+        let mut found = Discovered::default();
+        collect(
+            &file.items,
+            &Aliases::of(&file.items),
+            Path::new("m.rs"),
+            &mut found,
+        );
+        assert_eq!(found.attribute_findings.len(), 1);
+        assert_eq!(found.attribute_findings[0].position(), (4, 11));
+    }
+}

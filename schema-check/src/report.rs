@@ -1,0 +1,601 @@
+//! Reports: the findings of every comparison as JSON, Markdown and SARIF.
+//!
+//! The JSON shape is versioned ([`REPORT_VERSION`]):
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "tool": {"name": "pgdrift", "version": "0.1.0"},
+//!   "generated_at": "2026-11-25T09:00:00Z",
+//!   "source": "postgres://app:***@db/app",
+//!   "summary": {"errors": 1, "warnings": 0, "models": 8, "tables": 9,
+//!               "by_kind": {"db-models": 1}, "by_check": {"missing-column": 1}},
+//!   "findings": [{"check": "missing-column", "kind": "db-models", "severity": "error",
+//!                 "schema": "public", "table": "users", "column": "pw_hash",
+//!                 "model": "User", "field": "pw_hash", "file": "src/models.rs",
+//!                 "line": 12, "col": 9, "message": "…", "help": "…"}]
+//! }
+//! ```
+//!
+//! `kind` is the comparison (`db-models`: database against models,
+//! `models-doc`: models against the docs, `db-doc`: database against the
+//! docs); `check` the rule within it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::discover::{SourceFinding, SourceModel};
+use crate::docs::{parse_document, Section, Segment};
+use crate::error::Result;
+use crate::finding::Level;
+
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding of any comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub check: String,
+    pub kind: &'static str,
+    pub severity: Severity,
+    pub schema: Option<String>,
+    pub table: Option<String>,
+    pub column: Option<String>,
+    pub model: Option<String>,
+    pub field: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Issue {
+    /// A finding of the database-against-models check, at its source position.
+    pub fn from_source(found: &SourceFinding) -> Issue {
+        let f = &found.finding;
+        let (line, col) = found.position();
+        Issue {
+            check: f.check.code().to_owned(),
+            kind: "db-models",
+            severity: match f.level {
+                Level::Error => Severity::Error,
+                Level::Warning => Severity::Warning,
+            },
+            schema: f.schema.clone(),
+            table: f.table.clone(),
+            column: f.column.clone(),
+            model: Some(f.model.clone()),
+            field: f.field.clone(),
+            file: Some(found.file.to_string_lossy().into_owned()),
+            line: Some(line),
+            col: Some(col),
+            message: f.message.clone(),
+            help: f.help.clone(),
+        }
+    }
+
+    /// `schema.table`, when the issue is about one.
+    pub fn table_key(&self) -> Option<String> {
+        Some(format!(
+            "{}.{}",
+            self.schema.as_ref()?,
+            self.table.as_ref()?
+        ))
+    }
+
+    /// `file:line:col: severity: message`, as rustc prints diagnostics.
+    pub fn to_diagnostic(&self) -> String {
+        let mut out = String::new();
+        match (&self.file, self.line, self.col) {
+            (Some(file), Some(line), Some(col)) => {
+                let _ = write!(out, "{file}:{line}:{col}: ");
+            }
+            (Some(file), Some(line), None) => {
+                let _ = write!(out, "{file}:{line}: ");
+            }
+            (Some(file), None, _) => {
+                let _ = write!(out, "{file}: ");
+            }
+            _ => {}
+        }
+        let _ = write!(out, "{}: {}", self.severity_word(), self.message);
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n    help: {help}");
+        }
+        out
+    }
+
+    fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub models: usize,
+    pub tables: usize,
+    pub by_kind: BTreeMap<&'static str, usize>,
+    pub by_check: BTreeMap<String, usize>,
+}
+
+/// Everything one `report` run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub tool: Tool,
+    pub generated_at: String,
+    /// Where the schema came from, URL redacted.
+    pub source: String,
+    pub summary: Summary,
+    pub findings: Vec<Issue>,
+}
+
+impl Report {
+    pub fn new(
+        generated_at: String,
+        source: String,
+        models: usize,
+        tables: usize,
+        mut findings: Vec<Issue>,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            (a.table_key(), &a.file, a.line, a.col, &a.check, &a.message).cmp(&(
+                b.table_key(),
+                &b.file,
+                b.line,
+                b.col,
+                &b.check,
+                &b.message,
+            ))
+        });
+        let mut summary = Summary {
+            models,
+            tables,
+            ..Summary::default()
+        };
+        for issue in &findings {
+            match issue.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+            }
+            *summary.by_kind.entry(issue.kind).or_default() += 1;
+            *summary.by_check.entry(issue.check.clone()).or_default() += 1;
+        }
+        Report {
+            version: REPORT_VERSION,
+            tool: Tool {
+                name: "pgdrift",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            generated_at,
+            source,
+            summary,
+            findings,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a report always serialises");
+        text.push('\n');
+        text
+    }
+
+    /// Summary first, then the findings grouped by table.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("# pgdrift report\n\n");
+        let _ = writeln!(
+            out,
+            "Schema from {} · {} · pgdrift {}\n",
+            self.source, self.generated_at, self.tool.version
+        );
+        let verdict = if self.summary.errors == 0 {
+            "✅ No errors"
+        } else {
+            "❌ Drift found"
+        };
+        let _ = writeln!(
+            out,
+            "{verdict}: {} errors, {} warnings across {} models and {} tables.\n",
+            self.summary.errors, self.summary.warnings, self.summary.models, self.summary.tables
+        );
+        out.push_str("| Comparison | Errors | Warnings |\n| --- | --- | --- |\n");
+        for (kind, title) in KINDS {
+            let count = |severity| {
+                self.findings
+                    .iter()
+                    .filter(|i| i.kind == kind && i.severity == severity)
+                    .count()
+            };
+            let _ = writeln!(
+                out,
+                "| {title} | {} | {} |",
+                count(Severity::Error),
+                count(Severity::Warning)
+            );
+        }
+        let mut groups: BTreeMap<Option<String>, Vec<&Issue>> = BTreeMap::new();
+        for issue in &self.findings {
+            groups.entry(issue.table_key()).or_default().push(issue);
+        }
+        for (table, issues) in groups {
+            let title = table.map_or_else(|| "Other".to_owned(), |t| format!("`{t}`"));
+            let _ = writeln!(out, "\n## {title}\n");
+            for issue in issues {
+                let place = match (&issue.file, issue.line) {
+                    (Some(file), Some(line)) => format!(" `{file}:{line}`"),
+                    (Some(file), None) => format!(" `{file}`"),
+                    _ => String::new(),
+                };
+                let _ = write!(
+                    out,
+                    "- **{}** `{}`{place}: {}",
+                    issue.severity_word(),
+                    issue.check,
+                    issue.message.replace('\n', " ")
+                );
+                if let Some(help) = &issue.help {
+                    let _ = write!(out, " — {help}");
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// SARIF 2.1.0, so code scanning annotates the model lines.
+    pub fn to_sarif(&self) -> String {
+        let mut rules: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+        for issue in &self.findings {
+            rules.entry(issue.check.as_str()).or_insert_with(|| {
+                serde_json::json!({
+                    "id": issue.check,
+                    "name": issue.check,
+                    "shortDescription": {"text": rule_description(&issue.check)},
+                })
+            });
+        }
+        let rule_ids: Vec<&str> = rules.keys().copied().collect();
+        let results: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .map(|issue| {
+                let mut text = issue.message.clone();
+                if let Some(help) = &issue.help {
+                    text.push_str(&format!(" (help: {help})"));
+                }
+                let mut result = serde_json::json!({
+                    "ruleId": issue.check,
+                    "ruleIndex": rule_ids.iter().position(|r| *r == issue.check),
+                    "level": issue.severity_word(),
+                    "message": {"text": text},
+                });
+                if let Some(file) = &issue.file {
+                    let mut region = serde_json::Map::new();
+                    if let Some(line) = issue.line {
+                        region.insert("startLine".into(), line.into());
+                    }
+                    if let Some(col) = issue.col {
+                        region.insert("startColumn".into(), col.into());
+                    }
+                    let mut location = serde_json::json!({"artifactLocation": {"uri": file}});
+                    if !region.is_empty() {
+                        location["region"] = serde_json::Value::Object(region);
+                    }
+                    result["locations"] = serde_json::json!([{"physicalLocation": location}]);
+                }
+                result
+            })
+            .collect();
+        let sarif = serde_json::json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "pgdrift",
+                    "version": self.tool.version,
+                    "rules": rules.into_values().collect::<Vec<_>>(),
+                }},
+                "results": results,
+            }],
+        });
+        let mut text = serde_json::to_string_pretty(&sarif).expect("SARIF always serialises");
+        text.push('\n');
+        text
+    }
+}
+
+const KINDS: [(&str, &str); 3] = [
+    ("db-models", "Database ↔ models"),
+    ("models-doc", "Models ↔ docs"),
+    ("db-doc", "Database ↔ docs"),
+];
+
+fn rule_description(check: &str) -> &'static str {
+    match check {
+        "attribute" => "A #[pgdrift(...)] attribute is malformed or unknown",
+        "missing-table" => "The model's table or view does not exist",
+        "missing-column" => "A field's column does not exist",
+        "duplicate-column" => "Two fields map the same column",
+        "type-mismatch" => "A field's Rust type does not fit its column's type",
+        "sql-type-mismatch" => "A declared sql_type does not match the column",
+        "nullable-without-option" => "A nullable column's field is not an Option",
+        "option-on-not-null" => "A NOT NULL column's field is an Option",
+        "unchecked-type" => "A strict model's field type cannot be checked",
+        "uncovered-columns" => "Columns that no field of a non-partial model maps",
+        "docs-stale-section" => "A docs section differs from the schema",
+        "docs-missing-section" => "The docs lack a section for a table or type",
+        "docs-extra-section" => "The docs have a section for something the schema lacks",
+        "docs-missing-file" => "The docs file does not exist",
+        "docs-missing-table" => "The docs lack a model's table",
+        "docs-missing-column" => "The docs lack a model's column",
+        "docs-unknown-field" => "The docs name a model field no model maps",
+        _ => "pgdrift check",
+    }
+}
+
+/// A docs row: the column and the model fields it names.
+type DocRow = (String, Vec<String>);
+
+/// The docs' column rows per section: `schema.table` → (line, rows).
+fn documented_columns(
+    segments: &[Segment],
+) -> BTreeMap<String, (usize, Vec<DocRow>)> {
+    let mut out = BTreeMap::new();
+    for segment in segments {
+        let Segment::Section { key, body, line } = segment else {
+            continue;
+        };
+        let rows = body
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|row| {
+                let cells = split_row(row);
+                let column = unquote(cells.first().map(String::as_str).unwrap_or_default());
+                let fields = cells
+                    .get(5)
+                    .map(|c| {
+                        c.split(", ")
+                            .map(unquote)
+                            .filter(|f| !f.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (column, fields)
+            })
+            .collect();
+        out.insert(key.clone(), (*line, rows));
+    }
+    out
+}
+
+/// A Markdown table row's cells (escaped pipes stay in their cell).
+fn split_row(row: &str) -> Vec<String> {
+    let inner = row.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut cells = vec![String::new()];
+    let mut escaped = false;
+    for c in inner.chars() {
+        match c {
+            '|' if !escaped => cells.push(String::new()),
+            _ => cells.last_mut().expect("one cell").push(c),
+        }
+        escaped = c == '\\';
+    }
+    cells
+        .into_iter()
+        .map(|c| c.trim().replace("\\|", "|"))
+        .collect()
+}
+
+fn unquote(cell: &str) -> String {
+    cell.trim().trim_matches('`').trim().to_owned()
+}
+
+/// Models against the docs file: tables and columns of models that the docs
+/// lack, and model fields the docs name that no model maps.
+pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> Result<Vec<Issue>> {
+    let documented = documented_columns(&parse_document(text, docs_path)?);
+    let file = Some(docs_path.to_string_lossy().into_owned());
+    let mut issues = Vec::new();
+    let mut mapped: BTreeMap<String, (String, String, String, String)> = BTreeMap::new();
+    for SourceModel {
+        model,
+        file: model_file,
+    } in models
+    {
+        let key = format!("{}.{}", model.schema, model.table);
+        let base = Issue {
+            check: String::new(),
+            kind: "models-doc",
+            severity: Severity::Error,
+            schema: Some(model.schema.clone()),
+            table: Some(model.table.clone()),
+            column: None,
+            model: Some(model.name()),
+            field: None,
+            file: Some(model_file.to_string_lossy().into_owned()),
+            line: Some(model.ident.span().start().line),
+            col: Some(model.ident.span().start().column + 1),
+            message: String::new(),
+            help: Some("run `schema-check generate-docs`".to_owned()),
+        };
+        let Some((_, rows)) = documented.get(&key) else {
+            issues.push(Issue {
+                check: "docs-missing-table".into(),
+                message: format!(
+                    "the docs have no section for table \"{key}\", which model `{}` maps",
+                    model.name()
+                ),
+                ..base
+            });
+            continue;
+        };
+        for field in model.mapped_fields() {
+            mapped.insert(
+                format!("{key} {}.{}", model.name(), field.name()),
+                (
+                    model.schema.clone(),
+                    model.table.clone(),
+                    field.column.clone(),
+                    field.name(),
+                ),
+            );
+            let row = rows.iter().find(|(column, _)| *column == field.column);
+            let start = field.ident.span().start();
+            let at = |mut issue: Issue| {
+                issue.column = Some(field.column.clone());
+                issue.field = Some(field.name());
+                issue.line = Some(start.line);
+                issue.col = Some(start.column + 1);
+                issue
+            };
+            match row {
+                None => issues.push(at(Issue {
+                    check: "docs-missing-column".into(),
+                    message: format!(
+                        "the docs of \"{key}\" have no column \"{}\", which `{}.{}` maps",
+                        field.column,
+                        model.name(),
+                        field.name()
+                    ),
+                    ..base.clone()
+                })),
+                Some((_, fields))
+                    if !fields.contains(&format!("{}.{}", model.name(), field.name())) =>
+                {
+                    issues.push(at(Issue {
+                        check: "docs-missing-column".into(),
+                        message: format!(
+                            "the docs of \"{key}.{}\" do not name its model field `{}.{}`",
+                            field.column,
+                            model.name(),
+                            field.name()
+                        ),
+                        ..base.clone()
+                    }))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for (key, (line, rows)) in &documented {
+        for (column, fields) in rows {
+            for field in fields {
+                if !mapped.contains_key(&format!("{key} {field}")) {
+                    let (schema, table) = key.split_once('.').unwrap_or(("", key));
+                    issues.push(Issue {
+                        check: "docs-unknown-field".into(),
+                        kind: "models-doc",
+                        severity: Severity::Error,
+                        schema: Some(schema.to_owned()),
+                        table: Some(table.to_owned()),
+                        column: Some(column.clone()),
+                        model: field.split_once('.').map(|(m, _)| m.to_owned()),
+                        field: field.split_once('.').map(|(_, f)| f.to_owned()),
+                        file: file.clone(),
+                        line: Some(*line),
+                        col: None,
+                        message: format!(
+                            "the docs name `{field}` for \"{key}.{column}\", but no model maps it"
+                        ),
+                        help: Some("run `schema-check generate-docs`".to_owned()),
+                    });
+                }
+            }
+        }
+    }
+    Ok(issues)
+}
+
+/// The docs against the schema (what `validate` checks), as issues.
+pub fn docs_vs_schema(
+    text: Option<&str>,
+    docs_path: &Path,
+    sections: &[Section],
+) -> Result<Vec<Issue>> {
+    let file = Some(docs_path.to_string_lossy().into_owned());
+    let issue = |check: &str, key: &str, line: Option<usize>, message: String| {
+        let (schema, table) = key.split_once('.').unwrap_or(("", key));
+        Issue {
+            check: check.to_owned(),
+            kind: "db-doc",
+            severity: Severity::Error,
+            schema: Some(schema.to_owned()),
+            table: Some(table.to_owned()),
+            column: None,
+            model: None,
+            field: None,
+            file: file.clone(),
+            line,
+            col: None,
+            message,
+            help: Some("run `schema-check generate-docs`".to_owned()),
+        }
+    };
+    let Some(text) = text else {
+        return Ok(vec![Issue {
+            schema: None,
+            table: None,
+            ..issue(
+                "docs-missing-file",
+                "",
+                None,
+                format!("{} does not exist", docs_path.display()),
+            )
+        }]);
+    };
+    let lines: BTreeMap<String, usize> = parse_document(text, docs_path)?
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Section { key, line, .. } => Some((key, line)),
+            Segment::Text(_) => None,
+        })
+        .collect();
+    let staleness = crate::docs::staleness(text, docs_path, sections)?;
+    let mut issues = Vec::new();
+    for key in &staleness.stale {
+        issues.push(issue(
+            "docs-stale-section",
+            key,
+            lines.get(key).copied(),
+            format!("the docs of \"{key}\" are out of date with the schema"),
+        ));
+    }
+    for key in &staleness.missing {
+        issues.push(issue(
+            "docs-missing-section",
+            key,
+            None,
+            format!("the docs have no section for \"{key}\""),
+        ));
+    }
+    for key in &staleness.extra {
+        issues.push(issue(
+            "docs-extra-section",
+            key,
+            lines.get(key).copied(),
+            format!("the docs have a section for \"{key}\", which the schema does not have"),
+        ));
+    }
+    Ok(issues)
+}

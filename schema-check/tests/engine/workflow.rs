@@ -1,0 +1,435 @@
+//! The workflow commands on a fixture project against a real PostgreSQL:
+//! `compare-db-models`, `generate-docs`, `validate`, `compare-models-doc`,
+//! `report` and `changelog`.
+
+use std::path::Path;
+
+use schema_check::testing::{self, TestDatabase};
+
+use crate::{all_output, schema_check, stderr, stdout};
+
+const SCHEMA: &str = "
+    CREATE TYPE mood AS ENUM ('sad', 'ok');
+    CREATE TABLE users (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        nickname text,
+        age integer
+    );
+    COMMENT ON TABLE users IS 'People';
+    CREATE TABLE posts (
+        id bigint PRIMARY KEY,
+        author_id bigint NOT NULL REFERENCES users (id),
+        title text NOT NULL
+    );";
+
+const MODELS: &str = r#"use pgdrift::Model;
+
+/// A person.
+#[derive(Model)]
+#[pgdrift(table = "users")]
+pub struct User {
+    pub id: i64,
+    /// Where we write to them.
+    pub email: String,
+    pub nickname: Option<String>,
+    pub age: Option<i32>,
+}
+
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "posts")]
+pub struct Post {
+    pub id: i64,
+    pub author_id: i64,
+    pub title: String,
+}
+"#;
+
+/// A project directory with `src/models.rs`, checked against `db`.
+struct Project {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Project {
+    fn new(db: &TestDatabase, models: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
+        Project {
+            dir,
+            url: db.url().expose().to_owned(),
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        schema_check(
+            self.root(),
+            args,
+            &[
+                ("DATABASE_URL", &self.url),
+                ("SOURCE_DATE_EPOCH", "1764028800"),
+            ],
+        )
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).unwrap()
+    }
+}
+
+fn fixture() -> (TestDatabase, Project) {
+    let db = testing::database();
+    db.execute(SCHEMA);
+    let project = Project::new(&db, MODELS);
+    (db, project)
+}
+
+#[test]
+fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
+    let (db, project) = fixture();
+    let clean = project.run(&["compare-db-models"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "0 errors, 0 warnings in 2 models (1 files)\n"
+    );
+
+    std::fs::write(
+        project.root().join("src/models.rs"),
+        MODELS
+            .replace("pub age: Option<i32>,", "pub age: Option<i64>,")
+            .replace("pub nickname: Option<String>,", "pub nickname: String,")
+            .replace(
+                "pub email: String,",
+                "pub email: Option<String>,\n    pub emial: String,",
+            )
+            .replace(
+                "#[pgdrift(table = \"posts\")]",
+                "#[pgdrift(table = \"post\")]",
+            ),
+    )
+    .unwrap();
+    db.execute("ALTER TABLE users ADD COLUMN bio text");
+    let drift = project.run(&["compare-db-models"]);
+    assert_eq!(drift.status.code(), Some(1), "{}", all_output(&drift));
+    assert_eq!(
+        stdout(&drift),
+        r#"src/models.rs:6:12: error: table "users" has a column that no field maps: "bio" (text, nullable)
+    help: add a field for it, or mark the struct `#[pgdrift(partial)]` if it reads only some columns
+
+src/models.rs:9:9: warning: column "users.email" is NOT NULL, so the field need not be an `Option`
+    help: use `String`
+
+src/models.rs:10:9: error: column "users.emial" does not exist
+    help: did you mean "email"? add `#[pgdrift(column = "email")]`
+
+src/models.rs:11:19: error: column "users.nickname" is nullable, but the field is not an `Option`
+    help: use `Option<String>`
+
+src/models.rs:12:21: error: column "users.age" is `integer`, which `i64` does not fit
+    help: use `i32`
+
+src/models.rs:17:12: error: table or view "post" does not exist
+    help: did you mean "posts"? add `#[pgdrift(table = "posts")]`
+
+5 errors, 1 warning in 2 models (1 files)
+"#
+    );
+
+    let json = project.run(&["compare-db-models", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let issues: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(issues.as_array().unwrap().len(), 6);
+    assert_eq!(
+        issues[4],
+        serde_json::json!({
+            "check": "type-mismatch", "kind": "db-models", "severity": "error",
+            "schema": "public", "table": "users", "column": "age",
+            "model": "User", "field": "age", "file": "src/models.rs", "line": 12, "col": 21,
+            "message": "column \"users.age\" is `integer`, which `i64` does not fit",
+            "help": "use `i32`"
+        })
+    );
+}
+
+#[test]
+fn generate_docs_then_validate_catches_every_schema_change() {
+    let (db, project) = fixture();
+    let first = project.run(&["generate-docs"]);
+    assert_eq!(first.status.code(), Some(0), "{}", all_output(&first));
+    assert_eq!(
+        stdout(&first),
+        "wrote docs/database_schema.md (3 sections)\n"
+    );
+    let docs = project.read("docs/database_schema.md");
+    insta::assert_snapshot!("fixture_docs", docs);
+
+    let again = project.run(&["generate-docs"]);
+    assert_eq!(
+        stdout(&again),
+        "docs/database_schema.md is up to date (3 sections)\n"
+    );
+    assert_eq!(
+        project.read("docs/database_schema.md"),
+        docs,
+        "byte-identical rerun"
+    );
+    let valid = project.run(&["validate"]);
+    assert_eq!(valid.status.code(), Some(0), "{}", all_output(&valid));
+    assert_eq!(stdout(&valid), "docs/database_schema.md is up to date\n");
+
+    db.execute(
+        "ALTER TABLE users ADD COLUMN bio text;
+         CREATE TABLE tags (id int PRIMARY KEY);
+         DROP TYPE mood;",
+    );
+    let stale = project.run(&["validate"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(
+        stdout(&stale),
+        r#"docs/database_schema.md:17: error: the docs of "public.users" are out of date with the schema
+    help: run `schema-check generate-docs`
+
+docs/database_schema.md: error: the docs have no section for "public.tags"
+    help: run `schema-check generate-docs`
+
+docs/database_schema.md:34: error: the docs have a section for "public.mood", which the schema does not have
+    help: run `schema-check generate-docs`
+
+3 errors, 0 warnings in docs/database_schema.md
+"#
+    );
+    assert_eq!(
+        project.read("docs/database_schema.md"),
+        docs,
+        "validate writes nothing"
+    );
+    assert_eq!(project.run(&["generate-docs"]).status.code(), Some(0));
+    assert_eq!(project.run(&["validate"]).status.code(), Some(0));
+}
+
+#[test]
+fn hand_written_text_survives_regeneration() {
+    let (db, project) = fixture();
+    project.run(&["generate-docs"]);
+    let path = project.root().join("docs/database_schema.md");
+    let edited = project.read("docs/database_schema.md").replace(
+        "# Database schema\n",
+        "# Our database\n\nAsk #data before changing users.\n",
+    ) + "\n## Conventions\n\nTimestamps are UTC.\n";
+    std::fs::write(&path, &edited).unwrap();
+    db.execute("ALTER TABLE posts ADD COLUMN body text");
+    assert_eq!(project.run(&["generate-docs"]).status.code(), Some(0));
+    let regenerated = project.read("docs/database_schema.md");
+    assert!(regenerated.starts_with("# Our database\n\nAsk #data before changing users.\n"));
+    assert!(
+        regenerated.ends_with("\n## Conventions\n\nTimestamps are UTC.\n"),
+        "{regenerated}"
+    );
+    assert!(regenerated.contains("| `body` | `text` | yes |"));
+}
+
+#[test]
+fn malformed_markers_are_refused_and_the_file_left_alone() {
+    let (_db, project) = fixture();
+    project.run(&["generate-docs"]);
+    let path = project.root().join("docs/database_schema.md");
+    let broken = project
+        .read("docs/database_schema.md")
+        .replace("<!-- pgdrift:end public.posts -->\n", "");
+    std::fs::write(&path, &broken).unwrap();
+    for command in ["generate-docs", "validate"] {
+        let out = project.run(&[command]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{command}: {}",
+            all_output(&out)
+        );
+        assert!(
+            stderr(&out).starts_with("error: docs/database_schema.md line 16: `pgdrift:begin public.users` inside section `public.posts` opened at line 7, which has no `pgdrift:end`; fix the markers by hand"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(project.read("docs/database_schema.md"), broken);
+    }
+}
+
+#[test]
+fn compare_models_doc_finds_what_either_side_lacks() {
+    let (_db, project) = fixture();
+    let missing = project.run(&["compare-models-doc"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        stdout(&missing),
+        "docs/database_schema.md does not exist: run `schema-check generate-docs` to create it\n"
+    );
+    project.run(&["generate-docs"]);
+    let clean = project.run(&["compare-models-doc"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+
+    // A field renamed in the models: the docs name the old one and lack the new.
+    std::fs::write(
+        project.root().join("src/models.rs"),
+        MODELS.replace(
+            "pub nickname: Option<String>,",
+            "#[pgdrift(column = \"nickname\")]\n    pub handle: Option<String>,",
+        ),
+    )
+    .unwrap();
+    let drift = project.run(&["compare-models-doc"]);
+    assert_eq!(drift.status.code(), Some(1));
+    assert_eq!(
+        stdout(&drift),
+        r#"src/models.rs:11:9: error: the docs of "public.users.nickname" do not name its model field `User.handle`
+    help: run `schema-check generate-docs`
+
+docs/database_schema.md:17: error: the docs name `User.nickname` for "public.users.nickname", but no model maps it
+    help: run `schema-check generate-docs`
+
+2 errors, 0 warnings between 2 models and docs/database_schema.md
+"#
+    );
+}
+
+#[test]
+fn reports_in_three_formats_without_the_password() {
+    let (db, mut project) = fixture();
+    let role = format!("reporter_{}", db.name());
+    db.execute(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'rep0rter-Secret'"
+    ));
+    project.url = db.url_as(&role, "rep0rter-Secret").expose().to_owned();
+    project.run(&["generate-docs"]);
+    std::fs::write(
+        project.root().join("src/models.rs"),
+        MODELS.replace("pub age: Option<i32>,", "pub age: Option<String>,"),
+    )
+    .unwrap();
+    db.execute("ALTER TABLE posts ADD COLUMN body text");
+    let out = project.run(&["report"]);
+    assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
+    assert_eq!(
+        stdout(&out),
+        "wrote .pgdrift/reports/schema-report.json, .pgdrift/reports/schema-report.md, .pgdrift/reports/schema-report.sarif: 3 errors, 0 warnings\n"
+    );
+    let reports = project.root().join(".pgdrift/reports");
+    for name in [
+        "schema-report.json",
+        "schema-report.md",
+        "schema-report.sarif",
+    ] {
+        let text = std::fs::read_to_string(reports.join(name)).unwrap();
+        assert!(
+            !text.contains("rep0rter-Secret"),
+            "{name} leaks the password"
+        );
+    }
+
+    let json: serde_json::Value =
+        serde_json::from_str(&project.read(".pgdrift/reports/schema-report.json")).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["generated_at"], "2025-11-25T00:00:00Z");
+    assert_eq!(json["source"], db.url_as(&role, "***").expose());
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"errors": 3, "warnings": 0, "models": 2, "tables": 2,
+                           "by_kind": {"db-models": 2, "db-doc": 1},
+                           "by_check": {"docs-stale-section": 1, "type-mismatch": 1, "uncovered-columns": 1}})
+    );
+    let keys: Vec<&str> = json["findings"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "check", "col", "column", "field", "file", "help", "kind", "line", "message", "model",
+            "schema", "severity", "table"
+        ]
+    );
+    let markdown = project.read(".pgdrift/reports/schema-report.md");
+    insta::assert_snapshot!(
+        "fixture_report_md",
+        markdown.replace(
+            &format!("{} ", db.url_as(&role, "***").expose()),
+            "postgres://URL "
+        )
+    );
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&project.read(".pgdrift/reports/schema-report.sarif")).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/sarif-2.1.0-rtm.5.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    let mismatch = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "type-mismatch")
+        .unwrap();
+    assert_eq!(
+        mismatch["locations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "src/models.rs"}, "region": {"startLine": 11, "startColumn": 21}})
+    );
+    db.execute(&format!("DROP ROLE {role}"));
+}
+
+#[test]
+fn changelog_appends_each_kind_of_change_once() {
+    let (db, project) = fixture();
+    assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
+    let nothing = project.run(&["changelog"]);
+    assert_eq!(nothing.status.code(), Some(1));
+    assert_eq!(stdout(&nothing), "no changes since .pgdrift/schema.json\n");
+    assert!(!project.root().join("docs/pgdb_changes.md").exists());
+
+    db.execute(
+        "ALTER TABLE users ADD COLUMN bio text;
+         ALTER TABLE users DROP COLUMN age;
+         ALTER TABLE posts ALTER COLUMN title TYPE varchar(200);
+         ALTER TABLE users ALTER COLUMN nickname SET NOT NULL;
+         ALTER TYPE mood ADD VALUE 'happy';",
+    );
+    let out = project.run(&["changelog", "--message", "Profiles"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    let log = project.read("docs/pgdb_changes.md");
+    assert_eq!(
+        log,
+        format!(
+            "{}\n## 2025-11-25 — Profiles\n\n\
+             - column public.posts.title changed: type text → character varying(200)\n\
+             - column public.users.age dropped: integer NULL\n\
+             - column public.users.nickname changed: nullability NULL → NOT NULL\n\
+             - column public.users.bio added: text NULL\n\
+             - enum public.mood changed: label happy added; now sad, ok, happy\n",
+            schema_check::changelog::HEADER
+        )
+    );
+    assert_eq!(
+        project.run(&["changelog"]).status.code(),
+        Some(1),
+        "the snapshot moved on"
+    );
+    db.execute("DROP TABLE posts");
+    assert_eq!(project.run(&["changelog"]).status.code(), Some(0));
+    let longer = project.read("docs/pgdb_changes.md");
+    assert!(longer.starts_with(&log), "append-only");
+    assert!(
+        longer.ends_with("\n## 2025-11-25\n\n- table public.posts dropped: 3 columns\n"),
+        "{longer}"
+    );
+}
