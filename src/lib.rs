@@ -29,6 +29,9 @@
 
 pub use schema_derive::Model;
 
+#[cfg(feature = "build")]
+pub mod build;
+
 /// A struct checked against a table or view, with what the check learned.
 ///
 /// Implemented by `#[derive(Model)]`; the constants describe the table as

@@ -102,6 +102,23 @@ pub fn sections(
     out
 }
 
+/// Orders sections as [`sections`] makes them: by schema; relations, then
+/// enums, then domains; by name.
+pub fn sort_like_catalog(sections: &mut [Section]) {
+    let order = |s: &Section| {
+        let (schema, name) = s.key.split_once('.').unwrap_or(("", s.key.as_str()));
+        let kind = if s.body.starts_with("### Enum ") {
+            1
+        } else if s.body.starts_with("### Domain ") {
+            2
+        } else {
+            0
+        };
+        (schema.to_owned(), kind, name.to_owned())
+    };
+    sections.sort_by_key(order);
+}
+
 fn enum_section(schema: &str, e: &EnumType) -> String {
     let mut out = format!("### Enum {}\n\n", code(&format!("{schema}.{}", e.name)));
     if let Some(comment) = &e.comment {

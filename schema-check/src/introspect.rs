@@ -199,6 +199,27 @@ const DOMAINS: &str = concat!(
     schema_filter!("n")
 );
 
+/// A cheap fingerprint of everything introspection reads: the row count and
+/// newest row version (`xmin`) of each catalog it reads. Any DDL changes it;
+/// `schema-check watch` polls it and introspects only when it moves.
+const FINGERPRINT: &str = "SELECT concat_ws(' ',
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_namespace),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_class),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_attribute),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_attrdef),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_constraint),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_index),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_inherits),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_type),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))";
+
+/// The schema's [`FINGERPRINT`]: equal fingerprints, same catalog.
+pub fn fingerprint(connection: &Connection) -> Result<String> {
+    let row = connection.run(async |client| client.query_one(FINGERPRINT, &[]).await)?;
+    Ok(row.get(0))
+}
+
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
 const BEGIN: &str =

@@ -5,23 +5,23 @@
 //! stores and loads one, [`diff()`] compares two. The `#[derive(Model)]` macro
 //! and the `schema-check` CLI are two front doors onto this crate.
 //!
-//! Features: `live` (default) connects to PostgreSQL; `cli` (default) builds
-//! the `schema-check` binary; `testing` adds [`testing`], a throwaway
-//! PostgreSQL cluster for tests.
+//! Features: `live` (default) connects to PostgreSQL; `source` reads models
+//! from source files; `cli` (default) builds the `schema-check` binary;
+//! `testing` adds `testing`, a throwaway PostgreSQL cluster for tests.
 
 pub mod catalog;
 pub mod changelog;
 pub mod check;
 pub mod config;
 pub mod diff;
-#[cfg(feature = "cli")]
+#[cfg(feature = "source")]
 pub mod discover;
 pub mod docs;
 pub mod error;
 pub mod files;
 pub mod finding;
 pub mod model;
-#[cfg(feature = "cli")]
+#[cfg(feature = "source")]
 pub mod report;
 pub mod snapshot;
 pub mod suggest;

@@ -358,9 +358,7 @@ fn rule_description(check: &str) -> &'static str {
 type DocRow = (String, Vec<String>);
 
 /// The docs' column rows per section: `schema.table` → (line, rows).
-fn documented_columns(
-    segments: &[Segment],
-) -> BTreeMap<String, (usize, Vec<DocRow>)> {
+fn documented_columns(segments: &[Segment]) -> BTreeMap<String, (usize, Vec<DocRow>)> {
     let mut out = BTreeMap::new();
     for segment in segments {
         let Segment::Section { key, body, line } = segment else {

@@ -18,6 +18,14 @@ use crate::config::{self, Env, ProjectConfig, Source, SourceRequest};
 use crate::error::Result;
 use crate::live::ConnectOptions;
 
+/// Set by `pgdrift::build` for the crate's compilation: the schema file the
+/// build script wrote, which the derive reads instead of connecting.
+pub const BUILD_SCHEMA: &str = "PGDRIFT_BUILD_SCHEMA";
+
+/// Where `schema-check watch` keeps the live schema (`schema.json`) and
+/// says who it is (`watcher.json`), relative to the project root.
+pub const WATCH_DIR: &str = ".pgdrift/watch";
+
 /// How long a live catalog is reused in one process.
 pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
 
@@ -93,8 +101,17 @@ impl CrateSettings {
         Ok(CrateSettings { root, env, project })
     }
 
-    /// The schema source as SPEC §3 resolves it.
+    /// The schema source as SPEC §3 resolves it, unless `pgdrift::build`
+    /// already handed one over (`PGDRIFT_BUILD_SCHEMA`).
     pub fn source(&self, crate_dir: &Path) -> Result<Source> {
+        if let Some(path) = self.env.get(BUILD_SCHEMA).filter(|p| !p.is_empty()) {
+            return Ok(Source::Snapshot(PathBuf::from(path)));
+        }
+        self.resolve(crate_dir)
+    }
+
+    /// The schema source as SPEC §3 resolves it.
+    pub fn resolve(&self, crate_dir: &Path) -> Result<Source> {
         let snapshot = config::snapshot_path(
             &self.env,
             crate_dir,
@@ -141,7 +158,7 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
 
 /// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load (benchmarks
 /// and tests count them); nothing is written otherwise.
-fn log_load(env: &Env, crate_dir: &Path, source: &Source) {
+pub fn log_load(env: &Env, crate_dir: &Path, source: &Source) {
     if let Some(path) = env.get("PGDRIFT_LOG_LOADS").filter(|p| !p.is_empty()) {
         if let Ok(mut file) = std::fs::OpenOptions::new()
             .create(true)

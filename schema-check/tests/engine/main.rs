@@ -1,8 +1,11 @@
 //! The engine against a real PostgreSQL: introspection, snapshots, the CLI's
 //! `introspect` and `snapshot`, connection failures and TLS.
 
+mod build;
 mod cli;
+mod derive;
 mod introspection;
+mod krate;
 mod tls;
 mod workflow;
 

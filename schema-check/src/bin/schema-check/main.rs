@@ -67,6 +67,9 @@ enum Command {
         /// Write here instead of the configured docs path.
         #[arg(long, value_name = "PATH")]
         output: Option<PathBuf>,
+        /// Assemble the sections from the fragments pgdrift::build wrote (OUT_DIR/pgdrift-docs).
+        #[arg(long, value_name = "DIR")]
+        fragments: Option<PathBuf>,
     },
     /// Exit 1, listing stale sections, unless the docs are what generate-docs would write.
     Validate,
@@ -83,6 +86,12 @@ enum Command {
             default_value = "json,md,sarif"
         )]
         format: Vec<workflow::ReportFormat>,
+    },
+    /// Keep .pgdrift/watch/schema.json current with the live database, for pgdrift::build.
+    Watch {
+        /// Seconds between checks of the database.
+        #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+        interval: f64,
     },
     /// Append the changes since the snapshot to the change log, and update the snapshot.
     Changelog {
@@ -136,7 +145,7 @@ impl Context {
         })
     }
 
-    fn connect_options(&self) -> Result<ConnectOptions, Error> {
+    pub(crate) fn connect_options(&self) -> Result<ConnectOptions, Error> {
         Ok(ConnectOptions {
             timeout: self.env.connect_timeout()?,
             base_dir: self.root.clone(),
@@ -144,7 +153,7 @@ impl Context {
     }
 
     /// Where `snapshot` writes (and `--check` reads) the snapshot.
-    fn snapshot_target(&self) -> PathBuf {
+    pub(crate) fn snapshot_target(&self) -> PathBuf {
         match self.env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
             Some(path) => self.root.join(path),
             None => self.root.join(
@@ -157,12 +166,12 @@ impl Context {
     }
 
     /// The catalog from wherever SPEC §3 says it comes from.
-    fn catalog(&self) -> Result<Catalog, Error> {
+    pub(crate) fn catalog(&self) -> Result<Catalog, Error> {
         Ok(self.sourced_catalog()?.1)
     }
 
     /// The catalog and where it came from.
-    fn sourced_catalog(&self) -> Result<(Source, Catalog), Error> {
+    pub(crate) fn sourced_catalog(&self) -> Result<(Source, Catalog), Error> {
         let snapshot =
             config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
@@ -175,7 +184,7 @@ impl Context {
     }
 
     /// The live catalog; an error when none is configured or offline is asked.
-    fn live_catalog(&self, command: &str) -> Result<Catalog, Error> {
+    pub(crate) fn live_catalog(&self, command: &str) -> Result<Catalog, Error> {
         if self.request.offline || self.env.flag("PGDRIFT_OFFLINE")? {
             return Err(Error::Config(format!(
                 "`{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
@@ -208,7 +217,10 @@ fn main() -> ExitCode {
             workflow::compare_db_models(&ctx, *format == Format::Json)
         }
         Command::CompareModelsDoc => workflow::compare_models_doc(&ctx),
-        Command::GenerateDocs { output } => workflow::generate_docs(&ctx, output.as_deref()),
+        Command::GenerateDocs { output, fragments } => {
+            workflow::generate_docs(&ctx, output.as_deref(), fragments.as_deref())
+        }
+        Command::Watch { interval } => workflow::watch(&ctx, *interval),
         Command::Validate => workflow::validate(&ctx),
         Command::Report { out, format } => workflow::report(&ctx, out.as_deref(), format),
         Command::Changelog { message } => workflow::changelog(&ctx, message.as_deref()),

@@ -121,9 +121,15 @@ pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
     print_issues(&issues, &tail)
 }
 
-pub fn generate_docs(ctx: &Context, output: Option<&Path>) -> Result<Outcome, Error> {
-    let catalog = ctx.catalog()?;
-    let found = ctx.models()?;
+pub fn generate_docs(
+    ctx: &Context,
+    output: Option<&Path>,
+    fragments: Option<&Path>,
+) -> Result<Outcome, Error> {
+    let sections = match fragments {
+        Some(dir) => read_fragments(&ctx.root.join(dir))?,
+        None => sections(&ctx.catalog()?, &ctx.models()?),
+    };
     let path = output.map_or_else(|| ctx.docs_path(), |p| ctx.root.join(p));
     let existing = files::read_if_exists(&path)?
         .map(|bytes| {
@@ -131,7 +137,6 @@ pub fn generate_docs(ctx: &Context, output: Option<&Path>) -> Result<Outcome, Er
                 .map_err(|_| Error::Config(format!("{} is not UTF-8", ctx.shown(&path))))
         })
         .transpose()?;
-    let sections = sections(&catalog, &found);
     let text = docs::render_document(existing.as_deref(), &relative(ctx, &path), &sections)?;
     if existing.as_deref() == Some(text.as_str()) {
         print(&format!(
@@ -148,6 +153,38 @@ pub fn generate_docs(ctx: &Context, output: Option<&Path>) -> Result<Outcome, Er
         ))?;
     }
     Ok(Outcome::Clean)
+}
+
+/// The sections `pgdrift::build` wrote, one `<schema>.<name>.md` file each,
+/// in catalog order (schema, then relations before types, by name).
+fn read_fragments(dir: &Path) -> Result<Vec<Section>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::Config(format!(
+            "cannot read the doc fragments in {}: {e} (pgdrift::build writes them to OUT_DIR/pgdrift-docs)",
+            dir.display()
+        ))
+    })?;
+    let mut sections = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(key) = name.strip_suffix(".md") {
+            let body = std::fs::read_to_string(entry.path()).map_err(|e| {
+                Error::Config(format!("cannot read {}: {e}", entry.path().display()))
+            })?;
+            sections.push(Section {
+                key: key.to_owned(),
+                body,
+            });
+        }
+    }
+    if sections.is_empty() {
+        return Err(Error::Config(format!(
+            "{} holds no doc fragments",
+            dir.display()
+        )));
+    }
+    docs::sort_like_catalog(&mut sections);
+    Ok(sections)
 }
 
 fn read_docs(ctx: &Context) -> Result<(PathBuf, Option<String>), Error> {
@@ -251,6 +288,81 @@ pub fn report(
     } else {
         Outcome::Clean
     })
+}
+
+/// Polls the database's fingerprint every `interval` seconds and rewrites
+/// the watch file when the schema changes, until Ctrl-C.
+pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
+    if !(interval.is_finite() && interval > 0.0) {
+        return Err(Error::Config(format!(
+            "--interval {interval} is not a positive number of seconds"
+        )));
+    }
+    let interval = Duration::from_secs_f64(interval);
+    let url = schema_check::config::live_url(&ctx.env, &ctx.request)?.ok_or_else(|| {
+        Error::Config("`watch` needs a database: set DATABASE_URL (in the environment or a .env file) or pass --database-url".to_owned())
+    })?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+        .map_err(|e| Error::Config(format!("cannot handle Ctrl-C: {e}")))?;
+    let dir = ctx.root.join(schema_check::source::WATCH_DIR);
+    let schema_path = dir.join("schema.json");
+    let info_path = dir.join("watcher.json");
+    let options = ctx.connect_options()?;
+    print(&format!(
+        "watching {url} every {} s; builds using pgdrift::build read {}\n",
+        interval.as_secs_f64(),
+        ctx.shown(&schema_path)
+    ))?;
+    let mut connection = None;
+    let mut last_fingerprint = None;
+    let mut announced = false;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        if connection.is_none() {
+            match schema_check::Connection::open(&url, &options) {
+                Ok(c) => connection = Some(c),
+                Err(e) => eprintln!("warning: {e}"),
+            }
+        }
+        if let Some(c) = &connection {
+            let polled = schema_check::introspect::fingerprint(c).and_then(|fingerprint| {
+                if last_fingerprint.as_ref() != Some(&fingerprint) {
+                    let catalog = schema_check::introspect(c, ctx.project.schema_filter())?;
+                    let bytes = snapshot::to_bytes(&catalog);
+                    if files::read_if_exists(&schema_path)?.as_deref() != Some(bytes.as_slice()) {
+                        files::write_atomic(&schema_path, &bytes)?;
+                        print(&format!(
+                            "schema written: {} relations\n",
+                            catalog.relations().count()
+                        ))?;
+                    }
+                    last_fingerprint = Some(fingerprint);
+                }
+                Ok(())
+            });
+            match polled {
+                Ok(()) if !announced => {
+                    let info = serde_json::json!({"pid": std::process::id(), "source": url.redacted(), "interval": interval.as_secs_f64()});
+                    files::write_atomic(&info_path, format!("{info}\n").as_bytes())?;
+                    announced = true;
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    eprintln!("warning: {e}");
+                    connection = None;
+                }
+            }
+        }
+        let until = std::time::Instant::now() + interval;
+        while std::time::Instant::now() < until && !stop.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50).min(interval));
+        }
+    }
+    let _ = std::fs::remove_file(&info_path);
+    let _ = std::fs::remove_file(&schema_path);
+    print("stopped; builds go back to introspecting on every build\n")?;
+    Ok(Outcome::Clean)
 }
 
 pub fn changelog(ctx: &Context, message: Option<&str>) -> Result<Outcome, Error> {

@@ -2,12 +2,13 @@
 //! PostgreSQL: live and offline give the same verdicts, a schema change
 //! fails the next build, an unreachable database is a redacted error.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use schema_check::{introspect, snapshot, testing};
 
-const SCHEMA: &str = "
+use crate::krate::{errors, stderr, TestCrate};
+
+pub const SCHEMA: &str = "
     CREATE TABLE users (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         email text NOT NULL,
@@ -17,7 +18,7 @@ const SCHEMA: &str = "
     CREATE TABLE posts (id bigint PRIMARY KEY, title text NOT NULL);
     CREATE TABLE tags (id integer PRIMARY KEY, label text NOT NULL);";
 
-const MODELS: &str = r#"
+pub const MODELS: &str = r#"
 use pgdrift::Model;
 
 #[derive(Model)]
@@ -50,106 +51,11 @@ fn main() {
 }
 "#;
 
-/// A crate depending on this workspace's pgdrift, built in trybuild's
-/// target directory so the dependencies compile once for all such tests.
-struct TestCrate {
-    dir: tempfile::TempDir,
-}
-
-impl TestCrate {
-    fn new(name: &str) -> TestCrate {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("{name}."))
-            .tempdir()
-            .unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-                 [dependencies]\npgdrift = {{ path = {:?} }}\n\
-                 chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\n[workspace]\n",
-                workspace.display().to_string()
-            ),
-        )
-        .unwrap();
-        std::fs::copy(workspace.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/main.rs"), MODELS).unwrap();
-        TestCrate { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// `cargo run`: the models' `SCHEMA_DOC`s, separated by U+001E.
-    fn run(&self, vars: &[(&str, &str)]) -> Vec<String> {
-        let built = self.build(vars);
-        assert!(built.status.success(), "{}", stderr(&built));
-        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tests/trybuild");
-        let name = self
-            .path()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let binary = target
-            .join("debug")
-            .join(name.split('.').next().unwrap_or(&name));
-        let out = Command::new(&binary)
-            .output()
-            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
-        let text = String::from_utf8(out.stdout).unwrap();
-        text.split('\u{1e}')
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// `cargo build` with only the given pgdrift variables set. The models
-    /// file is rewritten first, so cargo recompiles the crate even when only
-    /// the database changed.
-    fn build(&self, vars: &[(&str, &str)]) -> Output {
-        let main = self.path().join("src/main.rs");
-        std::fs::write(&main, std::fs::read(&main).unwrap()).unwrap();
-        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tests/trybuild");
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .args(["build", "--quiet", "--offline", "--color=never"])
-            .current_dir(self.path())
-            .env("CARGO_TARGET_DIR", target);
-        for var in [
-            "DATABASE_URL",
-            "PGDRIFT_OFFLINE",
-            "PGDRIFT_SNAPSHOT",
-            "PGDRIFT_LOG_LOADS",
-            "RUSTFLAGS",
-        ] {
-            command.env_remove(var);
-        }
-        command.envs(vars.iter().copied()).output().unwrap()
-    }
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// The `error: …` lines of a build, for comparing verdicts.
-fn errors(output: &Output) -> Vec<String> {
-    stderr(output)
-        .lines()
-        .filter(|l| l.starts_with("error: ") && !l.starts_with("error: could not compile"))
-        .map(str::to_owned)
-        .collect()
-}
-
 #[test]
 fn live_and_offline_give_the_same_verdicts_and_a_schema_change_fails_the_build() {
     let db = testing::database();
     db.execute(SCHEMA);
-    let krate = TestCrate::new("pgdrift_live_models");
+    let krate = TestCrate::new("pgdrift_live_models", MODELS, None);
     let live = [("DATABASE_URL", db.url().expose())];
     let loads = krate.path().join("loads.log");
     let with_log = [live[0], ("PGDRIFT_LOG_LOADS", loads.to_str().unwrap())];
@@ -209,8 +115,15 @@ fn schema_doc_is_byte_identical_to_the_generated_docs_section() {
     let db = testing::database();
     db.execute(SCHEMA);
     db.execute("COMMENT ON TABLE users IS 'People | and their | pipes'; COMMENT ON COLUMN users.age IS 'Years | approx';");
-    let krate = TestCrate::new("pgdrift_schema_doc");
-    let docs = krate.run(&[("DATABASE_URL", db.url().expose())]);
+    let krate = TestCrate::new("pgdrift_schema_doc", MODELS, None);
+    let built = krate.build(&[("DATABASE_URL", db.url().expose())]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let printed = krate.run_binary();
+    let docs: Vec<String> = printed
+        .split('\u{1e}')
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect();
     let catalog = introspect(&db.connect(), None).unwrap();
     let found =
         schema_check::discover::discover(krate.path(), &["src/**/*.rs".to_owned()]).unwrap();
@@ -239,7 +152,7 @@ fn an_unreachable_database_is_a_redacted_error_suggesting_offline_mode() {
         .local_addr()
         .unwrap()
         .port();
-    let krate = TestCrate::new("pgdrift_unreachable");
+    let krate = TestCrate::new("pgdrift_unreachable", MODELS, None);
     let url = format!("postgres://app:Sup3rSecret@127.0.0.1:{port}/app?sslmode=disable");
     let loads = krate.path().join("loads.log");
     let out = krate.build(&[

@@ -1,0 +1,254 @@
+//! The build-time checker (feature `build`): one line in `build.rs`.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     pgdrift::build::check().expect("pgdrift");
+//! }
+//! ```
+//!
+//! It resolves the schema source as the derive would (SPEC §3), loads the
+//! schema once per build and hands it to every `#[derive(Model)]` of the
+//! crate through `PGDRIFT_BUILD_SCHEMA`, so the derives never connect. It
+//! also writes each section of the docs to `OUT_DIR/pgdrift-docs/<schema>.<name>.md`.
+//!
+//! - **Offline** (a snapshot): the script reruns only when the snapshot,
+//!   `.env`, `pgdrift.toml` or the models change.
+//! - **Live** (`DATABASE_URL`): the script introspects on every build, so a
+//!   change in the database alone fails the next `cargo build`. Cargo then
+//!   recompiles the crate each build (incrementally; the derives read the
+//!   schema file, no connection).
+//! - **Live with `schema-check watch`**: the watcher keeps
+//!   `.pgdrift/watch/schema.json` current; the script depends only on that
+//!   file, so a build with no change compiles nothing and a schema change is
+//!   seen by the next build.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use schema_check::config::Source;
+use schema_check::discover::discover;
+use schema_check::report::{Issue, Severity};
+use schema_check::source::{CrateSettings, BUILD_SCHEMA, WATCH_DIR};
+use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
+
+/// Checks with the default options; see [`Builder`].
+pub fn check() -> Result<(), Error> {
+    Builder::new().check()
+}
+
+/// Options of the build-time checker.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    fail_on_drift: bool,
+}
+
+/// Why the build-time checker failed the build. `Debug` prints the message
+/// as it is, so `check().expect("pgdrift")` shows it readably.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<schema_check::Error> for Error {
+    fn from(err: schema_check::Error) -> Error {
+        Error {
+            message: err.to_string(),
+        }
+    }
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Also check every model under the model paths here, in the build
+    /// script, and fail the build with one summary of every drifted model
+    /// before the crate compiles.
+    pub fn fail_on_drift(mut self, yes: bool) -> Builder {
+        self.fail_on_drift = yes;
+        self
+    }
+
+    /// Runs the checker; call it from `build.rs`.
+    pub fn check(&self) -> Result<(), Error> {
+        let crate_dir = env_path("CARGO_MANIFEST_DIR")?;
+        let out_dir = env_path("OUT_DIR")?;
+        for var in [
+            "DATABASE_URL",
+            "PGDRIFT_OFFLINE",
+            "PGDRIFT_SNAPSHOT",
+            "PGDRIFT_CONNECT_TIMEOUT",
+        ] {
+            println!("cargo:rerun-if-env-changed={var}");
+        }
+        let settings = CrateSettings::load(&crate_dir)?;
+        if let Some(dotenv) = settings.env.dotenv_path() {
+            rerun_if_changed(dotenv);
+        }
+        let config = settings.root.join("pgdrift.toml");
+        if config.exists() {
+            rerun_if_changed(&config);
+        }
+        let (catalog, schema_file) = match settings.resolve(&crate_dir)? {
+            Source::Snapshot(path) => {
+                rerun_if_changed(&path);
+                (snapshot::load(&path)?, path)
+            }
+            Source::Live(url) => match running_watcher(&settings.root, &url) {
+                Some(watched) => {
+                    rerun_if_changed(&watched);
+                    rerun_if_changed(&watched.with_file_name("watcher.json"));
+                    (snapshot::load(&watched)?, watched)
+                }
+                None => {
+                    // A path that never exists: cargo reruns this script on every build.
+                    rerun_if_changed(&out_dir.join("pgdrift-rerun-every-build"));
+                    rerun_if_changed(&settings.root.join(WATCH_DIR).join("watcher.json"));
+                    let options = ConnectOptions {
+                        timeout: settings.env.connect_timeout()?,
+                        base_dir: settings.root.clone(),
+                    };
+                    let catalog = schema_check::introspect(
+                        &Connection::open(&url, &options)?,
+                        settings.project.schema_filter(),
+                    )?;
+                    schema_check::source::log_load(&settings.env, &crate_dir, &Source::Live(url));
+                    let path = out_dir.join("pgdrift-schema.json");
+                    write_if_changed(&path, &snapshot::to_bytes(&catalog))?;
+                    (catalog, path)
+                }
+            },
+        };
+        println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
+
+        let found = discover(&settings.root, &settings.project.models)?;
+        rerun_if_changed(&crate_dir.join("src"));
+        for model in &found.models {
+            rerun_if_changed(&settings.root.join(&model.file));
+        }
+        write_fragments(&out_dir.join("pgdrift-docs"), &catalog, &found)?;
+        if self.fail_on_drift {
+            fail_on_drift(&catalog, &found, &settings.root)?;
+        }
+        Ok(())
+    }
+}
+
+fn env_path(var: &str) -> Result<PathBuf, Error> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .ok_or_else(|| Error {
+            message: format!(
+                "{var} is not set: call pgdrift::build::check() from a build script (build.rs)"
+            ),
+        })
+}
+
+fn rerun_if_changed(path: &Path) {
+    println!("cargo:rerun-if-changed={}", path.display());
+}
+
+/// Leaves an unchanged file alone, so nothing that depends on it rebuilds.
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    if files::read_if_exists(path)?.as_deref() != Some(contents) {
+        files::write_atomic(path, contents)?;
+    }
+    Ok(())
+}
+
+/// The schema file of a `schema-check watch` running for `url`, if any.
+fn running_watcher(root: &Path, url: &DatabaseUrl) -> Option<PathBuf> {
+    let dir = root.join(WATCH_DIR);
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("watcher.json")).ok()?).ok()?;
+    if info["source"].as_str() != Some(url.redacted().as_str()) {
+        return None;
+    }
+    let pid = info["pid"].as_u64()?;
+    if Path::new("/proc").exists() && !Path::new(&format!("/proc/{pid}")).exists() {
+        return None;
+    }
+    let schema = dir.join("schema.json");
+    schema.exists().then_some(schema)
+}
+
+/// One file per docs section, byte-identical to `database_schema.md`'s.
+fn write_fragments(
+    dir: &Path,
+    catalog: &Catalog,
+    found: &schema_check::discover::Discovered,
+) -> Result<(), Error> {
+    let sections = docs::sections(
+        catalog,
+        &docs::models_by_table(found.models.iter().map(|m| &m.model)),
+    );
+    let wanted: Vec<String> = sections.iter().map(|s| format!("{}.md", s.key)).collect();
+    for (section, name) in sections.iter().zip(&wanted) {
+        write_if_changed(&dir.join(name), section.body.as_bytes())?;
+    }
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && !wanted.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Every model's findings at once, as one error.
+fn fail_on_drift(
+    catalog: &Catalog,
+    found: &schema_check::discover::Discovered,
+    root: &Path,
+) -> Result<(), Error> {
+    let mut issues: Vec<Issue> = found
+        .attribute_findings
+        .iter()
+        .map(Issue::from_source)
+        .collect();
+    for source in &found.models {
+        for finding in schema_check::check_model(&source.model, catalog) {
+            issues.push(Issue::from_source(&schema_check::discover::SourceFinding {
+                file: source.file.clone(),
+                finding,
+            }));
+        }
+    }
+    let errors: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let drifted: std::collections::BTreeSet<&str> =
+        errors.iter().filter_map(|i| i.model.as_deref()).collect();
+    let mut message = format!(
+        "{} of {} models drifted from the schema ({} errors), in {}:\n\n",
+        drifted.len(),
+        found.models.len(),
+        errors.len(),
+        root.display()
+    );
+    for issue in errors {
+        message.push_str(&issue.to_diagnostic());
+        message.push_str("\n\n");
+    }
+    Err(Error { message })
+}
