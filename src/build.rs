@@ -1,10 +1,8 @@
 //! The build-time checker (feature `build`): one line in `build.rs`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     pgdrift::build::check().expect("pgdrift");
-//! }
+//! // in build.rs's `fn main()`:
+//! pgdrift::build::check().expect("pgdrift");
 //! ```
 //!
 //! It resolves the schema source as the derive would (SPEC §3), loads the
@@ -217,19 +215,7 @@ fn fail_on_drift(
     found: &schema_check::discover::Discovered,
     root: &Path,
 ) -> Result<(), Error> {
-    let mut issues: Vec<Issue> = found
-        .attribute_findings
-        .iter()
-        .map(Issue::from_source)
-        .collect();
-    for source in &found.models {
-        for finding in schema_check::check_model(&source.model, catalog) {
-            issues.push(Issue::from_source(&schema_check::discover::SourceFinding {
-                file: source.file.clone(),
-                finding,
-            }));
-        }
-    }
+    let issues = schema_check::report::db_model_issues(catalog, found);
     let errors: Vec<&Issue> = issues
         .iter()
         .filter(|i| i.severity == Severity::Error)

@@ -27,7 +27,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::discover::{SourceFinding, SourceModel};
+use crate::discover::{Discovered, SourceFinding, SourceModel};
 use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::Level;
@@ -352,6 +352,26 @@ fn rule_description(check: &str) -> &'static str {
         "docs-unknown-field" => "The docs name a model field no model maps",
         _ => "pgdrift check",
     }
+}
+
+/// The database-against-models findings of every discovered model, as the
+/// derive reports them, in source order.
+pub fn db_model_issues(catalog: &crate::Catalog, found: &Discovered) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = found
+        .attribute_findings
+        .iter()
+        .map(Issue::from_source)
+        .collect();
+    for source in &found.models {
+        for finding in crate::check_model(&source.model, catalog) {
+            issues.push(Issue::from_source(&SourceFinding {
+                file: source.file.clone(),
+                finding,
+            }));
+        }
+    }
+    issues.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    issues
 }
 
 /// A docs row: the column and the model fields it names.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use clap::ValueEnum;
-use schema_check::discover::{discover, Discovered, SourceFinding};
+use schema_check::discover::{discover, Discovered};
 use schema_check::docs::{self, Section};
 use schema_check::report::{self, Issue, Report, Severity};
 use schema_check::{changelog as log, files, snapshot, Catalog, Error};
@@ -57,25 +57,6 @@ fn sections(catalog: &Catalog, found: &Discovered) -> Vec<Section> {
     )
 }
 
-/// The database-against-models findings, as the derive reports them.
-fn db_model_issues(catalog: &Catalog, found: &Discovered) -> Vec<Issue> {
-    let mut issues: Vec<Issue> = found
-        .attribute_findings
-        .iter()
-        .map(Issue::from_source)
-        .collect();
-    for source in &found.models {
-        for finding in schema_check::check_model(&source.model, catalog) {
-            issues.push(Issue::from_source(&SourceFinding {
-                file: source.file.clone(),
-                finding,
-            }));
-        }
-    }
-    issues.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
-    issues
-}
-
 /// Prints issues as diagnostics and a summary; findings when any is an error.
 fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> {
     let mut text = String::new();
@@ -106,7 +87,7 @@ fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> 
 pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
     let found = ctx.models()?;
-    let issues = db_model_issues(&catalog, &found);
+    let issues = report::db_model_issues(&catalog, &found);
     if json {
         let mut text = serde_json::to_string_pretty(&issues).expect("issues serialise");
         text.push('\n');
@@ -248,7 +229,7 @@ pub fn report(
     let found = ctx.models()?;
     let (docs_path, docs_text) = read_docs(ctx)?;
     let docs_shown = relative(ctx, &docs_path);
-    let mut issues = db_model_issues(&catalog, &found);
+    let mut issues = report::db_model_issues(&catalog, &found);
     if let Some(text) = &docs_text {
         issues.extend(report::models_vs_docs(&found.models, text, &docs_shown)?);
     }
