@@ -125,8 +125,30 @@ impl CrateSettings {
     }
 }
 
+/// How long a resolved source is reused without looking at the files again:
+/// one compile's expansions resolve once, an editor notices a changed `.env`,
+/// `pgdrift.toml` or snapshot within this delay.
+pub const RESOLVE_REFRESH: Duration = Duration::from_secs(1);
+
 /// The catalog for the crate in `crate_dir`, from the cache when current.
 pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
+    type Recent = HashMap<PathBuf, (Instant, Arc<Result<Loaded>>)>;
+    static RECENT: OnceLock<Mutex<Recent>> = OnceLock::new();
+    let recent = RECENT.get_or_init(Default::default);
+    if let Some((at, loaded)) = recent.lock().unwrap_or_else(|p| p.into_inner()).get(crate_dir) {
+        if at.elapsed() < RESOLVE_REFRESH {
+            return Ok(loaded.clone());
+        }
+    }
+    let loaded = resolve_and_load(crate_dir)?;
+    recent
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(crate_dir.to_path_buf(), (Instant::now(), loaded.clone()));
+    Ok(loaded)
+}
+
+fn resolve_and_load(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     let settings = CrateSettings::load(crate_dir)?;
     let source = settings.source(crate_dir)?;
     let key = (
