@@ -188,3 +188,24 @@ fn an_unreachable_database_is_a_redacted_error_suggesting_offline_mode() {
         )
     );
 }
+
+#[test]
+fn a_changed_snapshot_alone_rebuilds_the_crate() {
+    let db = testing::database();
+    db.execute(SCHEMA);
+    let krate = TestCrate::new("pgdrift_snapshot_tracking", MODELS, None);
+    let snapshot_path = krate.path().join(".pgdrift/schema.json");
+    snapshot::save(&snapshot_path, &introspect(&db.connect(), None).unwrap()).unwrap();
+    let offline = [("PGDRIFT_OFFLINE", "true")];
+    let first = krate.cargo(&["build", "--quiet"], &offline);
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    db.execute("ALTER TABLE posts ADD COLUMN body text");
+    snapshot::save(&snapshot_path, &introspect(&db.connect(), None).unwrap()).unwrap();
+    let rebuilt = krate.cargo(&["build", "--quiet"], &offline);
+    assert_eq!(
+        errors(&rebuilt),
+        ["error: table \"posts\" has a column that no field maps: \"body\" (text, nullable)"],
+        "no source changed: the snapshot alone must trigger the rebuild"
+    );
+}
