@@ -122,30 +122,82 @@ impl Builder {
                         timeout: settings.env.connect_timeout()?,
                         base_dir: settings.root.clone(),
                     };
-                    let catalog = schema_check::introspect(
-                        &Connection::open(&url, &options)?,
-                        settings.project.schema_filter(),
-                    )?;
-                    schema_check::source::log_load(&settings.env, &crate_dir, &Source::Live(url));
+                    let connection = Connection::open(&url, &options)?;
+                    // Nothing changed since the last build (the catalog's
+                    // fingerprint, the model files, the options): the
+                    // schema file, fragments and checks still stand.
                     let path = out_dir.join("pgdrift-schema.json");
+                    let state_path = out_dir.join("pgdrift-state");
+                    let state = format!(
+                        "{}\n{}fail_on_drift={}\n",
+                        schema_check::introspect::fingerprint(&connection)?,
+                        models_stamp(&settings)?,
+                        self.fail_on_drift
+                    );
+                    let unchanged =
+                        files::read_if_exists(&state_path)?.as_deref() == Some(state.as_bytes());
+                    if unchanged && path.exists() {
+                        println!("cargo:rustc-env={BUILD_SCHEMA}={}", path.display());
+                        rerun_if_changed(&crate_dir.join("src"));
+                        return Ok(());
+                    }
+                    let _ = std::fs::remove_file(&state_path);
+                    let catalog =
+                        schema_check::introspect(&connection, settings.project.schema_filter())?;
+                    schema_check::source::log_load(&settings.env, &crate_dir, &Source::Live(url));
                     write_if_changed(&path, &snapshot::to_bytes(&catalog))?;
-                    (catalog, path)
+                    self.finish(&crate_dir, &out_dir, &settings, &catalog, &path)?;
+                    files::write_atomic(&state_path, state.as_bytes())?;
+                    return Ok(());
                 }
             },
         };
-        println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
+        self.finish(&crate_dir, &out_dir, &settings, &catalog, &schema_file)
+    }
 
+    /// Hands the schema file to the derives, writes the fragments, checks.
+    fn finish(
+        &self,
+        crate_dir: &Path,
+        out_dir: &Path,
+        settings: &CrateSettings,
+        catalog: &Catalog,
+        schema_file: &Path,
+    ) -> Result<(), Error> {
+        println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
         let found = discover(&settings.root, &settings.project.models)?;
         rerun_if_changed(&crate_dir.join("src"));
         for model in &found.models {
             rerun_if_changed(&settings.root.join(&model.file));
         }
-        write_fragments(&out_dir.join("pgdrift-docs"), &catalog, &found)?;
+        write_fragments(&out_dir.join("pgdrift-docs"), catalog, &found)?;
         if self.fail_on_drift {
-            fail_on_drift(&catalog, &found, &settings.root)?;
+            fail_on_drift(catalog, &found, &settings.root)?;
         }
         Ok(())
     }
+}
+
+/// The model files with their sizes and modification times.
+fn models_stamp(settings: &CrateSettings) -> Result<String, Error> {
+    let mut stamp = String::new();
+    for file in schema_check::discover::model_files(&settings.root, &settings.project.models)? {
+        let meta = std::fs::metadata(&file).map_err(|e| Error {
+            message: format!("cannot read {}: {e}", file.display()),
+        })?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        stamp.push_str(&format!(
+            "{} {} {}\n",
+            file.display(),
+            meta.len(),
+            modified.as_nanos()
+        ));
+    }
+    Ok(stamp)
 }
 
 fn env_path(var: &str) -> Result<PathBuf, Error> {

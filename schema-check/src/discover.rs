@@ -39,8 +39,8 @@ pub struct Discovered {
     pub files: usize,
 }
 
-/// Reads every file matching `patterns` (globs relative to `root`).
-pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
+/// The files matching `patterns` (globs relative to `root`), sorted.
+pub fn model_files(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for pattern in patterns {
         let full = root.join(pattern);
@@ -54,6 +54,12 @@ pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
     }
     files.sort();
     files.dedup();
+    Ok(files)
+}
+
+/// Reads every file matching `patterns` (globs relative to `root`).
+pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
+    let files = model_files(root, patterns)?;
     let mut found = Discovered {
         files: files.len(),
         ..Discovered::default()

@@ -135,7 +135,11 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     type Recent = HashMap<PathBuf, (Instant, Arc<Result<Loaded>>)>;
     static RECENT: OnceLock<Mutex<Recent>> = OnceLock::new();
     let recent = RECENT.get_or_init(Default::default);
-    if let Some((at, loaded)) = recent.lock().unwrap_or_else(|p| p.into_inner()).get(crate_dir) {
+    if let Some((at, loaded)) = recent
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(crate_dir)
+    {
         if at.elapsed() < RESOLVE_REFRESH {
             return Ok(loaded.clone());
         }
