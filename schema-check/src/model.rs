@@ -317,7 +317,7 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
     let name = item.name();
     let help = match crate::suggest::closest(&name, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
-        None => format!("the {what} attributes are {}", known.join(", ")),
+        None => format!("the attributes of {what} are {}", known.join(", ")),
     };
     (
         syn::Error::new(item.span(), format!("unknown pgdrift attribute `{name}`")),
@@ -327,6 +327,37 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
 
 const STRUCT_ATTRS: &[&str] = &["table", "schema", "rename_all", "partial", "strict"];
 const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
+
+/// Reads every item of `attrs` with `handle`, which knows the names of
+/// `place` (`"struct"` or `"field"`); the names of the other place get a
+/// "goes on …" error, any other name an unknown-attribute error with help.
+fn parse_items(
+    attrs: &[syn::Attribute],
+    errors: &mut Vec<(syn::Error, Option<String>)>,
+    (place, own): (&str, &[&str]),
+    (other_place, others): (&str, &[&str]),
+    mut handle: impl FnMut(&str, &Item) -> syn::Result<()>,
+) {
+    let mut syntax = Vec::new();
+    for item in items(attrs, &mut syntax) {
+        let name = item.name();
+        let result = if own.contains(&name.as_str()) {
+            handle(&name, &item)
+        } else if others.contains(&name.as_str()) {
+            Err(syn::Error::new(
+                item.span(),
+                format!("`{name}` goes on {other_place}, not on {place}"),
+            ))
+        } else {
+            errors.push(unknown(&item, own, place));
+            Ok(())
+        };
+        if let Err(e) = result {
+            errors.push((e, None));
+        }
+    }
+    errors.extend(syntax.into_iter().map(|e| (e, None)));
+}
 
 #[derive(Default)]
 struct ContainerAttrs {
@@ -343,41 +374,27 @@ impl ContainerAttrs {
         errors: &mut Vec<(syn::Error, Option<String>)>,
     ) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
-        let mut syntax = Vec::new();
-        for item in items(attrs, &mut syntax) {
-            let result = match item.name().as_str() {
-                "table" => once(&mut out.table, &item, item.string("users")),
-                "schema" => once(&mut out.schema, &item, item.string("public")),
-                "rename_all" => {
-                    let rule = item.string("camelCase").and_then(|lit| {
-                        RenameAll::from_name(&lit.value()).ok_or_else(|| {
-                            syn::Error::new(
-                                lit.span(),
-                                format!(
-                                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
-                                    lit.value()
-                                ),
-                            )
-                        })
-                    });
-                    once(&mut out.rename_all, &item, rule)
-                }
-                "partial" => once(&mut out.partial, &item, item.flag()),
-                "strict" => once(&mut out.strict, &item, item.flag()),
-                name if FIELD_ATTRS.contains(&name) => Err(syn::Error::new(
-                    item.span(),
-                    format!("`{name}` goes on a field, not on the struct"),
-                )),
-                _ => {
-                    errors.push(unknown(&item, STRUCT_ATTRS, "struct"));
-                    Ok(())
-                }
-            };
-            if let Err(e) = result {
-                errors.push((e, None));
+        let places = (("the struct", STRUCT_ATTRS), ("a field", FIELD_ATTRS));
+        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
+            "table" => once(&mut out.table, item, item.string("users")),
+            "schema" => once(&mut out.schema, item, item.string("public")),
+            "rename_all" => {
+                let rule = item.string("camelCase").and_then(|lit| {
+                    RenameAll::from_name(&lit.value()).ok_or_else(|| {
+                        syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
+                                lit.value()
+                            ),
+                        )
+                    })
+                });
+                once(&mut out.rename_all, item, rule)
             }
-        }
-        errors.extend(syntax.into_iter().map(|e| (e, None)));
+            "partial" => once(&mut out.partial, item, item.flag()),
+            _ => once(&mut out.strict, item, item.flag()),
+        });
         out
     }
 }
@@ -395,26 +412,12 @@ impl FieldAttrs {
         errors: &mut Vec<(syn::Error, Option<String>)>,
     ) -> FieldAttrs {
         let mut out = FieldAttrs::default();
-        let mut syntax = Vec::new();
-        for item in items(attrs, &mut syntax) {
-            let result = match item.name().as_str() {
-                "column" => once(&mut out.column, &item, item.string("pw_hashed")),
-                "sql_type" => once(&mut out.sql_type, &item, item.string("bigint")),
-                "skip" => once(&mut out.skip, &item, item.flag()),
-                name if STRUCT_ATTRS.contains(&name) => Err(syn::Error::new(
-                    item.span(),
-                    format!("`{name}` goes on the struct, not on a field"),
-                )),
-                _ => {
-                    errors.push(unknown(&item, FIELD_ATTRS, "field"));
-                    Ok(())
-                }
-            };
-            if let Err(e) = result {
-                errors.push((e, None));
-            }
-        }
-        errors.extend(syntax.into_iter().map(|e| (e, None)));
+        let places = (("a field", FIELD_ATTRS), ("the struct", STRUCT_ATTRS));
+        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
+            "column" => once(&mut out.column, item, item.string("pw_hashed")),
+            "sql_type" => once(&mut out.sql_type, item, item.string("bigint")),
+            _ => once(&mut out.skip, item, item.flag()),
+        });
         if let (Some(()), Some(column)) = (out.skip, &out.column) {
             errors.push((
                 syn::Error::new(
@@ -531,6 +534,17 @@ mod tests {
                 "unknown pgdrift attribute `colum` / help: did you mean `column`?",
                 "duplicate `skip` attribute",
                 "`table` goes on the struct, not on a field",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_attributes_without_a_close_name_list_the_known_ones() {
+        assert_eq!(
+            messages("#[pgdrift(xyzzy)] struct User { #[pgdrift(frobnicate)] id: i64 }"),
+            [
+                "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict",
+                "unknown pgdrift attribute `frobnicate` / help: the attributes of a field are column, skip, sql_type",
             ]
         );
     }
