@@ -24,6 +24,7 @@ pub mod model;
 #[cfg(feature = "source")]
 pub mod report;
 pub mod snapshot;
+pub mod source;
 pub mod suggest;
 pub mod text;
 pub mod types;
@@ -33,8 +34,6 @@ pub mod url;
 pub mod introspect;
 #[cfg(feature = "live")]
 pub mod live;
-#[cfg(feature = "live")]
-pub mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::catalog::Catalog;
 use crate::config::{self, Env, ProjectConfig, Source, SourceRequest};
 use crate::error::Result;
-use crate::live::ConnectOptions;
 
 /// Set by `pgdrift::build` for the crate's compilation: the schema file the
 /// build script wrote, which the derive reads instead of connecting.
@@ -171,16 +170,40 @@ fn resolve_and_load(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
         }
     }
     let stamp = Stamp::of(&source);
-    let options = ConnectOptions {
-        timeout: settings.env.connect_timeout()?,
-        base_dir: settings.root.clone(),
-    };
-    let catalog = crate::load_catalog(&source, &options, settings.project.schema_filter());
+    let catalog = load(&source, &settings);
     log_load(&settings.env, crate_dir, &source);
     let loaded = Arc::new(catalog.map(|catalog| Loaded { catalog, source }));
     cache.insert(key, (stamp, loaded.clone()));
     Ok(loaded)
 }
+
+/// Reads the snapshot, or introspects the live database when this build of
+/// the engine can connect (feature `live`).
+fn load(source: &Source, settings: &CrateSettings) -> Result<Catalog> {
+    match source {
+        Source::Snapshot(path) => crate::snapshot::load(path),
+        #[cfg(feature = "live")]
+        Source::Live(_) => {
+            let options = crate::live::ConnectOptions {
+                timeout: settings.env.connect_timeout()?,
+                base_dir: settings.root.clone(),
+            };
+            crate::load_catalog(source, &options, settings.project.schema_filter())
+        }
+        #[cfg(not(feature = "live"))]
+        Source::Live(_) => {
+            let _ = settings;
+            Err(crate::error::Error::Config(NO_LIVE_DERIVE.to_owned()))
+        }
+    }
+}
+
+/// Why a derive built without the `live` feature refuses `DATABASE_URL`, and
+/// the two ways to give it a live schema.
+pub const NO_LIVE_DERIVE: &str = "DATABASE_URL is set, but `#[derive(Model)]` does not connect to \
+databases by itself: add `pgdrift::build::check().expect(\"pgdrift\");` to `fn main` in build.rs \
+(with pgdrift's feature \"build\" under [build-dependencies]), or enable pgdrift's feature \"live\" \
+under [dependencies] so the derive connects; PGDRIFT_OFFLINE=true checks against the snapshot instead";
 
 /// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load (benchmarks
 /// and tests count them); nothing is written otherwise.

@@ -2,7 +2,8 @@
 //!
 //! `cargo run -p example-app` builds against the committed snapshot
 //! (`.pgdrift/schema.json`); with `DATABASE_URL` set it checks the live
-//! database instead.
+//! database instead (the build script `build.rs` connects, the derives read
+//! the schema it hands them).
 
 use example_app::models::*;
 use pgdrift::Model;

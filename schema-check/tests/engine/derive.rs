@@ -55,7 +55,7 @@ fn main() {
 fn live_and_offline_give_the_same_verdicts_and_a_schema_change_fails_the_build() {
     let db = testing::database();
     db.execute(SCHEMA);
-    let krate = TestCrate::new("pgdrift_live_models", MODELS, None);
+    let krate = TestCrate::live("pgdrift_live_models", MODELS);
     let live = [("DATABASE_URL", db.url().expose())];
     let loads = krate.path().join("loads.log");
     let with_log = [live[0], ("PGDRIFT_LOG_LOADS", loads.to_str().unwrap())];
@@ -115,7 +115,7 @@ fn schema_doc_is_byte_identical_to_the_generated_docs_section() {
     let db = testing::database();
     db.execute(SCHEMA);
     db.execute("COMMENT ON TABLE users IS 'People | and their | pipes'; COMMENT ON COLUMN users.age IS 'Years | approx';");
-    let krate = TestCrate::new("pgdrift_schema_doc", MODELS, None);
+    let krate = TestCrate::live("pgdrift_schema_doc", MODELS);
     let built = krate.build(&[("DATABASE_URL", db.url().expose())]);
     assert!(built.status.success(), "{}", stderr(&built));
     let printed = krate.run_binary();
@@ -152,7 +152,7 @@ fn an_unreachable_database_is_a_redacted_error_suggesting_offline_mode() {
         .local_addr()
         .unwrap()
         .port();
-    let krate = TestCrate::new("pgdrift_unreachable", MODELS, None);
+    let krate = TestCrate::live("pgdrift_unreachable", MODELS);
     let url = format!("postgres://app:Sup3rSecret@127.0.0.1:{port}/app?sslmode=disable");
     let loads = krate.path().join("loads.log");
     let out = krate.build(&[
@@ -208,4 +208,16 @@ fn a_changed_snapshot_alone_rebuilds_the_crate() {
         ["error: table \"posts\" has a column that no field maps: \"body\" (text, nullable)"],
         "no source changed: the snapshot alone must trigger the rebuild"
     );
+}
+
+#[test]
+fn without_a_build_script_or_live_the_derive_says_which_line_to_add() {
+    let krate = TestCrate::new("pgdrift_lean", MODELS, None);
+    let url = "postgres://app:Sup3rSecret@127.0.0.1:9/app";
+    let out = krate.build(&[("DATABASE_URL", url)]);
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(!text.contains("Sup3rSecret"), "{text}");
+    let expected = format!("error: {}", schema_check::source::NO_LIVE_DERIVE);
+    assert_eq!(errors(&out), [expected.as_str(); 3], "{text}");
 }

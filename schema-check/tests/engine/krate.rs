@@ -21,11 +21,29 @@ impl TestCrate {
     /// A binary crate with `src/main.rs` and, when given, a `build.rs` using
     /// `pgdrift::build`.
     pub fn new(name: &str, main_rs: &str, build_rs: Option<&str>) -> TestCrate {
+        TestCrate::with_features(name, main_rs, build_rs, &[])
+    }
+
+    /// A binary crate whose derive connects to `DATABASE_URL` itself
+    /// (pgdrift's feature `live`), without a build script.
+    pub fn live(name: &str, main_rs: &str) -> TestCrate {
+        TestCrate::with_features(name, main_rs, None, &["live"])
+    }
+
+    fn with_features(
+        name: &str,
+        main_rs: &str,
+        build_rs: Option<&str>,
+        features: &[&str],
+    ) -> TestCrate {
         let dir = tempfile::Builder::new()
             .prefix(&format!("{name}."))
             .tempdir()
             .unwrap();
-        let pgdrift = format!("{{ path = {:?} }}", workspace().display().to_string());
+        let pgdrift = format!(
+            "{{ path = {:?}, features = {features:?} }}",
+            workspace().display().to_string()
+        );
         let build_deps = match build_rs {
             Some(_) => format!(
                 "\n[build-dependencies]\npgdrift = {{ path = {:?}, features = [\"build\"] }}\n",
