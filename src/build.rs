@@ -8,7 +8,10 @@
 //! It resolves the schema source as the derive would (SPEC §3), loads the
 //! schema once per build and hands it to every `#[derive(Model)]` of the
 //! crate through `PGDRIFT_BUILD_SCHEMA`, so the derives never connect. It
-//! also writes each section of the docs to `OUT_DIR/pgdrift-docs/<schema>.<name>.md`.
+//! also writes each section of the docs to `OUT_DIR/pgdrift-docs/<schema>.<name>.md`,
+//! each name escaped so that it stays a plain file name (`%XX` for every
+//! byte that is not a lower-case ASCII letter, digit or `_`; see
+//! `schema_check::docs::fragment_path`).
 //!
 //! - **Offline** (a snapshot): the script reruns only when the snapshot,
 //!   `.env`, `pgdrift.toml` or the models change.
@@ -85,6 +88,11 @@ impl Builder {
 
     /// Runs the checker; call it from `build.rs`.
     pub fn check(&self) -> Result<(), Error> {
+        // Model files are parsed recursively: a deep stack for hostile ones.
+        schema_check::discover::with_parse_stack(|| self.check_here())
+    }
+
+    fn check_here(&self) -> Result<(), Error> {
         let crate_dir = env_path("CARGO_MANIFEST_DIR")?;
         let out_dir = env_path("OUT_DIR")?;
         for var in [
@@ -118,10 +126,7 @@ impl Builder {
                     // A path that never exists: cargo reruns this script on every build.
                     rerun_if_changed(&out_dir.join("pgdrift-rerun-every-build"));
                     rerun_if_changed(&settings.root.join(WATCH_DIR).join("watcher.json"));
-                    let options = ConnectOptions {
-                        timeout: settings.env.connect_timeout()?,
-                        base_dir: settings.root.clone(),
-                    };
+                    let options = ConnectOptions::from_env(&settings.env, &settings.root)?;
                     let connection = Connection::open(&url, &options)?;
                     // Nothing changed since the last build (the catalog's
                     // fingerprint, the model files, the options): the
@@ -166,6 +171,7 @@ impl Builder {
     ) -> Result<(), Error> {
         println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
         let found = discover(&settings.root, &settings.project.models)?;
+        found.require_readable()?;
         rerun_if_changed(&crate_dir.join("src"));
         for model in &found.models {
             rerun_if_changed(&settings.root.join(&model.file));
@@ -248,17 +254,30 @@ fn write_fragments(
         catalog,
         &docs::models_by_table(found.models.iter().map(|m| &m.model)),
     );
-    let wanted: Vec<String> = sections.iter().map(|s| format!("{}.md", s.key)).collect();
-    for (section, name) in sections.iter().zip(&wanted) {
-        write_if_changed(&dir.join(name), section.body.as_bytes())?;
+    let wanted: Vec<PathBuf> = sections
+        .iter()
+        .map(|s| dir.join(docs::fragment_path(&s.key)))
+        .collect();
+    for (section, path) in sections.iter().zip(&wanted) {
+        debug_assert!(path.starts_with(dir));
+        write_if_changed(path, section.body.as_bytes())?;
     }
+    remove_unwanted_fragments(dir, &wanted);
+    Ok(())
+}
+
+/// Removes fragment files (and emptied schema directories) of sections
+/// that no longer exist.
+fn remove_unwanted_fragments(dir: &Path, wanted: &[PathBuf]) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") && !wanted.contains(&name) {
-            let _ = std::fs::remove_file(entry.path());
+        let path = entry.path();
+        if path.is_dir() {
+            remove_unwanted_fragments(&path, wanted);
+            let _ = std::fs::remove_dir(&path);
+        } else if path.extension().is_some_and(|e| e == "md") && !wanted.contains(&path) {
+            let _ = std::fs::remove_file(&path);
         }
     }
-    Ok(())
 }
 
 /// Every model's findings at once, as one error.

@@ -25,14 +25,26 @@ pub fn entry(date: &str, message: Option<&str>, changes: &[Change]) -> String {
     out
 }
 
-/// `existing` (or a new log) with `entry` appended after a blank line.
-pub fn append(existing: Option<&str>, entry: &str) -> String {
-    let mut out = existing.unwrap_or(HEADER).to_owned();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+/// `existing` (or a new log) with `entry` appended after a blank line. The
+/// bytes already there stay exactly as they are (whatever their encoding);
+/// the entry takes the log's line endings.
+pub fn append(existing: Option<&[u8]>, entry: &str) -> Vec<u8> {
+    let mut out = existing.unwrap_or(HEADER.as_bytes()).to_vec();
+    let crlf = {
+        let lines = out.iter().filter(|&&b| b == b'\n').count();
+        let crlf = out.windows(2).filter(|w| w == b"\r\n").count();
+        crlf > 0 && crlf * 2 >= lines
+    };
+    let newline: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.extend_from_slice(newline);
     }
-    out.push('\n');
-    out.push_str(entry);
+    out.extend_from_slice(newline);
+    if crlf {
+        out.extend_from_slice(entry.replace('\n', "\r\n").as_bytes());
+    } else {
+        out.extend_from_slice(entry.as_bytes());
+    }
     out
 }
 
@@ -50,12 +62,23 @@ mod tests {
         }];
         let first = append(None, &entry("2026-11-25", Some("nicknames"), &changes));
         assert_eq!(
-            first,
+            String::from_utf8(first.clone()).unwrap(),
             format!("{HEADER}\n## 2026-11-25 — nicknames\n\n- column public.users.nickname added: text NULL\n")
         );
         let second = append(Some(&first), &entry("2026-11-26", None, &changes));
         assert!(second.starts_with(&first));
         assert!(second
-            .ends_with("\n\n## 2026-11-26\n\n- column public.users.nickname added: text NULL\n"));
+            .ends_with(b"\n\n## 2026-11-26\n\n- column public.users.nickname added: text NULL\n"));
+    }
+
+    #[test]
+    fn bytes_already_there_are_kept_and_crlf_logs_stay_crlf() {
+        let latin1 = b"# Log\n\ncaf\xe9 \xff\n".to_vec();
+        let appended = append(Some(&latin1), "## d\n\n- x\n");
+        assert!(appended.starts_with(&latin1));
+        assert_eq!(&appended[latin1.len()..], b"\n## d\n\n- x\n");
+        let crlf = b"# Log\r\n\r\nold\r\n".to_vec();
+        let appended = append(Some(&crlf), "## d\n\n- x\n");
+        assert_eq!(&appended[crlf.len()..], b"\r\n## d\r\n\r\n- x\r\n");
     }
 }

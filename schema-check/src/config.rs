@@ -14,6 +14,7 @@ use crate::url::DatabaseUrl;
 
 pub const DEFAULT_SNAPSHOT: &str = ".pgdrift/schema.json";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Environment variables, with the nearest `.env` file as a fallback.
 ///
@@ -86,31 +87,72 @@ impl Env {
 
     /// `PGDRIFT_CONNECT_TIMEOUT` in seconds, 5 when unset.
     pub fn connect_timeout(&self) -> Result<Duration> {
-        match self.get("PGDRIFT_CONNECT_TIMEOUT") {
-            None => Ok(DEFAULT_CONNECT_TIMEOUT),
-            Some(value) => value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|s| s.is_finite() && *s > 0.0)
-                .map(Duration::from_secs_f64)
-                .ok_or_else(|| {
-                    Error::Config(format!(
-                        "PGDRIFT_CONNECT_TIMEOUT={value:?} is not a positive number of seconds"
-                    ))
-                }),
+        self.seconds("PGDRIFT_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// `PGDRIFT_QUERY_TIMEOUT` in seconds, 30 when unset: how long a query
+    /// may run, and wait behind another session's lock.
+    pub fn query_timeout(&self) -> Result<Duration> {
+        self.seconds("PGDRIFT_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)
+    }
+
+    fn seconds(&self, key: &str, default: Duration) -> Result<Duration> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(value) => {
+                parse_seconds(&value).map_err(|why| Error::Config(format!("{key}={value:?} {why}")))
+            }
         }
     }
 }
 
+/// The longest timeout or interval pgdrift takes: one day.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// A number of seconds, more than 0 and at most [`MAX_SECONDS`] (fractions
+/// allowed); the error completes a sentence about the value.
+pub fn parse_seconds(value: &str) -> std::result::Result<Duration, String> {
+    match value.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= MAX_SECONDS => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        Ok(secs) if secs.is_finite() && secs > MAX_SECONDS => Err(format!(
+            "is too long: give at most {MAX_SECONDS} seconds (one day)"
+        )),
+        _ => Err("is not a positive number of seconds".to_owned()),
+    }
+}
+
+/// A `.env` error that names the file, the line and the variable, never the
+/// line's text: a malformed line may hold a password.
 fn dotenv_error(path: &Path, err: dotenvy::Error) -> Error {
     match err {
-        dotenvy::Error::LineParse(line, _) => Error::Config(format!(
-            "cannot parse {}: malformed line {line:?}",
-            path.display()
-        )),
+        dotenvy::Error::LineParse(line, _) => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let number = text
+                .find(line.as_str())
+                .map(|at| 1 + text[..at].matches('\n').count());
+            let at = number.map(|n| format!(" line {n}")).unwrap_or_default();
+            let name = line
+                .trim_start()
+                .trim_start_matches("export ")
+                .split('=')
+                .next()
+                .map(str::trim)
+                .filter(|n| {
+                    !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+            let what = match name {
+                Some(name) => format!("the value of {name} is malformed (an unclosed quote?)"),
+                None => "the line is not `NAME=value`".to_owned(),
+            };
+            Error::Config(format!("cannot parse {}{at}: {what}", path.display()))
+        }
         dotenvy::Error::Io(e) => Error::io("read", path, e),
-        other => Error::Config(format!("cannot read {}: {other}", path.display())),
+        other => Error::Config(crate::url::redact_text(&format!(
+            "cannot read {}: {other}",
+            path.display()
+        ))),
     }
 }
 
@@ -166,11 +208,11 @@ impl ProjectConfig {
                 .span()
                 .map(|span| 1 + text[..span.start].matches('\n').count());
             let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
-            Error::Config(format!(
+            Error::Config(crate::url::redact_text(&format!(
                 "{}{at}: {}",
                 path.display(),
                 e.message().trim_end()
-            ))
+            )))
         })
     }
 

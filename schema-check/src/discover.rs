@@ -37,6 +37,22 @@ pub struct Discovered {
     pub models: Vec<SourceModel>,
     pub attribute_findings: Vec<SourceFinding>,
     pub files: usize,
+    /// Files that could not be read as Rust: `file line L, column C: why`.
+    /// The other files are still read.
+    pub unreadable: Vec<String>,
+}
+
+impl Discovered {
+    /// An error naming every file that could not be read, if any.
+    pub fn require_readable(&self) -> Result<()> {
+        match self.unreadable.as_slice() {
+            [] => Ok(()),
+            files => Err(Error::Config(format!(
+                "cannot parse {}",
+                files.join("; cannot parse ")
+            ))),
+        }
+    }
 }
 
 /// The files matching `patterns` (globs relative to `root`), sorted.
@@ -67,19 +83,115 @@ pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
     for path in files {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
         let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let file = syn::parse_file(&text).map_err(|e| {
-            let start = e.span().start();
-            Error::Config(format!(
-                "cannot parse {} line {}, column {}: {e}",
-                relative.display(),
-                start.line,
-                start.column + 1
-            ))
-        })?;
-        let aliases = Aliases::of(&file.items);
-        collect(&file.items, &aliases, &relative, &mut found);
+        match parse_source(text) {
+            Ok(file) => {
+                let aliases = Aliases::of(&file.items);
+                collect(&file.items, &aliases, &relative, &mut found);
+                // A parsed file may nest deeply; its tree is not walked
+                // again, so the process's end frees it rather than a
+                // recursive drop.
+                std::mem::forget(file);
+            }
+            Err(why) => found
+                .unreadable
+                .push(format!("{} {why}", relative.display())),
+        }
     }
     Ok(found)
+}
+
+/// The most tokens a file may hold between two `,` or `;` (at any depth),
+/// and the deepest it may nest brackets. Parsing recurses once per level of
+/// nesting, and a hostile file (`((((…))))` twenty thousand deep, long
+/// operator chains) would overflow the stack; real model files stay far
+/// below both.
+const MAX_TOKENS_BETWEEN_SEPARATORS: usize = 10_000;
+const MAX_BRACKET_DEPTH: usize = 256;
+
+/// The stack [`discover`] needs for files at the limits above: the
+/// `schema-check` CLI and `pgdrift::build` run on one this large (see
+/// [`with_parse_stack`]).
+pub const PARSE_STACK: usize = 256 << 20;
+
+/// Runs `work` on a thread with a [`PARSE_STACK`] stack (reserved address
+/// space; only what is used is committed).
+pub fn with_parse_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("pgdrift".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, work)
+            .expect("a thread can be started")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Parses a Rust source file, or says where and why it cannot: a syntax
+/// error, or nesting beyond what pgdrift reads (which keeps parsing within
+/// [`PARSE_STACK`]).
+fn parse_source(text: String) -> std::result::Result<syn::File, String> {
+    let tokens: proc_macro2::TokenStream = strip_shebang(&text)
+        .parse()
+        .map_err(|e: proc_macro2::LexError| at(e.span(), &e.to_string()))?;
+    check_nesting(&tokens)?;
+    syn::parse2::<syn::File>(tokens).map_err(|e| at(e.span(), &e.to_string()))
+}
+
+fn at(span: proc_macro2::Span, why: &str) -> String {
+    let start = span.start();
+    format!("line {}, column {}: {why}", start.line, start.column + 1)
+}
+
+/// The text without a leading byte-order mark and `#!` line (a shebang, not
+/// an inner attribute `#![…]`), which the lexer does not take; the shebang
+/// line is blanked, so positions stay right.
+fn strip_shebang(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match text.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            let end = text.find('\n').unwrap_or(text.len());
+            format!("{}{}", " ".repeat(end), &text[end..])
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// Refuses token trees nested or chained beyond the limits, walking them
+/// without recursion.
+fn check_nesting(tokens: &proc_macro2::TokenStream) -> std::result::Result<(), String> {
+    use proc_macro2::TokenTree;
+    let mut stack = vec![tokens.clone().into_iter()];
+    let mut run = 0usize;
+    while let Some(top) = stack.last_mut() {
+        let Some(token) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        run += 1;
+        match &token {
+            TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';') => run = 0,
+            TokenTree::Group(group) => {
+                if stack.len() >= MAX_BRACKET_DEPTH {
+                    return Err(at(
+                        group.span_open(),
+                        &format!("brackets nest more than {MAX_BRACKET_DEPTH} deep, more than pgdrift reads"),
+                    ));
+                }
+                stack.push(group.stream().into_iter());
+            }
+            _ => {}
+        }
+        if run > MAX_TOKENS_BETWEEN_SEPARATORS {
+            return Err(at(
+                token.span(),
+                &format!(
+                    "more than {MAX_TOKENS_BETWEEN_SEPARATORS} tokens without a `,` or `;`, more than pgdrift reads"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn collect(items: &[syn::Item], aliases: &Aliases, file: &Path, found: &mut Discovered) {

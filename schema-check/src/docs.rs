@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, Column, Domain, EnumType, Identity, Relation};
 use crate::error::{Error, Result};
+use crate::escape;
 use crate::model::ModelDef;
 
 /// A model as the docs show it: which field maps which column.
@@ -75,7 +76,7 @@ pub fn sections(
 ) -> Vec<Section> {
     let mut out = Vec::new();
     for schema in &catalog.schemas {
-        let key = |name: &str| format!("{}.{name}", schema.name);
+        let key = |name: &str| escape::marker_key(&schema.name, name);
         for relation in &schema.relations {
             let of_table = models
                 .get(&(schema.name.clone(), relation.name.clone()))
@@ -106,7 +107,7 @@ pub fn sections(
 /// enums, then domains; by name.
 pub fn sort_like_catalog(sections: &mut [Section]) {
     let order = |s: &Section| {
-        let (schema, name) = s.key.split_once('.').unwrap_or(("", s.key.as_str()));
+        let (schema, name) = split_key(&s.key);
         let kind = if s.body.starts_with("### Enum ") {
             1
         } else if s.body.starts_with("### Domain ") {
@@ -114,15 +115,28 @@ pub fn sort_like_catalog(sections: &mut [Section]) {
         } else {
             0
         };
-        (schema.to_owned(), kind, name.to_owned())
+        (schema, kind, name)
     };
     sections.sort_by_key(order);
+}
+
+/// The schema and name a section key stands for (see
+/// [`escape::marker_key`]); a key pgdrift did not write is taken as it is.
+pub fn split_key(key: &str) -> (String, String) {
+    key.split_once('.')
+        .and_then(|(schema, name)| {
+            Some((
+                escape::parse_marker_component(schema)?,
+                escape::parse_marker_component(name)?,
+            ))
+        })
+        .unwrap_or_else(|| (String::new(), key.to_owned()))
 }
 
 fn enum_section(schema: &str, e: &EnumType) -> String {
     let mut out = format!("### Enum {}\n\n", code(&format!("{schema}.{}", e.name)));
     if let Some(comment) = &e.comment {
-        let _ = writeln!(out, "{}\n", comment.trim());
+        let _ = writeln!(out, "{}\n", prose(comment));
     }
     let labels: Vec<String> = e.labels.iter().map(|l| code(l)).collect();
     let _ = writeln!(out, "Labels, in order: {}", labels.join(", "));
@@ -132,7 +146,7 @@ fn enum_section(schema: &str, e: &EnumType) -> String {
 fn domain_section(schema: &str, d: &Domain) -> String {
     let mut out = format!("### Domain {}\n\n", code(&format!("{schema}.{}", d.name)));
     if let Some(comment) = &d.comment {
-        let _ = writeln!(out, "{}\n", comment.trim());
+        let _ = writeln!(out, "{}\n", prose(comment));
     }
     let _ = write!(
         out,
@@ -175,21 +189,79 @@ pub enum Segment {
 const BEGIN: &str = "<!-- pgdrift:begin ";
 const END: &str = "<!-- pgdrift:end ";
 
+/// An open fenced code block of the user's text: its character and length.
+#[derive(Clone, Copy)]
+struct Fence {
+    marker: char,
+    len: usize,
+}
+
+impl Fence {
+    /// The fence a line opens: three or more backticks or tildes, indented
+    /// at most three spaces (a backtick fence's info string holds no backtick).
+    fn opened_by(line: &str) -> Option<Fence> {
+        let (marker, len, rest) = Fence::parts(line)?;
+        (marker == '~' || !rest.contains('`')).then_some(Fence { marker, len })
+    }
+
+    /// Whether `line` closes this fence: the same character, at least as
+    /// many, nothing after but spaces.
+    fn closed_by(self, line: &str) -> bool {
+        Fence::parts(line).is_some_and(|(marker, len, rest)| {
+            marker == self.marker && len >= self.len && rest.trim().is_empty()
+        })
+    }
+
+    fn parts(line: &str) -> Option<(char, usize, &str)> {
+        let line = line.trim_end_matches(['\n', '\r']);
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > 3 {
+            return None;
+        }
+        let rest = &line[indent..];
+        let marker = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let len = rest.len() - rest.trim_start_matches(marker).len();
+        (len >= 3).then(|| (marker, len, &rest[len..]))
+    }
+}
+
 /// Splits a docs file at its markers; unbalanced, nested, duplicated or
-/// garbled markers are an error naming the line.
+/// garbled markers are an error naming the line. A marker is a line of its
+/// own; inside a fenced code block of the user's text it is the user's text.
 pub fn parse_document(text: &str, path: &Path) -> Result<Vec<Segment>> {
     let fail = |line: usize, what: String| {
         Error::Config(format!(
             "{} line {line}: {what}; fix the markers by hand (pgdrift never overwrites a file it cannot read)",
-            path.display()
+            escape::one_line(&path.display().to_string())
         ))
     };
+    let shown = |key: &str| escape::one_line(key).into_owned();
+    // A byte-order mark stays where it is, before everything else.
+    let (bom, text) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
     let mut segments = Vec::new();
-    let mut text_run = String::new();
+    let mut text_run = String::from(bom);
     let mut open: Option<(String, usize, String)> = None;
+    let mut fence: Option<Fence> = None;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let number = i + 1;
+        if open.is_none() {
+            if let Some(f) = fence {
+                if f.closed_by(line) {
+                    fence = None;
+                }
+                text_run.push_str(line);
+                continue;
+            }
+            if let Some(f) = Fence::opened_by(line) {
+                fence = Some(f);
+                text_run.push_str(line);
+                continue;
+            }
+        }
         let trimmed = line.trim();
         let marker = |prefix: &str| {
             trimmed
@@ -200,30 +272,51 @@ pub fn parse_document(text: &str, path: &Path) -> Result<Vec<Segment>> {
         };
         if let Some(key) = marker(BEGIN) {
             if let Some((open_key, open_line, _)) = &open {
-                return Err(fail(number, format!("`pgdrift:begin {key}` inside section `{open_key}` opened at line {open_line}, which has no `pgdrift:end`")));
+                return Err(fail(number, format!("`pgdrift:begin {}` inside section `{}` opened at line {open_line}, which has no `pgdrift:end`", shown(&key), shown(open_key))));
             }
             if let Some(first) = seen.insert(key.clone(), number) {
                 return Err(fail(
                     number,
-                    format!("section `{key}` appears twice (first at line {first})"),
+                    format!(
+                        "section `{}` appears twice (first at line {first})",
+                        shown(&key)
+                    ),
                 ));
             }
             segments.push(Segment::Text(std::mem::take(&mut text_run)));
             open = Some((key, number, String::new()));
         } else if let Some(key) = marker(END) {
             match open.take() {
-                Some((open_key, open_line, body)) if open_key == key => segments.push(Segment::Section {
-                    key,
-                    body,
-                    line: open_line,
-                }),
-                Some((open_key, open_line, _)) => {
-                    return Err(fail(number, format!("`pgdrift:end {key}` closes section `{open_key}` opened at line {open_line}")))
+                Some((open_key, open_line, body)) if open_key == key => {
+                    segments.push(Segment::Section {
+                        key,
+                        body: body.replace("\r\n", "\n"),
+                        line: open_line,
+                    })
                 }
-                None => return Err(fail(number, format!("`pgdrift:end {key}` has no `pgdrift:begin {key}` before it"))),
+                Some((open_key, open_line, _)) => {
+                    return Err(fail(
+                        number,
+                        format!(
+                            "`pgdrift:end {}` closes section `{}` opened at line {open_line}",
+                            shown(&key),
+                            shown(&open_key)
+                        ),
+                    ))
+                }
+                None => {
+                    return Err(fail(
+                        number,
+                        format!(
+                            "`pgdrift:end {}` has no `pgdrift:begin {}` before it",
+                            shown(&key),
+                            shown(&key)
+                        ),
+                    ))
+                }
             }
-        } else if trimmed.contains("<!-- pgdrift:") {
-            return Err(fail(number, format!("malformed marker {trimmed:?}: write `<!-- pgdrift:begin schema.name -->` or `<!-- pgdrift:end schema.name -->`")));
+        } else if trimmed.starts_with("<!-- pgdrift:") {
+            return Err(fail(number, format!("malformed marker {:?}: write `<!-- pgdrift:begin schema.name -->` or `<!-- pgdrift:end schema.name -->`", shown(trimmed))));
         } else {
             match &mut open {
                 Some((_, _, body)) => body.push_str(line),
@@ -234,19 +327,84 @@ pub fn parse_document(text: &str, path: &Path) -> Result<Vec<Segment>> {
     if let Some((key, line, _)) = open {
         return Err(fail(
             line,
-            format!("section `{key}` is never closed with `pgdrift:end {key}`"),
+            format!(
+                "section `{}` is never closed with `pgdrift:end {}`",
+                shown(&key),
+                shown(&key)
+            ),
         ));
     }
     segments.push(Segment::Text(text_run));
     Ok(segments)
 }
 
-fn fragment(out: &mut String, section: &Section) {
-    let _ = write!(
-        out,
+/// The longest file name most file systems take.
+const MAX_FILE_NAME: usize = 255;
+
+/// Where the section `key` is kept as a fragment file, relative to the
+/// fragments directory: `<schema>.<name>.md`, both names escaped by
+/// [`escape::file_component`] (so `public.users.md` for most tables, and a
+/// name never reaches outside the directory); `<schema>/<name>.md` when that
+/// name would be too long for a file system. Different keys never share a
+/// path.
+pub fn fragment_path(key: &str) -> PathBuf {
+    let (schema, name) = split_key(key);
+    if schema.is_empty() {
+        return PathBuf::from(format!("{}.md", escape::file_component(&name)));
+    }
+    let (schema, name) = (
+        escape::file_component(&schema),
+        escape::file_component(&name),
+    );
+    let flat = format!("{schema}.{name}.md");
+    if flat.len() <= MAX_FILE_NAME {
+        PathBuf::from(flat)
+    } else {
+        Path::new(&schema).join(format!("{name}.md"))
+    }
+}
+
+/// The section key of a fragment file (the reverse of [`fragment_path`]).
+pub fn fragment_key(relative: &Path) -> Option<String> {
+    let parts: Vec<&str> = relative
+        .iter()
+        .map(|part| part.to_str())
+        .collect::<Option<_>>()?;
+    let (schema, name) = match parts.as_slice() {
+        [file] => match file.strip_suffix(".md")?.split_once('.') {
+            Some((schema, name)) => (Some(schema), name),
+            None => (None, file.strip_suffix(".md")?),
+        },
+        [schema, file] => (Some(*schema), file.strip_suffix(".md")?),
+        _ => return None,
+    };
+    let name = escape::parse_file_component(name)?;
+    match schema {
+        Some(schema) => Some(escape::marker_key(
+            &escape::parse_file_component(schema)?,
+            &name,
+        )),
+        None => Some(name),
+    }
+}
+
+/// Whether a file's lines end in CRLF: most of its line ends do.
+fn uses_crlf(text: &str) -> bool {
+    let crlf = text.matches("\r\n").count();
+    crlf > 0 && crlf * 2 >= text.matches('\n').count()
+}
+
+/// A section with its markers, in the file's line endings.
+fn fragment(out: &mut String, section: &Section, crlf: bool) {
+    let text = format!(
         "{BEGIN}{} -->\n{}{END}{} -->\n",
         section.key, section.body, section.key
     );
+    if crlf {
+        out.push_str(&text.replace("\r\n", "\n").replace('\n', "\r\n"));
+    } else {
+        out.push_str(&text);
+    }
 }
 
 /// The docs file with `sections`: the existing file's text kept, its sections
@@ -257,6 +415,7 @@ pub fn render_document(
     sections: &[Section],
 ) -> Result<String> {
     let segments = parse_document(existing.unwrap_or(HEADER), path)?;
+    let crlf = existing.is_some_and(uses_crlf);
     let wanted: HashMap<&str, &Section> = sections.iter().map(|s| (s.key.as_str(), s)).collect();
     let mut written = HashSet::new();
     let mut out = String::new();
@@ -265,7 +424,9 @@ pub fn render_document(
         match segment {
             Segment::Text(text) => {
                 let text = if dropped {
-                    text.strip_prefix('\n').unwrap_or(text)
+                    text.strip_prefix("\r\n")
+                        .or_else(|| text.strip_prefix('\n'))
+                        .unwrap_or(text)
                 } else {
                     text
                 };
@@ -274,7 +435,7 @@ pub fn render_document(
             }
             Segment::Section { key, .. } => match wanted.get(key.as_str()) {
                 Some(section) => {
-                    fragment(&mut out, section);
+                    fragment(&mut out, section, crlf);
                     written.insert(key.as_str());
                 }
                 None => dropped = true,
@@ -285,11 +446,12 @@ pub fn render_document(
         .iter()
         .filter(|s| !written.contains(s.key.as_str()))
     {
+        let newline = if crlf { "\r\n" } else { "\n" };
         if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(newline);
         }
-        out.push('\n');
-        fragment(&mut out, section);
+        out.push_str(newline);
+        fragment(&mut out, section, crlf);
     }
     Ok(out)
 }
@@ -331,14 +493,14 @@ pub fn staleness(existing: &str, path: &Path, sections: &[Section]) -> Result<St
     Ok(result)
 }
 
-/// `<!-- pgdrift:begin schema.table -->`
+/// `<!-- pgdrift:begin schema.table -->`, names escaped as in every marker.
 pub fn begin_marker(schema: &str, table: &str) -> String {
-    format!("<!-- pgdrift:begin {schema}.{table} -->")
+    format!("{BEGIN}{} -->", escape::marker_key(schema, table))
 }
 
-/// `<!-- pgdrift:end schema.table -->`
+/// `<!-- pgdrift:end schema.table -->`, names escaped as in every marker.
 pub fn end_marker(schema: &str, table: &str) -> String {
-    format!("<!-- pgdrift:end {schema}.{table} -->")
+    format!("{END}{} -->", escape::marker_key(schema, table))
 }
 
 /// The section of one relation (what goes between its markers), with the
@@ -354,7 +516,7 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
         code(&format!("{schema}.{}", relation.name))
     );
     if let Some(comment) = &relation.comment {
-        let _ = writeln!(out, "{}\n", comment.trim());
+        let _ = writeln!(out, "{}\n", prose(comment));
     }
     out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
@@ -470,21 +632,76 @@ fn keys(relation: &Relation, column: &Column) -> Vec<String> {
     keys
 }
 
-/// Text made safe for one table cell: one line, pipes escaped.
-fn cell(text: &str) -> String {
-    text.split_whitespace()
+/// Database text as a Markdown paragraph: its lines kept (trimmed, blank
+/// ones dropped so the paragraph stays one), HTML and entities escaped so
+/// nothing renders as markup, a comment or a marker, and a line that would
+/// start a heading, list, quote, table, fence or marker made plain text.
+fn prose(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let line = html(&escape::terminal(line));
+            match line.chars().next() {
+                Some('#' | '-' | '+' | '*' | '>' | '|' | '`' | '~' | '=' | '_') => {
+                    format!("\\{line}")
+                }
+                Some(c) if c.is_ascii_digit() => {
+                    line.replacen('.', "\\.", 1).replacen(')', "\\)", 1)
+                }
+                _ => line,
+            }
+        })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\n")
+}
+
+/// `&`, `<` and `>` as entities.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Database text as one table cell: one line, control characters escaped,
+/// HTML escaped, backslashes and pipes escaped so the row keeps its cells.
+pub fn cell(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    html(&escape::terminal(&one_line))
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
 }
 
-/// An inline code span that survives backticks and pipes in `text`.
-fn code(text: &str) -> String {
-    let text = cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
+/// Database text as inline code in a table cell. Plain text goes in a
+/// backtick span long enough for the backticks inside; text with a
+/// backslash (which a span cannot hold next to an escaped pipe) goes in a
+/// `<code>` element with every special character as an entity.
+pub fn code(text: &str) -> String {
+    let text =
+        escape::terminal(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned();
+    if text.contains('\\') {
+        let mut out = String::from("<code>");
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '|' => out.push_str("&#124;"),
+                '\\' => out.push_str("&#92;"),
+                '`' => out.push_str("&#96;"),
+                c => out.push(c),
+            }
+        }
+        out.push_str("</code>");
+        return out;
+    }
+    let text = text.replace('|', "\\|");
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    if longest_run > 0 || text.is_empty() {
+        format!("{fence} {text} {fence}")
     } else {
-        format!("`{text}`")
+        format!("{fence}{text}{fence}")
     }
 }
 
@@ -547,6 +764,98 @@ mod tests {
                 extra: vec!["public.gone".into()]
             }
         );
+    }
+
+    #[test]
+    fn fragment_paths_are_injective_and_stay_in_their_directory() {
+        let keys = [
+            escape::marker_key("public", "users"),
+            escape::marker_key("public", "Users"),
+            escape::marker_key("x.y", "z"),
+            escape::marker_key("x", "y.z"),
+            escape::marker_key("x", "../../../../tmp/pwn"),
+            escape::marker_key("é", &"ü".repeat(31)),
+            escape::marker_key(&"é".repeat(31), &"ü".repeat(31)),
+        ];
+        let paths: HashSet<PathBuf> = keys.iter().map(|k| fragment_path(k)).collect();
+        assert_eq!(paths.len(), keys.len());
+        assert_eq!(fragment_path(&keys[0]), Path::new("public.users.md"));
+        for (key, path) in keys.iter().zip(keys.iter().map(|k| fragment_path(k))) {
+            assert!(path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))));
+            assert!(path.iter().all(|part| part.len() <= MAX_FILE_NAME));
+            assert_eq!(fragment_key(&path).as_deref(), Some(key.as_str()));
+        }
+    }
+
+    #[test]
+    fn markers_in_fenced_code_are_the_users_text() {
+        let existing = "Example:\n\n```md\n<!-- pgdrift:begin public.a -->\nmine\n<!-- pgdrift:end public.a -->\n```\n\n~~~~\n<!-- pgdrift:begin x -->\n~~~\n~~~~\n";
+        let text = render_document(
+            Some(existing),
+            Path::new("d.md"),
+            &[section("public.a", "A\n")],
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "{existing}\n<!-- pgdrift:begin public.a -->\nA\n<!-- pgdrift:end public.a -->\n"
+            )
+        );
+        assert_eq!(
+            render_document(
+                Some(&text),
+                Path::new("d.md"),
+                &[section("public.a", "A\n")]
+            )
+            .unwrap(),
+            text
+        );
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf_and_a_bom_stays_first() {
+        let existing = "\u{feff}# Ours\r\n\r\n<!-- pgdrift:begin public.a -->\r\nold\r\n<!-- pgdrift:end public.a -->\r\n\r\nNotes.\r\n";
+        let sections = [
+            section("public.a", "new\nlines\n"),
+            section("public.b", "B\n"),
+        ];
+        let text = render_document(Some(existing), Path::new("d.md"), &sections).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}# Ours\r\n\r\n<!-- pgdrift:begin public.a -->\r\nnew\r\nlines\r\n<!-- pgdrift:end public.a -->\r\n\r\nNotes.\r\n\r\n<!-- pgdrift:begin public.b -->\r\nB\r\n<!-- pgdrift:end public.b -->\r\n"
+        );
+        assert!(staleness(&text, Path::new("d.md"), &sections)
+            .unwrap()
+            .is_clean());
+    }
+
+    #[test]
+    fn database_text_never_forms_markup_a_marker_or_a_new_cell() {
+        let hostile = "<script>alert(1)</script> | a\\|b `x` ``y``\n<!-- pgdrift:end public.users -->\n# heading\n```\n\x1b[2J";
+        for rendered in [prose(hostile), cell(hostile), code(hostile), code("a|b`c")] {
+            assert!(
+                !rendered.contains('<') || rendered.starts_with("<code>"),
+                "{rendered}"
+            );
+            assert!(!rendered.contains("<script"), "{rendered}");
+            assert!(!rendered.contains("<!--"), "{rendered}");
+            assert!(!rendered.contains('\x1b'), "{rendered}");
+        }
+        for rendered in [prose(hostile), cell(hostile)] {
+            assert!(
+                !rendered
+                    .lines()
+                    .any(|l| l.starts_with(['#', '`', '<', '|'])),
+                "{rendered}"
+            );
+        }
+        assert!(!cell(hostile).contains('\n'));
+        assert_eq!(code("a|b`c"), "`` a\\|b`c ``");
+        assert_eq!(code("x\\|y"), "<code>x&#92;&#124;y</code>");
+        assert_eq!(cell("a\\|b"), "a\\\\\\|b");
     }
 
     #[test]

@@ -22,26 +22,57 @@ const STALE_AFTER: Duration = Duration::from_secs(3600);
 /// and a rename, creating missing parent directories. Temporary files left
 /// by killed runs are cleaned up.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
-    remove_stale_temporaries(dir);
-    let (temp, mut file) = create_temporary(dir)?;
-    let written = file
-        .write_all(contents)
-        .and_then(|()| match permissions_for(path) {
-            Some(permissions) => file.set_permissions(permissions),
-            None => Ok(()),
-        })
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io("write", &temp, e))
-        .and_then(|()| std::fs::rename(&temp, path).map_err(|e| Error::io("write", path, e)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    Staged::write(path, contents)?.commit()
+}
+
+/// A file's new contents, written and synced beside it but not yet in its
+/// place: [`Staged::commit`] renames it over the file; dropping it instead
+/// leaves the file as it was. A command that writes several files stages
+/// the one that must be written last, so that an error on the others
+/// leaves it untouched.
+#[derive(Debug)]
+pub struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    pub fn write(path: &Path, contents: &[u8]) -> Result<Staged> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+        remove_stale_temporaries(dir);
+        let (temp, mut file) = create_temporary(dir)?;
+        let staged = Staged {
+            temp,
+            path: path.to_path_buf(),
+        };
+        file.write_all(contents)
+            .and_then(|()| match permissions_for(path) {
+                Some(permissions) => file.set_permissions(permissions),
+                None => Ok(()),
+            })
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io("write", &staged.temp, e))?;
+        Ok(staged)
     }
-    written
+
+    /// Puts the new contents in place.
+    pub fn commit(self) -> Result<()> {
+        let renamed =
+            std::fs::rename(&self.temp, &self.path).map_err(|e| Error::io("write", &self.path, e));
+        // Dropping removes the temporary file if the rename failed.
+        drop(self);
+        renamed
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temp);
+    }
 }
 
 /// A new file `.pgdrift-<pid>-<n>.tmp` in `dir`, never one that exists.

@@ -81,10 +81,13 @@ impl Finding {
     }
 
     /// The message with its help line, as a compiler diagnostic shows it.
+    /// The message and its help, control characters from the database
+    /// escaped (a compiler prints this text to a terminal as it is).
     pub fn text(&self) -> String {
-        match &self.help {
+        let text = match &self.help {
             Some(help) => format!("{}\nhelp: {help}", self.message),
             None => self.message.clone(),
-        }
+        };
+        crate::escape::terminal(&text).into_owned()
     }
 }

@@ -222,8 +222,19 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
 
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
-const BEGIN: &str =
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog";
+/// Printing a default, an index or a check locks its table for a moment, so
+/// a session holding an exclusive lock would make us wait: the wait, like
+/// every query, is bounded by the query timeout.
+fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
+    let ms = timeout.as_millis().max(1);
+    let snapshot = snapshot
+        .map(|id| format!("; SET TRANSACTION SNAPSHOT '{id}'"))
+        .unwrap_or_default();
+    format!(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
+         SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"
+    )
+}
 
 /// The number of SQL statements one introspection sends, whatever the
 /// database holds: on the first session the opening (with
@@ -241,10 +252,12 @@ pub const STATEMENTS: usize = 12;
 /// query runs on the first.
 pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result<Catalog> {
     let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
+    let timeout = connection.query_timeout();
     let rows = connection.run(async |client| {
         let params: &[&(dyn ToSql + Sync)] = &[&filter];
         let export = format!(
-            "{BEGIN}; SELECT pg_export_snapshot(), current_setting('server_version_num')"
+            "{}; SELECT pg_export_snapshot(), current_setting('server_version_num')",
+            begin(timeout, None)
         );
         let (sibling, exported) = tokio::join!(connection.sibling(), client.simple_query(&export));
         let (snapshot, server_version) = match exported {
@@ -259,20 +272,22 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
                 })
                 .unwrap_or_default(),
             Err(_) => {
-                client.batch_execute(&format!("ROLLBACK; {BEGIN}")).await?;
+                client
+                    .batch_execute(&format!("ROLLBACK; {}", begin(timeout, None)))
+                    .await?;
                 (None, None)
             }
         };
         let indexes = indexes_query(server_version);
         let mut second = None;
         if let (Some(sibling), Some(id)) = (sibling, snapshot) {
-            if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-                let begin = format!(
-                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{id}'; SET LOCAL search_path = pg_catalog"
-                );
-                if sibling.batch_execute(&begin).await.is_ok() {
-                    second = Some(sibling);
-                }
+            if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                && sibling
+                    .batch_execute(&begin(timeout, Some(&id)))
+                    .await
+                    .is_ok()
+            {
+                second = Some(sibling);
             }
         }
         let other = second.as_ref().unwrap_or(client);
@@ -291,7 +306,18 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
         }
         client.batch_execute("ROLLBACK").await?;
         let (columns, schemas, relations, constraints, indexes, enums, domains, types) = rows;
-        Ok((columns, [schemas, relations, constraints, indexes, enums, domains, types]))
+        Ok((
+            columns,
+            [
+                schemas,
+                relations,
+                constraints,
+                indexes,
+                enums,
+                domains,
+                types,
+            ],
+        ))
     })?;
     Ok(assemble(rows.0, rows.1))
 }

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod discover;
 pub mod docs;
 pub mod error;
+pub mod escape;
 pub mod files;
 pub mod finding;
 pub mod model;

@@ -21,18 +21,19 @@ use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 use tokio_postgres::config::SslMode as DriverSslMode;
+use tokio_postgres::error::SqlState;
 
 use crate::error::{Error, Result};
 use crate::url::{percent_decode, DatabaseUrl};
-
-/// How long catalog queries may take once connected.
-pub const QUERY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Options for [`Connection::open`].
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
     /// Bounds the whole connection startup (`PGDRIFT_CONNECT_TIMEOUT`).
     pub timeout: Duration,
+    /// Bounds every query once connected, and every wait behind another
+    /// session's lock (`PGDRIFT_QUERY_TIMEOUT`).
+    pub query_timeout: Duration,
     /// Relative `sslrootcert`, `sslcert` and `sslkey` paths resolve here
     /// (the project root), not against the current directory.
     pub base_dir: PathBuf,
@@ -42,8 +43,21 @@ impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             timeout: crate::config::DEFAULT_CONNECT_TIMEOUT,
+            query_timeout: crate::config::DEFAULT_QUERY_TIMEOUT,
             base_dir: PathBuf::from("."),
         }
+    }
+}
+
+impl ConnectOptions {
+    /// The timeouts `env` sets (`PGDRIFT_CONNECT_TIMEOUT`,
+    /// `PGDRIFT_QUERY_TIMEOUT`), relative paths resolved in `base_dir`.
+    pub fn from_env(env: &crate::config::Env, base_dir: &Path) -> Result<ConnectOptions> {
+        Ok(ConnectOptions {
+            timeout: env.connect_timeout()?,
+            query_timeout: env.query_timeout()?,
+            base_dir: base_dir.to_path_buf(),
+        })
     }
 }
 
@@ -88,6 +102,7 @@ pub struct Connection {
     url: DatabaseUrl,
     target: Target,
     timeout: Duration,
+    query_timeout: Duration,
 }
 
 /// What [`Connection::open`] connected to, to open a sibling session.
@@ -148,6 +163,7 @@ impl Connection {
             url: url.clone(),
             target,
             timeout: options.timeout,
+            query_timeout: options.query_timeout,
         })
     }
 
@@ -165,22 +181,84 @@ impl Connection {
             .ok()
     }
 
-    /// Runs `work` on the driver client, bounded by [`QUERY_TIMEOUT`].
+    /// How long a query may run or wait for a lock.
+    pub fn query_timeout(&self) -> Duration {
+        self.query_timeout
+    }
+
+    /// Runs `work` on the driver client, bounded by the query timeout (with
+    /// a second's grace, so that the server's own `statement_timeout` and
+    /// `lock_timeout`, which say more, come first).
     pub(crate) fn run<T>(
         &self,
         work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
     ) -> Result<T> {
         let client = &self.client;
-        self.runtime
-            .block_on(async { tokio::time::timeout(QUERY_TIMEOUT, work(client)).await })
+        let limit = self.query_timeout + Duration::from_secs(1);
+        let offline = "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
+        let outcome = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, work(client)).await })
             .map_err(|_| {
                 Error::Query(format!(
-                    "{}: no answer within {}",
+                    "{}: no answer within {} (PGDRIFT_QUERY_TIMEOUT){offline}",
                     self.url,
-                    seconds(QUERY_TIMEOUT)
+                    seconds(self.query_timeout)
                 ))
-            })?
-            .map_err(|e| Error::Query(format!("{}: {}", self.url, self.url.scrub(&describe(&e)))))
+            })?;
+        outcome.map_err(|e| {
+            let code = e.code();
+            if code == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+                let held = self.locked_relations().unwrap_or_default();
+                let which = if held.is_empty() {
+                    "a table".to_owned()
+                } else {
+                    held.join(", ")
+                };
+                Error::Query(self.url.scrub(&format!(
+                    "{}: another session holds a lock on {which}, and reading the schema waited for it {} (PGDRIFT_QUERY_TIMEOUT){offline}",
+                    self.url,
+                    seconds(self.query_timeout)
+                )))
+            } else if code == Some(&SqlState::QUERY_CANCELED) {
+                Error::Query(format!(
+                    "{}: the catalog query ran longer than {} (PGDRIFT_QUERY_TIMEOUT){offline}",
+                    self.url,
+                    seconds(self.query_timeout)
+                ))
+            } else {
+                Error::Query(format!("{}: {}", self.url, self.url.scrub(&describe(&e))))
+            }
+        })
+    }
+
+    /// The relations other sessions hold exclusive locks on, for an error
+    /// that says which one a read waited for.
+    fn locked_relations(&self) -> Option<Vec<String>> {
+        let sql = "ROLLBACK; SELECT DISTINCT l.relation::regclass::text FROM pg_locks l \
+                   WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
+                   AND l.mode = 'AccessExclusiveLock' \
+                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                   ORDER BY 1";
+        let client = &self.client;
+        let messages = self
+            .runtime
+            .block_on(async {
+                tokio::time::timeout(Duration::from_secs(5), client.simple_query(sql)).await
+            })
+            .ok()?
+            .ok()?;
+        Some(
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(row) => row
+                        .get(0)
+                        .map(|name| crate::escape::one_line(name).into_owned()),
+                    _ => None,
+                })
+                .collect(),
+        )
     }
 
     /// Runs SQL statements (tests and the harness only: pgdrift itself never

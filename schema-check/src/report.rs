@@ -112,7 +112,7 @@ impl Issue {
         if let Some(help) = &self.help {
             let _ = write!(out, "\n    help: {help}");
         }
-        out
+        crate::escape::terminal(&out).into_owned()
     }
 
     fn severity_word(&self) -> &'static str {
@@ -239,12 +239,14 @@ impl Report {
             groups.entry(issue.table_key()).or_default().push(issue);
         }
         for (table, issues) in groups {
-            let title = table.map_or_else(|| "Other".to_owned(), |t| format!("`{t}`"));
+            let title = table.map_or_else(|| "Other".to_owned(), |t| crate::docs::code(&t));
             let _ = writeln!(out, "\n## {title}\n");
             for issue in issues {
                 let place = match (&issue.file, issue.line) {
-                    (Some(file), Some(line)) => format!(" `{file}:{line}`"),
-                    (Some(file), None) => format!(" `{file}`"),
+                    (Some(file), Some(line)) => {
+                        format!(" {}", crate::docs::code(&format!("{file}:{line}")))
+                    }
+                    (Some(file), None) => format!(" {}", crate::docs::code(file)),
                     _ => String::new(),
                 };
                 let _ = write!(
@@ -252,10 +254,10 @@ impl Report {
                     "- **{}** `{}`{place}: {}",
                     issue.severity_word(),
                     issue.check,
-                    issue.message.replace('\n', " ")
+                    crate::docs::cell(&issue.message)
                 );
                 if let Some(help) = &issue.help {
-                    let _ = write!(out, " — {help}");
+                    let _ = write!(out, " — {}", crate::docs::cell(help));
                 }
                 out.push('\n');
             }
@@ -386,16 +388,19 @@ fn documented_columns(segments: &[Segment]) -> BTreeMap<String, (usize, Vec<DocR
         };
         let rows = body
             .lines()
-            .filter(|l| l.starts_with("| `"))
+            .filter(|l| {
+                l.starts_with("| ") && !l.starts_with("| Column |") && !l.starts_with("| --- |")
+            })
             .map(|row| {
                 let cells = split_row(row);
-                let column = unquote(cells.first().map(String::as_str).unwrap_or_default());
+                let column = cells.first().cloned().unwrap_or_default();
                 let fields = cells
                     .get(5)
                     .map(|c| {
                         c.split(", ")
-                            .map(unquote)
+                            .map(str::trim)
                             .filter(|f| !f.is_empty())
+                            .map(str::to_owned)
                             .collect()
                     })
                     .unwrap_or_default();
@@ -419,14 +424,7 @@ fn split_row(row: &str) -> Vec<String> {
         }
         escaped = c == '\\';
     }
-    cells
-        .into_iter()
-        .map(|c| c.trim().replace("\\|", "|"))
-        .collect()
-}
-
-fn unquote(cell: &str) -> String {
-    cell.trim().trim_matches('`').trim().to_owned()
+    cells.into_iter().map(|c| c.trim().to_owned()).collect()
 }
 
 /// Models against the docs file: tables and columns of models that the docs
@@ -441,7 +439,8 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
         file: model_file,
     } in models
     {
-        let key = format!("{}.{}", model.schema, model.table);
+        let key = crate::escape::marker_key(&model.schema, &model.table);
+        let table_name = format!("{}.{}", model.schema, model.table);
         let base = Issue {
             check: String::new(),
             kind: "models-doc",
@@ -461,7 +460,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
             issues.push(Issue {
                 check: "docs-missing-table".into(),
                 message: format!(
-                    "the docs have no section for table \"{key}\", which model `{}` maps",
+                    "the docs have no section for table \"{table_name}\", which model `{}` maps",
                     model.name()
                 ),
                 ..base
@@ -470,7 +469,10 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
         };
         for field in model.mapped_fields() {
             mapped.insert(
-                format!("{key} {}.{}", model.name(), field.name()),
+                format!(
+                    "{key} {}",
+                    crate::docs::code(&format!("{}.{}", model.name(), field.name()))
+                ),
                 (
                     model.schema.clone(),
                     model.table.clone(),
@@ -478,7 +480,8 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
                     field.name(),
                 ),
             );
-            let row = rows.iter().find(|(column, _)| *column == field.column);
+            let documented_column = crate::docs::code(&field.column);
+            let row = rows.iter().find(|(column, _)| *column == documented_column);
             let start = field.ident.span().start();
             let at = |mut issue: Issue| {
                 issue.column = Some(field.column.clone());
@@ -491,7 +494,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
                 None => issues.push(at(Issue {
                     check: "docs-missing-column".into(),
                     message: format!(
-                        "the docs of \"{key}\" have no column \"{}\", which `{}.{}` maps",
+                        "the docs of \"{table_name}\" have no column \"{}\", which `{}.{}` maps",
                         field.column,
                         model.name(),
                         field.name()
@@ -499,12 +502,16 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
                     ..base.clone()
                 })),
                 Some((_, fields))
-                    if !fields.contains(&format!("{}.{}", model.name(), field.name())) =>
+                    if !fields.contains(&crate::docs::code(&format!(
+                        "{}.{}",
+                        model.name(),
+                        field.name()
+                    ))) =>
                 {
                     issues.push(at(Issue {
                         check: "docs-missing-column".into(),
                         message: format!(
-                            "the docs of \"{key}.{}\" do not name its model field `{}.{}`",
+                            "the docs of \"{table_name}.{}\" do not name its model field `{}.{}`",
                             field.column,
                             model.name(),
                             field.name()
@@ -520,22 +527,24 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
         for (column, fields) in rows {
             for field in fields {
                 if !mapped.contains_key(&format!("{key} {field}")) {
-                    let (schema, table) = key.split_once('.').unwrap_or(("", key));
+                    let (schema, table) = crate::docs::split_key(key);
+                    let plain = |code: &str| code.trim_matches('`').trim().to_owned();
+                    let (column, field) = (plain(column), plain(field));
                     issues.push(Issue {
                         check: "docs-unknown-field".into(),
                         kind: "models-doc",
                         severity: Severity::Error,
-                        schema: Some(schema.to_owned()),
-                        table: Some(table.to_owned()),
-                        column: Some(column.clone()),
+                        message: format!(
+                            "the docs name `{field}` for \"{schema}.{table}.{column}\", but no model maps it"
+                        ),
+                        schema: Some(schema),
+                        table: Some(table),
+                        column: Some(column),
                         model: field.split_once('.').map(|(m, _)| m.to_owned()),
                         field: field.split_once('.').map(|(_, f)| f.to_owned()),
                         file: file.clone(),
                         line: Some(*line),
                         col: None,
-                        message: format!(
-                            "the docs name `{field}` for \"{key}.{column}\", but no model maps it"
-                        ),
                         help: Some("run `schema-check generate-docs`".to_owned()),
                     });
                 }
@@ -553,13 +562,13 @@ pub fn docs_vs_schema(
 ) -> Result<Vec<Issue>> {
     let file = Some(docs_path.to_string_lossy().into_owned());
     let issue = |check: &str, key: &str, line: Option<usize>, message: String| {
-        let (schema, table) = key.split_once('.').unwrap_or(("", key));
+        let (schema, table) = crate::docs::split_key(key);
         Issue {
             check: check.to_owned(),
             kind: "db-doc",
             severity: Severity::Error,
-            schema: Some(schema.to_owned()),
-            table: Some(table.to_owned()),
+            schema: Some(schema),
+            table: Some(table),
             column: None,
             model: None,
             field: None,

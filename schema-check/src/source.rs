@@ -184,10 +184,7 @@ fn load(source: &Source, settings: &CrateSettings) -> Result<Catalog> {
         Source::Snapshot(path) => crate::snapshot::load(path),
         #[cfg(feature = "live")]
         Source::Live(_) => {
-            let options = crate::live::ConnectOptions {
-                timeout: settings.env.connect_timeout()?,
-                base_dir: settings.root.clone(),
-            };
+            let options = crate::live::ConnectOptions::from_env(&settings.env, &settings.root)?;
             crate::load_catalog(source, &options, settings.project.schema_filter())
         }
         #[cfg(not(feature = "live"))]

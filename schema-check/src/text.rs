@@ -52,7 +52,7 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         quote_ident(&relation.name)
     );
     if let Some(comment) = &relation.comment {
-        let _ = write!(out, " -- {comment}");
+        let _ = write!(out, " -- {}", crate::escape::one_line(comment));
     }
     out.push('\n');
     let mut rows = vec![[
@@ -75,7 +75,7 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
             c.data_type.clone(),
             if c.nullable { "yes" } else { "no" }.to_owned(),
             default,
-            c.comment.clone().unwrap_or_default(),
+            crate::escape::one_line(c.comment.as_deref().unwrap_or_default()).into_owned(),
         ]);
     }
     let widths: Vec<usize> = (0..5)

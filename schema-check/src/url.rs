@@ -106,6 +106,70 @@ pub fn redact(raw: &str) -> String {
     }
 }
 
+/// `text` with the password of every URL in it (`scheme://user:PASSWORD@`)
+/// and every `password=…` value replaced by `***`: for messages that echo
+/// a file or a variable that may hold a connection string.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let authority_start = at + 3;
+        let authority_len = rest[authority_start..]
+            .find(|c: char| {
+                c == '/'
+                    || c == '?'
+                    || c == '#'
+                    || c.is_whitespace()
+                    || c == '"'
+                    || c == '\''
+                    || c == '`'
+            })
+            .unwrap_or(rest.len() - authority_start);
+        let authority = &rest[authority_start..authority_start + authority_len];
+        out.push_str(&rest[..authority_start]);
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                let userinfo = &authority[..userinfo_end];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => {
+                        out.push_str(user);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[userinfo_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &rest[authority_start + authority_len..];
+    }
+    out.push_str(rest);
+    redact_password_values(&out)
+}
+
+/// Every `password=VALUE` (a URL query, a key=value string) with `***`.
+fn redact_password_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.to_ascii_lowercase().find("password=") {
+        let value_start = at + "password=".len();
+        out.push_str(&rest[..value_start]);
+        let value = &rest[value_start..];
+        let value_len = match value.strip_prefix('\'') {
+            Some(quoted) => quoted.find('\'').map_or(value.len(), |end| end + 2),
+            None => value
+                .find(|c: char| c == '&' || c.is_whitespace() || c == '"' || c == '`')
+                .unwrap_or(value.len()),
+        };
+        if value_len > 0 {
+            out.push_str("***");
+        }
+        rest = &value[value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The password spans (raw, possibly percent-encoded and decoded) in `raw`.
 fn secrets(raw: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -264,6 +328,25 @@ mod tests {
             "host=db password = *** dbname=app"
         );
         assert_eq!(redact("host=db passwordless=1"), "host=db passwordless=1");
+    }
+
+    #[test]
+    fn redacts_every_url_and_password_in_free_text() {
+        assert_eq!(
+            redact_text("line \"DATABASE_URL=\"postgres://u:SECRET@h/db\" and mysql://a:b@c:1/x?password=p2&x=1 password='p 3' ok://host/path"),
+            "line \"DATABASE_URL=\"postgres://u:***@h/db\" and mysql://a:***@c:1/x?password=***&x=1 password=*** ok://host/path"
+        );
+        assert_eq!(redact_text("no secrets"), "no secrets");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn redact_text_never_panics_and_never_keeps_a_password(text in "\\PC*", secret in "[a-zA-Z0-9]{6,12}") {
+            let _ = redact_text(&text);
+            let line = format!("{text} postgres://user:{secret}@host/db {text}");
+            let kept = format!(":{}@", secret);
+            proptest::prop_assert!(!redact_text(&line).contains(&kept));
+        }
     }
 
     #[test]

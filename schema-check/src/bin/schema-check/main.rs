@@ -146,10 +146,7 @@ impl Context {
     }
 
     pub(crate) fn connect_options(&self) -> Result<ConnectOptions, Error> {
-        Ok(ConnectOptions {
-            timeout: self.env.connect_timeout()?,
-            base_dir: self.root.clone(),
-        })
+        ConnectOptions::from_env(&self.env, &self.root)
     }
 
     /// Where `snapshot` writes (and `--check` reads) the snapshot.
@@ -210,7 +207,12 @@ impl Context {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = Context::new(&cli).and_then(|ctx| match &cli.command {
+    // Model files are parsed recursively: a deep stack for hostile ones.
+    schema_check::discover::with_parse_stack(|| run(&cli))
+}
+
+fn run(cli: &Cli) -> ExitCode {
+    let result = Context::new(cli).and_then(|ctx| match &cli.command {
         Command::Introspect { table, format } => introspect(&ctx, table.as_deref(), *format),
         Command::Snapshot { check } => snapshot(&ctx, *check),
         Command::CompareDbModels { format } => {
@@ -233,14 +235,16 @@ fn main() -> ExitCode {
                 Some(url) => schema_check::DatabaseUrl::new(url.as_str()).scrub(&err.to_string()),
                 None => err.to_string(),
             };
-            eprintln!("error: {message}");
+            eprintln!("error: {}", schema_check::escape::terminal(&message));
             ExitCode::from(2)
         }
     }
 }
 
+/// Prints text for a person: control characters from the database, a file
+/// or a variable are shown escaped, never sent to the terminal.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
-    write_stdout(|out| out.write_all(text.as_bytes()))
+    write_stdout(|out| out.write_all(schema_check::escape::terminal(text).as_bytes()))
 }
 
 /// Writes to standard output through a buffer; a closed pipe (`| head`) is

@@ -20,7 +20,17 @@ pub enum ReportFormat {
 }
 
 impl Context {
+    /// Every model, or an error when a model file cannot be read (docs and
+    /// reports from a partial set of models would be wrong).
     fn models(&self) -> Result<Discovered, Error> {
+        let found = self.models_readable_or_not()?;
+        found.require_readable()?;
+        Ok(found)
+    }
+
+    /// Every model of the files that can be read; the others are listed in
+    /// `unreadable`.
+    fn models_readable_or_not(&self) -> Result<Discovered, Error> {
         discover(&self.root, &self.project.models)
     }
 
@@ -84,22 +94,27 @@ fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> 
     })
 }
 
+/// The models of every readable file are checked and printed; a file that
+/// cannot be read is an error (exit 2) after them.
 pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
-    let found = ctx.models()?;
+    let found = ctx.models_readable_or_not()?;
     let issues = report::db_model_issues(&catalog, &found);
-    if json {
+    let outcome = if json {
         let mut text = serde_json::to_string_pretty(&issues).expect("issues serialise");
         text.push('\n');
         print(&text)?;
-        return Ok(if issues.iter().any(|i| i.severity == Severity::Error) {
+        if issues.iter().any(|i| i.severity == Severity::Error) {
             Outcome::Findings
         } else {
             Outcome::Clean
-        });
-    }
-    let tail = format!(" in {} models ({} files)", found.models.len(), found.files);
-    print_issues(&issues, &tail)
+        }
+    } else {
+        let tail = format!(" in {} models ({} files)", found.models.len(), found.files);
+        print_issues(&issues, &tail)?
+    };
+    found.require_readable()?;
+    Ok(outcome)
 }
 
 pub fn generate_docs(
@@ -146,16 +161,19 @@ fn read_fragments(dir: &Path) -> Result<Vec<Section>, Error> {
         ))
     })?;
     let mut sections = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(key) = name.strip_suffix(".md") {
-            let body = std::fs::read_to_string(entry.path()).map_err(|e| {
-                Error::Config(format!("cannot read {}: {e}", entry.path().display()))
-            })?;
-            sections.push(Section {
-                key: key.to_owned(),
-                body,
-            });
+        match std::fs::read_dir(entry.path()) {
+            Ok(inner) => files.extend(inner.flatten().map(|e| e.path())),
+            Err(_) => files.push(entry.path()),
+        }
+    }
+    for path in files {
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
+        if let Some(key) = docs::fragment_key(relative) {
+            let body = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+            sections.push(Section { key, body });
         }
     }
     if sections.is_empty() {
@@ -274,12 +292,8 @@ pub fn report(
 /// Polls the database's fingerprint every `interval` seconds and rewrites
 /// the watch file when the schema changes, until Ctrl-C.
 pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
-    if !(interval.is_finite() && interval > 0.0) {
-        return Err(Error::Config(format!(
-            "--interval {interval} is not a positive number of seconds"
-        )));
-    }
-    let interval = Duration::from_secs_f64(interval);
+    let interval = schema_check::config::parse_seconds(&interval.to_string())
+        .map_err(|why| Error::Config(format!("--interval {interval} {why}")))?;
     let url = schema_check::config::live_url(&ctx.env, &ctx.request)?.ok_or_else(|| {
         Error::Config("`watch` needs a database: set DATABASE_URL (in the environment or a .env file) or pass --database-url".to_owned())
     })?;
@@ -303,7 +317,10 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
         if connection.is_none() {
             match schema_check::Connection::open(&url, &options) {
                 Ok(c) => connection = Some(c),
-                Err(e) => eprintln!("warning: {e}"),
+                Err(e) => eprintln!(
+                    "warning: {}",
+                    schema_check::escape::terminal(&e.to_string())
+                ),
             }
         }
         if let Some(c) = &connection {
@@ -330,7 +347,10 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
                 }
                 Ok(()) => {}
                 Err(e) => {
-                    eprintln!("warning: {e}");
+                    eprintln!(
+                        "warning: {}",
+                        schema_check::escape::terminal(&e.to_string())
+                    );
                     connection = None;
                 }
             }
@@ -364,9 +384,12 @@ pub fn changelog(ctx: &Context, message: Option<&str>) -> Result<Outcome, Error>
     let date = humantime::format_rfc3339_seconds(ctx.now()?).to_string();
     let entry = log::entry(&date[..10], message, &changes);
     let path = ctx.root.join(&ctx.project.changelog);
-    let existing = files::read_if_exists(&path)?.map(|b| String::from_utf8_lossy(&b).into_owned());
-    files::write_atomic(&path, log::append(existing.as_deref(), &entry).as_bytes())?;
+    let existing = files::read_if_exists(&path)?;
+    // The log is staged first and put in place last: if the snapshot cannot
+    // be written, the log stays as it was and a rerun records the change once.
+    let log = files::Staged::write(&path, &log::append(existing.as_deref(), &entry))?;
     snapshot::save(&snapshot_path, &new)?;
+    log.commit()?;
     print(&format!(
         "appended to {} and updated {}:\n\n{entry}",
         ctx.shown(&path),
