@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use schema_check::config::Source;
 use schema_check::discover::discover;
 use schema_check::report::{Issue, Severity};
-use schema_check::source::{CrateSettings, BUILD_SCHEMA, WATCH_DIR};
+use schema_check::source::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
 /// Checks with the default options; see [`Builder`].
@@ -229,19 +229,21 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
 }
 
 /// The schema file of a `schema-check watch` running for `url`, if any.
+/// The build depends on the watcher's liveness file too, so a watcher that
+/// dies (even killed outright) sends the next build back to introspecting.
 fn running_watcher(root: &Path, url: &DatabaseUrl) -> Option<PathBuf> {
     let dir = root.join(WATCH_DIR);
-    let info: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("watcher.json")).ok()?).ok()?;
-    if info["source"].as_str() != Some(url.redacted().as_str()) {
+    let info = WatcherInfo::read(&dir)?;
+    if info.source != url.redacted() {
         return None;
     }
-    let pid = info["pid"].as_u64()?;
-    if Path::new("/proc").exists() && !Path::new(&format!("/proc/{pid}")).exists() {
-        return None;
-    }
+    let alive = info.liveness_file()?;
     let schema = dir.join("schema.json");
-    schema.exists().then_some(schema)
+    if !schema.exists() {
+        return None;
+    }
+    rerun_if_changed(&alive);
+    Some(schema)
 }
 
 /// One file per docs section, byte-identical to `database_schema.md`'s.

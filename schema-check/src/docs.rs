@@ -674,12 +674,13 @@ pub fn cell(text: &str) -> String {
 
 /// Database text as inline code in a table cell. Plain text goes in a
 /// backtick span long enough for the backticks inside; text with a
-/// backslash (which a span cannot hold next to an escaped pipe) goes in a
-/// `<code>` element with every special character as an entity.
+/// backslash (which a span cannot hold next to an escaped pipe) or a `<`
+/// (which could read as a tag or a marker to a tool that ignores spans)
+/// goes in a `<code>` element with every special character as an entity.
 pub fn code(text: &str) -> String {
     let text =
         escape::terminal(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned();
-    if text.contains('\\') {
+    if text.contains(['\\', '<']) {
         let mut out = String::from("<code>");
         for c in text.chars() {
             match c {

@@ -226,13 +226,15 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
 /// a session holding an exclusive lock would make us wait: the wait, like
 /// every query, is bounded by the query timeout.
 fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
+    // The lock wait ends first, so its error (naming the table) is the one seen.
     let ms = timeout.as_millis().max(1);
+    let statement_ms = ms + 500;
     let snapshot = snapshot
         .map(|id| format!("; SET TRANSACTION SNAPSHOT '{id}'"))
         .unwrap_or_default();
     format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
-         SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"
+         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}"
     )
 }
 

@@ -194,7 +194,7 @@ impl Connection {
         work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
     ) -> Result<T> {
         let client = &self.client;
-        let limit = self.query_timeout + Duration::from_secs(1);
+        let limit = self.query_timeout + Duration::from_millis(1500);
         let offline = "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
         let outcome = self
             .runtime

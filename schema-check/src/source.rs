@@ -25,6 +25,59 @@ pub const BUILD_SCHEMA: &str = "PGDRIFT_BUILD_SCHEMA";
 /// says who it is (`watcher.json`), relative to the project root.
 pub const WATCH_DIR: &str = ".pgdrift/watch";
 
+/// What `schema-check watch` says of itself in `watcher.json`, beside the
+/// schema file it keeps current.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WatcherInfo {
+    /// The watcher's process id.
+    pub pid: u32,
+    /// When the process started, as the system counts it (clock ticks since
+    /// boot, from `/proc/<pid>/stat`), so a later process that reuses the id
+    /// is not taken for the watcher.
+    pub started: Option<u64>,
+    /// The database it watches, redacted.
+    pub source: String,
+    /// Seconds between polls.
+    pub interval: f64,
+}
+
+impl WatcherInfo {
+    /// This process, watching `source`.
+    pub fn of_this_process(source: String, interval: f64) -> WatcherInfo {
+        let pid = std::process::id();
+        WatcherInfo {
+            pid,
+            started: process_start(pid),
+            source,
+            interval,
+        }
+    }
+
+    /// The watcher described in `dir/watcher.json`, if the file is readable.
+    pub fn read(dir: &Path) -> Option<WatcherInfo> {
+        serde_json::from_slice(&std::fs::read(dir.join("watcher.json")).ok()?).ok()
+    }
+
+    /// A file that exists exactly as long as the watcher runs (the kernel
+    /// removes it when the process ends, however it ends): a build script
+    /// that depends on it reruns at its next build after the watcher died.
+    /// `None` where the system offers no such file (only Linux does), or
+    /// when this watcher is not running: then no watcher is trusted.
+    pub fn liveness_file(&self) -> Option<PathBuf> {
+        let file = PathBuf::from(format!("/proc/{}/stat", self.pid));
+        (file.exists() && process_start(self.pid) == self.started && self.started.is_some())
+            .then_some(file)
+    }
+}
+
+/// The start time of process `pid` (field 22 of `/proc/<pid>/stat`).
+fn process_start(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
 /// How long a live catalog is reused in one process.
 pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
 

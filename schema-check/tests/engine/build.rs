@@ -211,6 +211,39 @@ fn with_watch_an_unchanged_build_compiles_nothing_and_a_change_is_seen() {
 }
 
 #[test]
+fn a_watcher_killed_outright_sends_the_next_build_back_to_the_database() {
+    let db = testing::database();
+    db.execute(SCHEMA);
+    let krate = TestCrate::new("pgdrift_build_watch_killed", MODELS, Some(BUILD_RS));
+    let url = db.url().expose();
+    let vars = [("DATABASE_URL", url)];
+    let mut watcher = start_watcher(krate.path(), url);
+    let build = || krate.cargo(&["build", "--message-format=json"], &vars);
+    let first = build();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(
+        binary_artifact(&build(), "pgdrift_build_watch_killed")["fresh"],
+        true,
+        "a live watcher makes an unchanged build free"
+    );
+
+    watcher.kill().unwrap();
+    watcher.wait().unwrap();
+    assert!(
+        krate.path().join(".pgdrift/watch/schema.json").exists(),
+        "a killed watcher leaves its files behind"
+    );
+    db.execute("ALTER TABLE users ALTER COLUMN age TYPE bigint");
+    let drifted = build();
+    assert!(
+        !drifted.status.success(),
+        "the next build reads the database, not the dead watcher's file"
+    );
+    assert!(String::from_utf8_lossy(&drifted.stdout)
+        .contains("column \\\"users.age\\\" is `bigint`, which `i32` does not fit"));
+}
+
+#[test]
 fn doc_fragments_equal_the_docs_generate_docs_writes() {
     let db = testing::database();
     db.execute(SCHEMA);

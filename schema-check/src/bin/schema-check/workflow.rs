@@ -341,8 +341,13 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
             });
             match polled {
                 Ok(()) if !announced => {
-                    let info = serde_json::json!({"pid": std::process::id(), "source": url.redacted(), "interval": interval.as_secs_f64()});
-                    files::write_atomic(&info_path, format!("{info}\n").as_bytes())?;
+                    let info = schema_check::source::WatcherInfo::of_this_process(
+                        url.redacted(),
+                        interval.as_secs_f64(),
+                    );
+                    let mut json = serde_json::to_vec(&info).expect("watcher info serialises");
+                    json.push(b'\n');
+                    files::write_atomic(&info_path, &json)?;
                     announced = true;
                 }
                 Ok(()) => {}
