@@ -318,7 +318,10 @@ fn parse(
     base_dir: &Path,
 ) -> Result<(tokio_postgres::Config, Option<ClientConfig>)> {
     let raw = url.expose();
-    let invalid = |reason: String| Error::Config(format!("invalid database URL {url}: {reason}"));
+    let invalid = |reason: String| {
+        let reason = crate::url::redact_text(&url.scrub(&reason));
+        Error::Config(format!("invalid database URL {url}: {reason}"))
+    };
     let mut tls = TlsSettings {
         mode: SslMode::Prefer,
         root_cert: None,
@@ -569,6 +572,28 @@ mod tests {
 
     fn parse_ok(url: &str) -> (tokio_postgres::Config, Option<ClientConfig>) {
         parse(&DatabaseUrl::new(url), Path::new("/project")).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_url_parses_or_says_why_without_its_password(
+            scheme in "(postgres|postgresql|mysql|)(://)?",
+            user in "[^\u{0}@/:]{0,8}",
+            host in "[^\u{0}@/]{0,12}",
+            rest in "[^\u{0}]{0,30}",
+            secret in "[A-Za-z0-9]{10}",
+        ) {
+            let raw = format!("{scheme}{user}:{secret}@{host}/{rest}");
+            if let Err(e) = parse(&DatabaseUrl::new(raw.as_str()), Path::new("/project")) {
+                let message = e.to_string();
+                proptest::prop_assert!(message.starts_with("invalid database URL"), "{}", message);
+                proptest::prop_assert!(!message.contains(&secret), "{}", message);
+            }
+            let key_values = format!("host={host} password={secret} {rest}");
+            if let Err(e) = parse(&DatabaseUrl::new(key_values.as_str()), Path::new("/p")) {
+                proptest::prop_assert!(!e.to_string().contains(&secret), "{}", e);
+            }
+        }
     }
 
     fn parse_err(url: &str) -> String {

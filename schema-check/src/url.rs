@@ -100,10 +100,38 @@ pub fn redact(raw: &str) -> String {
             }
             out.push_str(&raw[parts.password.end..parts.query_start]);
             out.push_str(&redact_query(&raw[parts.query_start..]));
-            out
+            redact_userinfo(&out)
         }
-        None => redact_key_values(raw),
+        None => redact_userinfo(&redact_key_values(raw)),
     }
+}
+
+/// In text that is not a URL but looks like one gone wrong
+/// (`postgres:secret@host`), what stands between a `:` and the `@` after
+/// it (in one word, with no `/` between), which could be a password.
+fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < done {
+            continue;
+        }
+        let word_start = text[done..at]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace() || matches!(c, '/' | '`' | '"' | '\''))
+            .map_or(done, |(i, c)| done + i + c.len_utf8());
+        if let Some(colon) = text[word_start..at].rfind(':').map(|i| word_start + i) {
+            let secret = &text[colon + 1..at];
+            if !secret.is_empty() && secret != "***" {
+                out.push_str(&text[done..=colon]);
+                out.push_str("***");
+                done = at;
+            }
+        }
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 /// `text` with the password of every URL in it (`scheme://user:PASSWORD@`)
@@ -144,7 +172,7 @@ pub fn redact_text(text: &str) -> String {
         rest = &rest[authority_start + authority_len..];
     }
     out.push_str(rest);
-    redact_password_values(&out)
+    redact_userinfo(&redact_password_values(&out))
 }
 
 /// Every `password=VALUE` (a URL query, a key=value string) with `***`.

@@ -1,0 +1,245 @@
+//! Properties of every parser that user input reaches: it never panics, and
+//! it either parses or says where it failed. Where a format is written by
+//! pgdrift and read back (snapshots, the docs), what is written reads back
+//! as it was, whatever the identifiers and comments hold.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use schema_check::catalog::Catalog;
+use schema_check::docs::{self, Segment};
+use schema_check::{snapshot, Env, ModelDef, ProjectConfig};
+
+/// Names a database can hold: ordinary ones, any printable text, and the
+/// characters that have broken files and terminals before.
+fn identifier() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z_][a-z0-9_]{0,12}",
+        "[^\u{0}]{1,16}",
+        "[ .\"'<>|`\\\\%!#*~=\u{1b}\u{7}\r\n\t\u{202e}-]{1,8}",
+        Just("<!-- pgdrift:end public.users -->".to_owned()),
+        Just("x/../../../tmp/pwn".to_owned()),
+    ]
+}
+
+fn comment() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(prop_oneof![
+        identifier(),
+        "[^\u{0}]{0,60}",
+        Just("<script>alert(1)</script>\n```\n# h\n| a | b |".to_owned()),
+    ])
+}
+
+/// A catalog of a few schemas, tables, columns, enums and domains with
+/// generated names and comments, built through the snapshot's JSON form so
+/// that it holds exactly what a snapshot can.
+fn catalog() -> impl Strategy<Value = Catalog> {
+    let column = (
+        identifier(),
+        any::<bool>(),
+        comment(),
+        proptest::option::of(identifier()),
+    )
+        .prop_map(|(name, nullable, comment, default)| {
+            serde_json::json!({
+                "name": name, "type": "text", "udt": "text", "nullable": nullable,
+                "comment": comment, "default": default,
+            })
+        });
+    let relation = (identifier(), comment(), proptest::collection::vec(column, 1..4))
+        .prop_map(|(name, comment, columns)| {
+            serde_json::json!({"name": name, "kind": "table", "comment": comment, "columns": columns})
+        });
+    let enum_type = (identifier(), proptest::collection::vec(identifier(), 1..4), comment())
+        .prop_map(|(name, labels, comment)| {
+            serde_json::json!({"name": name, "labels": labels, "comment": comment})
+        });
+    let schema = (
+        identifier(),
+        proptest::collection::vec(relation, 0..3),
+        proptest::collection::vec(enum_type, 0..2),
+    )
+        .prop_map(|(name, relations, enums)| {
+            serde_json::json!({"name": name, "relations": relations, "enums": enums})
+        });
+    proptest::collection::vec(schema, 1..3).prop_filter_map("unique names", |schemas| {
+        let mut value = serde_json::json!({"format": 1, "schemas": schemas});
+        strip_nulls(&mut value);
+        let catalog =
+            snapshot::from_bytes(value.to_string().as_bytes(), Path::new("gen.json")).ok()?;
+        let mut keys: Vec<String> = docs::sections(&catalog, &Default::default())
+            .into_iter()
+            .map(|s| s.key)
+            .collect();
+        let count = keys.len();
+        keys.sort();
+        keys.dedup();
+        (keys.len() == count).then_some(catalog)
+    })
+}
+
+fn strip_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Lines that look like docs, markers (good and garbled), fences and text.
+fn docs_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        "[^\u{0}\n]{0,30}",
+        identifier().prop_map(|k| format!("<!-- pgdrift:begin {k} -->")),
+        identifier().prop_map(|k| format!("<!-- pgdrift:end {k} -->")),
+        Just("<!-- pgdrift:begin public.a -->".to_owned()),
+        Just("<!-- pgdrift:end public.a -->".to_owned()),
+        Just("<!-- pgdrift:begn public.a -->".to_owned()),
+        Just("```".to_owned()),
+        Just("~~~~ md".to_owned()),
+        Just("\u{feff}".to_owned()),
+    ];
+    (
+        proptest::collection::vec(line, 0..20),
+        prop_oneof![Just("\n"), Just("\r\n")],
+    )
+        .prop_map(|(lines, newline)| lines.join(newline))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn catalog_snapshot_catalog_is_lossless(catalog in catalog()) {
+        let bytes = snapshot::to_bytes(&catalog);
+        let back = snapshot::from_bytes(&bytes, Path::new("s.json")).unwrap();
+        prop_assert_eq!(&back, &catalog);
+        prop_assert_eq!(snapshot::to_bytes(&back), bytes);
+    }
+
+    #[test]
+    fn snapshot_loading_never_panics_and_names_file_and_line(
+        catalog in catalog(),
+        cut in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let mut bytes = snapshot::to_bytes(&catalog);
+        let at = cut.index(bytes.len());
+        bytes[at] = byte;
+        if let Err(e) = snapshot::from_bytes(&bytes, Path::new("dir/s.json")) {
+            let message = e.to_string();
+            prop_assert!(message.contains("dir/s.json") && message.contains("line"), "{}", message);
+        }
+        bytes.truncate(at);
+        if let Err(e) = snapshot::from_bytes(&bytes, Path::new("dir/s.json")) {
+            prop_assert!(e.to_string().contains("dir/s.json"));
+        }
+    }
+
+    #[test]
+    fn rendered_docs_parse_back_to_their_sections(catalog in catalog(), user in "[^\u{0}]{0,40}") {
+        let sections = docs::sections(&catalog, &Default::default());
+        let path = Path::new("docs/schema.md");
+        let first = docs::render_document(None, path, &sections).unwrap();
+        let with_user_text = format!("{first}\n```\n<!-- pgdrift:begin public.x -->\n```\n{user}\n");
+        for text in [first.clone(), with_user_text] {
+            let parsed = docs::parse_document(&text, path);
+            prop_assert!(parsed.is_ok(), "{:?}", parsed.err());
+            let found: Vec<(String, String)> = parsed
+                .unwrap()
+                .into_iter()
+                .filter_map(|s| match s {
+                    Segment::Section { key, body, .. } => Some((key, body)),
+                    Segment::Text(_) => None,
+                })
+                .collect();
+            let wanted: Vec<(String, String)> =
+                sections.iter().map(|s| (s.key.clone(), s.body.clone())).collect();
+            prop_assert_eq!(found, wanted);
+            prop_assert!(docs::staleness(&text, path, &sections).unwrap().is_clean());
+            prop_assert_eq!(docs::render_document(Some(&text), path, &sections).unwrap(), text);
+        }
+        prop_assert!(!first.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    }
+
+    #[test]
+    fn any_docs_text_parses_or_names_its_line(text in docs_text()) {
+        match docs::parse_document(&text, Path::new("d.md")) {
+            Ok(segments) => {
+                let sections = segments.iter().filter(|s| matches!(s, Segment::Section { .. })).count();
+                prop_assert!(sections <= text.matches("pgdrift:begin").count());
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("d.md line "), "{}", e),
+        }
+    }
+
+    #[test]
+    fn any_pgdrift_toml_loads_or_names_the_file(text in "[^\u{0}]{0,80}|[a-z]{1,8} = \"[^\"\u{0}]{0,20}\"") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pgdrift.toml");
+        std::fs::write(&path, &text).unwrap();
+        if let Err(e) = ProjectConfig::load(&path, true) {
+            prop_assert!(e.to_string().contains("pgdrift.toml"), "{}", e);
+        }
+    }
+
+    #[test]
+    fn any_env_file_loads_or_names_the_file_never_the_secret(
+        text in "[^\u{0}]{0,60}",
+        secret in "[A-Za-z0-9]{12}",
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let content = format!("{text}\nDATABASE_URL=\"postgres://u:{secret}@h/db\n");
+        std::fs::write(dir.path().join(".env"), content).unwrap();
+        if let Err(e) = Env::load(dir.path()) {
+            let message = e.to_string();
+            prop_assert!(message.contains(".env"), "{}", message);
+            prop_assert!(!message.contains(&secret), "{}", message);
+        }
+    }
+
+    #[test]
+    fn any_pgdrift_attribute_parses_or_is_reported_at_a_place(
+        args in proptest::collection::vec(
+            prop_oneof![
+                Just("table = \"users\"".to_owned()),
+                Just("schema".to_owned()),
+                Just("rename_all = \"camelCase\"".to_owned()),
+                Just("partial".to_owned()),
+                Just("strict".to_owned()),
+                Just("= = ,".to_owned()),
+                Just("table(\"x\")".to_owned()),
+                "[a-z_]{1,8}( = \"[^\"\\\\\u{0}]{0,8}\")?",
+                "[0-9]{1,4}",
+            ],
+            0..5,
+        ),
+        field_args in proptest::collection::vec(
+            prop_oneof![
+                Just("column = \"pw\"".to_owned()),
+                Just("skip".to_owned()),
+                Just("sql_type = \"bigint\"".to_owned()),
+                "[a-z_]{1,8}( = \"[^\"\\\\\u{0}]{0,8}\")?",
+            ],
+            0..3,
+        ),
+    ) {
+        let source = format!(
+            "#[pgdrift({})]\nstruct S {{\n    #[pgdrift({})]\n    a: i32,\n    b: Option<String>,\n}}",
+            args.join(", "),
+            field_args.join(", ")
+        );
+        if let Ok(input) = syn::parse_str::<syn::DeriveInput>(&source) {
+            if let Err(findings) = ModelDef::parse(&input) {
+                prop_assert!(!findings.is_empty());
+                for finding in findings {
+                    prop_assert!(finding.span.start().line >= 1, "{}", finding.text());
+                    prop_assert!(!finding.message.is_empty());
+                }
+            }
+        }
+    }
+}
