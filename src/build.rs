@@ -5,7 +5,7 @@
 //! pgdrift::build::check().expect("pgdrift");
 //! ```
 //!
-//! It resolves the schema source as the derive would (SPEC §3), loads the
+//! It resolves the schema source as the derive would, loads the
 //! schema once per build and hands it to every `#[derive(Model)]` of the
 //! crate through `PGDRIFT_BUILD_SCHEMA`, so the derives never connect. It
 //! also writes each section of the docs to `OUT_DIR/pgdrift-docs/<schema>.<name>.md`,

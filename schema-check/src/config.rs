@@ -1,4 +1,4 @@
-//! Where the schema comes from and where pgdrift's files live (SPEC §3, §4).
+//! Where the schema comes from and where pgdrift's files live.
 //!
 //! The environment wins over the nearest `.env` (walking up from the project
 //! directory); `pgdrift.toml` at the project root moves the files.
@@ -263,7 +263,11 @@ pub fn snapshot_path(env: &Env, root: &Path, configured: Option<&Path>) -> PathB
     }
 }
 
-/// Resolves the schema source exactly as SPEC §3 says.
+/// Resolves the schema source: offline mode (`PGDRIFT_OFFLINE` or
+/// `--offline`) reads the snapshot, which must exist; else a database URL
+/// (`--database-url`, `DATABASE_URL` or, for `--test`, `TEST_DATABASE_URL`,
+/// from the environment or the nearest `.env`) means the live database;
+/// else the snapshot when there is one; else an error saying how to get one.
 pub fn resolve_source(env: &Env, request: &SourceRequest, snapshot: &Path) -> Result<Source> {
     if request.offline || env.flag("PGDRIFT_OFFLINE")? {
         if snapshot.exists() {

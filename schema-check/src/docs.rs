@@ -1,5 +1,5 @@
 //! `database_schema.md`: the schema as Markdown, one marker-delimited section
-//! per table or view (SPEC §5).
+//! per table or view.
 //!
 //! [`relation_section`] is the one renderer of a table's section: the docs
 //! file, the derive's `SCHEMA_DOC` and the build's doc fragments all call it,

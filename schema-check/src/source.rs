@@ -153,7 +153,7 @@ impl CrateSettings {
         Ok(CrateSettings { root, env, project })
     }
 
-    /// The schema source as SPEC §3 resolves it, unless `pgdrift::build`
+    /// The schema source (see [`config::resolve_source`]), unless `pgdrift::build`
     /// already handed one over (`PGDRIFT_BUILD_SCHEMA`).
     pub fn source(&self, crate_dir: &Path) -> Result<Source> {
         if let Some(path) = self.env.get(BUILD_SCHEMA).filter(|p| !p.is_empty()) {
@@ -162,7 +162,7 @@ impl CrateSettings {
         self.resolve(crate_dir)
     }
 
-    /// The schema source as SPEC §3 resolves it.
+    /// The schema source: see [`config::resolve_source`].
     pub fn resolve(&self, crate_dir: &Path) -> Result<Source> {
         let snapshot = config::snapshot_path(
             &self.env,

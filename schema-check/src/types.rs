@@ -1,4 +1,4 @@
-//! Which Rust types fit which PostgreSQL column types (SPEC §2).
+//! Which Rust types fit which PostgreSQL column types.
 //!
 //! Rust types are matched by path: the last segment and its generic
 //! arguments, so `chrono::DateTime<Utc>` and an imported `DateTime<Utc>` are

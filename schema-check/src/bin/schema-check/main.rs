@@ -1,4 +1,4 @@
-//! `schema-check`: pgdrift's command line (SPEC §4).
+//! `schema-check`: pgdrift's command line.
 //!
 //! Exit codes: 0 success, 1 findings (drift, stale files), 2 usage,
 //! configuration, connection or parse errors.
@@ -162,7 +162,8 @@ impl Context {
         }
     }
 
-    /// The catalog from wherever SPEC §3 says it comes from.
+    /// The catalog from the live database or the snapshot, as
+    /// [`schema_check::config::resolve_source`] decides.
     pub(crate) fn catalog(&self) -> Result<Catalog, Error> {
         Ok(self.sourced_catalog()?.1)
     }
