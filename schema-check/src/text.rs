@@ -51,6 +51,9 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         quote_ident(schema),
         quote_ident(&relation.name)
     );
+    if let Some(extension) = &relation.extension {
+        let _ = write!(out, " (extension {extension})");
+    }
     if let Some(comment) = &relation.comment {
         let _ = write!(out, " -- {}", crate::escape::one_line(comment));
     }

@@ -239,6 +239,7 @@ fn fixture_introspects_to_the_expected_catalog() {
             name: "mood".into(),
             labels: vec!["sad".into(), "meh".into(), "ok".into(), "happy".into()],
             comment: Some("How a user feels".into()),
+            extension: None,
         }],
         "labels in sort order, not creation order"
     );
