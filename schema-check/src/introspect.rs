@@ -247,6 +247,17 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
     Ok(row.get(0))
 }
 
+/// Citus's shards (`users_102041`, one table per shard of a distributed
+/// table) are never the user's schema, whatever the session was told to show
+/// (`citus.show_shards_for_app_name_prefixes = '*'` shows them to every
+/// application): the introspection transaction sets Citus's own visibility
+/// settings back for itself. PostgreSQL accepts a `prefix.name` setting even
+/// where no extension defines it, so the same statements serve plain
+/// PostgreSQL, where they change nothing. Sent with the opening statements,
+/// they cost no round trip of their own.
+const HIDE_SHARDS: &str = "; SET LOCAL citus.override_table_visibility = on; \
+     SET LOCAL citus.show_shards_for_app_name_prefixes = ''";
+
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
 /// Printing a default, an index or a check locks its table for a moment, so
@@ -261,7 +272,7 @@ fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
         .unwrap_or_default();
     format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
-         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}"
+         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}{HIDE_SHARDS}"
     )
 }
 

@@ -1,7 +1,8 @@
 //! Extensions: what they own is not the user's schema (kept out of the docs,
 //! snapshot diffs and the change log, still there for models that name it),
-//! and their column types are checked in whatever schema they were installed
-//! into.
+//! their column types are checked in whatever schema they were installed
+//! into, and Citus's shard-visibility settings are harmless on plain
+//! PostgreSQL.
 
 use std::path::Path;
 
@@ -235,5 +236,26 @@ fn an_extension_installed_into_its_own_schema_keeps_its_types() {
     assert!(
         !docs.contains("pgdrift:begin gis."),
         "the schema holds only PostGIS's objects, so it has no section: {docs}"
+    );
+}
+
+#[test]
+fn citus_shard_settings_change_nothing_on_plain_postgres() {
+    let db = testing::database();
+    db.execute(crate::FIXTURE);
+    let before = introspect(&db.connect(), None).unwrap();
+    // An administrator's setting that makes Citus show shards to every tool.
+    db.execute(&format!(
+        "ALTER DATABASE {} SET citus.show_shards_for_app_name_prefixes = '*'",
+        db.name()
+    ));
+    let connection = db.connect();
+    assert_eq!(introspect(&connection, None).unwrap(), before);
+    assert_eq!(
+        connection
+            .query_strings("SHOW citus.show_shards_for_app_name_prefixes")
+            .unwrap(),
+        [Some("*".to_owned())],
+        "introspection set Citus's settings for its own transaction only"
     );
 }
