@@ -567,8 +567,13 @@ fn unverifiable(error: rustls::Error, mode: SslMode) -> rustls::Error {
         }
         _ => return error,
     };
+    let instead = if mode == SslMode::Require {
+        "leave sslrootcert out of the URL"
+    } else {
+        "use sslmode=require"
+    };
     rustls::Error::General(format!(
-        "sslmode={} cannot verify the server's certificate: it is {kind}; give the server a version 3 certificate signed by the certificate authority, or use sslmode=require to encrypt without verifying, as libpq does",
+        "sslmode={} cannot verify the server's certificate: it is {kind}; give the server a version 3 certificate signed by the certificate authority, or {instead} to encrypt without verifying, as libpq does",
         mode.name()
     ))
 }

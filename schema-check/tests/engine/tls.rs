@@ -178,6 +178,14 @@ fn prefer_and_require_connect_to_a_version_1_certificate_that_verify_modes_refus
         );
         assert!(message.contains("or use sslmode=require"), "{message}");
     }
+    // libpq: a root certificate makes `require` verify the chain.
+    let out = run("sslmode=require&sslrootcert=server.crt");
+    assert_eq!(out.status.code(), Some(2), "{}", all_output(&out));
+    assert!(
+        stderr(&out).contains("or leave sslrootcert out of the URL to encrypt without verifying"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
