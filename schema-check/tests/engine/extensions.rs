@@ -100,6 +100,13 @@ fn postgis_objects_stay_out_of_the_users_schema_and_its_types_are_checked() {
         None
     );
     assert_eq!(catalog.schema("public").unwrap().extension, None);
+    let out = run(root, &db, &["introspect", "--table", "spatial_ref_sys"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    assert!(
+        stdout(&out).starts_with("table public.spatial_ref_sys (extension postgis)\n"),
+        "{}",
+        stdout(&out)
+    );
 
     // Snapshot diff and change log: the user's change only.
     let out = run(root, &db, &["snapshot", "--check"]);
@@ -237,6 +244,82 @@ fn an_extension_installed_into_its_own_schema_keeps_its_types() {
         !docs.contains("pgdrift:begin gis."),
         "the schema holds only PostGIS's objects, so it has no section: {docs}"
     );
+}
+
+/// Contrib extensions, shipped with PostgreSQL itself: an extension's domain
+/// (earthdistance's `earth`, over cube's `cube`) and the types of ltree,
+/// cube and isn.
+#[test]
+fn contrib_extension_types_and_an_extension_domain() {
+    let db = testing::database();
+    db.execute(
+        "CREATE EXTENSION cube; CREATE EXTENSION earthdistance;
+         CREATE EXTENSION ltree; CREATE EXTENSION isn;
+         CREATE TABLE shelves (
+             id int PRIMARY KEY, path ltree NOT NULL, size cube, spot earth, isbn isbn13
+         );",
+    );
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let public = catalog.schema("public").unwrap();
+    let earth = public.domains.iter().find(|d| d.name == "earth").unwrap();
+    assert_eq!(earth.extension.as_deref(), Some("earthdistance"));
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let out = run(root, &db, &["introspect"]);
+    assert!(
+        stdout(&out).contains("domain public.earth (extension earthdistance): public.cube"),
+        "{}",
+        stdout(&out)
+    );
+    let models = r#"
+use sqlx::postgres::types::{PgCube, PgLTree};
+
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "shelves")]
+pub struct Shelf {
+    pub id: i32,
+    pub path: PgLTree,
+    pub size: Option<PgCube>,
+    pub spot: Option<PgCube>,
+    pub isbn: Option<String>,
+}
+"#;
+    write_models(root, models);
+    let out = run(root, &db, &["compare-db-models"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    let out = run(root, &db, &["generate-docs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    let docs = std::fs::read_to_string(root.join("docs/database_schema.md")).unwrap();
+    assert!(
+        docs.contains("<!-- pgdrift:begin public.shelves -->"),
+        "{docs}"
+    );
+    assert!(
+        !docs.contains("pgdrift:begin public.earth"),
+        "the extension's domain is not the user's: {docs}"
+    );
+
+    write_models(
+        root,
+        &models
+            .replace("pub path: PgLTree,", "pub path: i64,")
+            .replace("pub spot: Option<PgCube>,", "pub spot: Option<PgLTree>,"),
+    );
+    let out = run(root, &db, &["compare-db-models"]);
+    assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
+    let found = stdout(&out);
+    assert!(
+        found
+            .contains("error: column \"shelves.path\" is `public.ltree`, which `i64` does not fit"),
+        "{found}"
+    );
+    assert!(
+        found.contains(
+            "error: column \"shelves.spot\" is `public.earth`, which `PgLTree` does not fit"
+        ),
+        "{found}"
+    );
+    assert!(found.contains("2 errors"), "{found}");
 }
 
 #[test]
