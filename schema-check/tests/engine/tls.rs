@@ -210,3 +210,34 @@ fn prefer_falls_back_to_plain_text_when_the_server_has_no_tls() {
     );
     assert_eq!(out.status.code(), Some(2), "require never falls back");
 }
+
+#[test]
+fn prefer_falls_back_to_plain_text_when_the_handshake_fails() {
+    // The server offers TLS, but only versions the client refuses to speak.
+    let pki = pki();
+    let cluster = Cluster::start(&ClusterOptions {
+        tls: Some((pki.server_cert_pem.clone(), pki.server_key_pem.clone())),
+        settings: vec![
+            ("ssl_min_protocol_version".into(), "TLSv1".into()),
+            ("ssl_max_protocol_version".into(), "TLSv1.1".into()),
+        ],
+        ..ClusterOptions::default()
+    })
+    .unwrap();
+    let db = cluster.create_database();
+    let base = db.url().expose().replace("?sslmode=disable", "");
+    let url = schema_check::DatabaseUrl::new(format!("{base}?sslmode=prefer"));
+    let connection = schema_check::Connection::open(&url, &Default::default()).unwrap();
+    assert_eq!(
+        connection
+            .query_strings("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .unwrap(),
+        [Some("f".to_owned())]
+    );
+    let url = schema_check::DatabaseUrl::new(format!("{base}?sslmode=require"));
+    let error = schema_check::Connection::open(&url, &Default::default())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("error performing TLS handshake"), "{error}");
+}
