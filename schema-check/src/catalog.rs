@@ -24,6 +24,11 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
+    /// The extension that owns this schema (`pg_depend.deptype = 'e'`), as
+    /// for every `extension` field below: such an object is the extension's,
+    /// not the user's schema (see [`Catalog::users`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -75,6 +80,9 @@ pub struct Relation {
     pub partition_key: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitions: Vec<Partition>,
+    /// The extension that owns this relation, e.g. PostGIS's `spatial_ref_sys`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
 }
 
 impl Relation {
@@ -296,6 +304,9 @@ pub struct EnumType {
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The extension that owns this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,6 +326,9 @@ pub struct Domain {
     pub checks: Vec<CheckConstraint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The extension that owns this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
 }
 
 impl Catalog {
@@ -344,6 +358,61 @@ impl Catalog {
     pub fn domain(&self, name: &TypeName) -> Option<&Domain> {
         let schema = self.schema(&name.schema)?;
         schema.domains.iter().find(|d| d.name == name.name)
+    }
+
+    /// The user's own schema: this catalog without the objects an extension
+    /// owns (its schemas and everything in them, its relations and types),
+    /// in this catalog or in any of `others`. The docs, the change log and
+    /// snapshot diffs show only this; models are checked against the whole
+    /// catalog, so a model may still name an extension's table. Passing the
+    /// other side of a comparison keeps an extension created or dropped in
+    /// between (or a catalog read before objects were marked) from showing
+    /// its objects as the user's additions or removals.
+    pub fn without_extension_objects(&self, others: &[&Catalog]) -> Catalog {
+        use std::collections::HashSet;
+        let mut schemas: HashSet<&str> = HashSet::new();
+        let mut objects: HashSet<(&str, &str)> = HashSet::new();
+        for catalog in std::iter::once(self).chain(others.iter().copied()) {
+            for schema in &catalog.schemas {
+                if schema.extension.is_some() {
+                    schemas.insert(&schema.name);
+                }
+                let owned_relations = schema
+                    .relations
+                    .iter()
+                    .filter(|r| r.extension.is_some())
+                    .map(|r| &r.name);
+                let owned_enums = schema
+                    .enums
+                    .iter()
+                    .filter(|e| e.extension.is_some())
+                    .map(|e| &e.name);
+                let owned_domains = schema
+                    .domains
+                    .iter()
+                    .filter(|d| d.extension.is_some())
+                    .map(|d| &d.name);
+                for name in owned_relations.chain(owned_enums).chain(owned_domains) {
+                    objects.insert((&schema.name, name));
+                }
+            }
+        }
+        let mut users = Catalog {
+            schemas: self
+                .schemas
+                .iter()
+                .filter(|s| !schemas.contains(s.name.as_str()))
+                .cloned()
+                .collect(),
+        };
+        for schema in &mut users.schemas {
+            let name = schema.name.clone();
+            let users = |object: &String| !objects.contains(&(name.as_str(), object.as_str()));
+            schema.relations.retain(|r| users(&r.name));
+            schema.enums.retain(|e| users(&e.name));
+            schema.domains.retain(|d| users(&d.name));
+        }
+        users
     }
 
     /// Sorts every list into catalog order (see the module docs).

@@ -111,8 +111,14 @@ fn column_summary(column: &Column) -> String {
     text
 }
 
-/// Every difference from `old` to `new`, in catalog order.
+/// Every difference from `old` to `new` in the user's schema, in catalog
+/// order. What extensions own is left out (on either side, see
+/// [`Catalog::without_extension_objects`]).
 pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    let (old, new) = (
+        &old.without_extension_objects(&[new]),
+        &new.without_extension_objects(&[old]),
+    );
     let mut changes = Changes(Vec::new());
     changes.named(
         &old.schemas,
@@ -373,11 +379,13 @@ mod tests {
                     indexes: vec![],
                     partition_key: None,
                     partitions: vec![],
+                    extension: None,
                 }],
                 enums: vec![EnumType {
                     name: "mood".into(),
                     labels: labels.iter().map(|l| l.to_string()).collect(),
                     comment: None,
+                    extension: None,
                 }],
                 ..Schema::default()
             }],

@@ -69,7 +69,8 @@ pub struct Section {
 }
 
 /// Every section the docs hold for `catalog`, in catalog order: each
-/// schema's relations, then its enums and domains.
+/// schema's relations, then its enums and domains. What an extension owns is
+/// not the user's schema and has no section, except a relation a model maps.
 pub fn sections(
     catalog: &Catalog,
     models: &HashMap<(String, String), Vec<DocModel>>,
@@ -77,23 +78,27 @@ pub fn sections(
     let mut out = Vec::new();
     for schema in &catalog.schemas {
         let key = |name: &str| escape::marker_key(&schema.name, name);
+        let owned = |extension: &Option<String>| schema.extension.is_some() || extension.is_some();
         for relation in &schema.relations {
             let of_table = models
                 .get(&(schema.name.clone(), relation.name.clone()))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
+            if of_table.is_empty() && owned(&relation.extension) {
+                continue;
+            }
             out.push(Section {
                 key: key(&relation.name),
                 body: relation_section(&schema.name, relation, of_table),
             });
         }
-        for e in &schema.enums {
+        for e in schema.enums.iter().filter(|e| !owned(&e.extension)) {
             out.push(Section {
                 key: key(&e.name),
                 body: enum_section(&schema.name, e),
             });
         }
-        for d in &schema.domains {
+        for d in schema.domains.iter().filter(|d| !owned(&d.extension)) {
             out.push(Section {
                 key: key(&d.name),
                 body: domain_section(&schema.name, d),
@@ -517,6 +522,9 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
     );
     if let Some(comment) = &relation.comment {
         let _ = writeln!(out, "{}\n", prose(comment));
+    }
+    if let Some(extension) = &relation.extension {
+        let _ = writeln!(out, "Belongs to the extension {}.\n", code(extension));
     }
     out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");

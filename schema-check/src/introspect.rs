@@ -29,11 +29,32 @@ macro_rules! schema_filter {
     };
 }
 
+/// Joins `pg_extension` as `x` for the object `$oid` of catalog `$catalog`
+/// when an extension owns it (`pg_depend.deptype = 'e'`): such an object is
+/// the extension's, not the user's schema. An object belongs to at most one
+/// extension, so the join never repeats a row.
+macro_rules! extension_join {
+    ($catalog:literal, $oid:literal) => {
+        concat!(
+            "
+     LEFT JOIN pg_depend xd
+       ON xd.classid = '",
+            $catalog,
+            "'::regclass AND xd.objid = ",
+            $oid,
+            " AND xd.deptype = 'e'
+     LEFT JOIN pg_extension x ON x.oid = xd.refobjid"
+        )
+    };
+}
+
 const SCHEMAS: &str = concat!(
-    "SELECT n.nspname, d.description
+    "SELECT n.nspname, d.description, x.extname
      FROM pg_namespace n
      LEFT JOIN pg_description d
-       ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+       ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0",
+    extension_join!("pg_namespace", "n.oid"),
+    "
      WHERE",
     schema_filter!("n")
 );
@@ -42,12 +63,14 @@ const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
             CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
             CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-            i.inhparent
+            i.inhparent, x.extname
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-     LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+     LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid",
+    extension_join!("pg_class", "c.oid"),
+    "
      WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND",
     schema_filter!("n")
 );
@@ -169,11 +192,13 @@ const ENUMS: &str = concat!(
     "SELECT n.nspname, t.typname,
             ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid
                   ORDER BY e.enumsortorder),
-            d.description
+            d.description, x.extname
      FROM pg_type t
      JOIN pg_namespace n ON n.oid = t.typnamespace
      LEFT JOIN pg_description d
-       ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+       ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0",
+    extension_join!("pg_type", "t.oid"),
+    "
      WHERE t.typtype = 'e' AND",
     schema_filter!("n")
 );
@@ -186,7 +211,7 @@ const DOMAINS: &str = concat!(
                   WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname),
             ARRAY(SELECT pg_get_constraintdef(co.oid, true) FROM pg_constraint co
                   WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname),
-            d.description
+            d.description, x.extname
      FROM pg_type t
      JOIN pg_namespace n ON n.oid = t.typnamespace
      JOIN pg_type bt ON bt.oid = t.typbasetype
@@ -194,7 +219,9 @@ const DOMAINS: &str = concat!(
      LEFT JOIN pg_type et ON bt.typelem <> 0 AND bt.typlen = -1 AND et.oid = bt.typelem
      LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
      LEFT JOIN pg_description d
-       ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+       ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0",
+    extension_join!("pg_type", "t.oid"),
+    "
      WHERE t.typtype = 'd' AND",
     schema_filter!("n")
 );
@@ -220,6 +247,17 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
     Ok(row.get(0))
 }
 
+/// Citus's shards (`users_102041`, one table per shard of a distributed
+/// table) are never the user's schema, whatever the session was told to show
+/// (`citus.show_shards_for_app_name_prefixes = '*'` shows them to every
+/// application): the introspection transaction sets Citus's own visibility
+/// settings back for itself. PostgreSQL accepts a `prefix.name` setting even
+/// where no extension defines it, so the same statements serve plain
+/// PostgreSQL, where they change nothing. Sent with the opening statements,
+/// they cost no round trip of their own.
+const HIDE_SHARDS: &str = "; SET LOCAL citus.override_table_visibility = on; \
+     SET LOCAL citus.show_shards_for_app_name_prefixes = ''";
+
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
 /// Printing a default, an index or a check locks its table for a moment, so
@@ -234,7 +272,7 @@ fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
         .unwrap_or_default();
     format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
-         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}"
+         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}{HIDE_SHARDS}"
     )
 }
 
@@ -397,6 +435,7 @@ fn assemble(
         .map(|row| Schema {
             name: row.get(0),
             comment: row.get(1),
+            extension: row.get(2),
             ..Schema::default()
         })
         .collect();
@@ -451,6 +490,7 @@ fn assemble(
                     indexes: Vec::new(),
                     partition_key: row.get(6),
                     partitions: Vec::new(),
+                    extension: row.get(9),
                 },
             ),
         );
@@ -577,6 +617,7 @@ fn assemble(
                 name: row.get(1),
                 labels: row.get(2),
                 comment: row.get(3),
+                extension: row.get(4),
             });
         }
     }
@@ -597,6 +638,7 @@ fn assemble(
                     .map(|(name, definition)| CheckConstraint { name, definition })
                     .collect(),
                 comment: row.get(11),
+                extension: row.get(12),
             });
         }
     }

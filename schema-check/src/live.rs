@@ -71,6 +71,19 @@ pub enum SslMode {
     VerifyFull,
 }
 
+impl SslMode {
+    /// The mode as libpq spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
 impl FromStr for SslMode {
     type Err = ();
 
@@ -110,6 +123,9 @@ pub struct Connection {
 struct Target {
     config: tokio_postgres::Config,
     tls: Option<ClientConfig>,
+    /// `sslmode=prefer`: a failed TLS handshake is retried without TLS, as
+    /// libpq does (a server without TLS at all is handled by the driver).
+    plain_fallback: bool,
 }
 
 impl Target {
@@ -122,9 +138,23 @@ impl Target {
             }
             Some(tls) => {
                 let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
-                let (client, connection) = self.config.connect(connector).await?;
-                tokio::spawn(connection);
-                client
+                match self.config.connect(connector).await {
+                    Ok((client, connection)) => {
+                        tokio::spawn(connection);
+                        client
+                    }
+                    Err(e)
+                        if self.plain_fallback
+                            && e.to_string().starts_with("error performing TLS handshake") =>
+                    {
+                        let mut plain = self.config.clone();
+                        plain.ssl_mode(DriverSslMode::Disable);
+                        let (client, connection) = plain.connect(tokio_postgres::NoTls).await?;
+                        tokio::spawn(connection);
+                        client
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         })
     }
@@ -134,6 +164,7 @@ impl Connection {
     /// Connects, giving up after `options.timeout`.
     pub fn open(url: &DatabaseUrl, options: &ConnectOptions) -> Result<Connection> {
         let (mut config, tls) = parse(url, &options.base_dir)?;
+        let plain_fallback = config.get_ssl_mode() == DriverSslMode::Prefer;
         if config.get_application_name().is_none() {
             config.application_name("pgdrift");
         }
@@ -146,7 +177,11 @@ impl Connection {
                 "cannot connect to {url}: {reason}; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true",
             ))
         };
-        let target = Target { config, tls };
+        let target = Target {
+            config,
+            tls,
+            plain_fallback,
+        };
         let connecting = target.connect();
         let client = runtime
             .block_on(async { tokio::time::timeout(options.timeout, connecting).await })
@@ -299,10 +334,16 @@ fn describe(err: &tokio_postgres::Error) -> String {
             None => db.message().to_owned(),
         };
     }
-    let mut text = err.to_string();
+    // rustls words every error a verifier reports in its own words as
+    // "unexpected"; ours are expected and say themselves what they are.
+    let mut text = err
+        .to_string()
+        .replace("unexpected error: sslmode=", "sslmode=");
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
-        let cause_text = cause.to_string();
+        let cause_text = cause
+            .to_string()
+            .replace("unexpected error: sslmode=", "sslmode=");
         if !text.contains(&cause_text) {
             text.push_str(": ");
             text.push_str(&cause_text);
@@ -423,13 +464,12 @@ fn tls_config(tls: &TlsSettings) -> Result<ClientConfig> {
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                     .build()
                     .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
-            if tls.mode == SslMode::VerifyFull {
-                builder.with_webpki_verifier(webpki)
-            } else {
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(ChainOnly(webpki)))
-            }
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(Verifying {
+                    webpki,
+                    mode: tls.mode,
+                }))
         }
         _ => builder
             .dangerous()
@@ -468,8 +508,12 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     Ok(certs)
 }
 
-/// `sslmode=prefer|require`: encrypted, but the server is not authenticated
-/// (libpq's behaviour). Handshake signatures are still checked.
+/// `sslmode=prefer|require`: encrypted, but the server is not authenticated,
+/// as with libpq: its certificate is neither verified nor even parsed (a
+/// certificate the TLS library cannot read, such as the X.509 version 1
+/// certificate Citus generates, still connects), and neither is the
+/// handshake signature made with it, which without a trusted certificate
+/// would prove nothing.
 #[derive(Debug)]
 struct NoVerification(Arc<CryptoProvider>);
 
@@ -487,30 +531,20 @@ impl ServerCertVerifier for NoVerification {
 
     fn verify_tls12_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        Ok(HandshakeSignatureValid::assertion())
     }
 
     fn verify_tls13_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        Ok(HandshakeSignatureValid::assertion())
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -518,12 +552,42 @@ impl ServerCertVerifier for NoVerification {
     }
 }
 
-/// `sslmode=verify-ca`: the chain must lead to the trusted CA; the host name
-/// is not checked.
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
+/// `sslmode=verify-ca|verify-full` against a certificate that cannot be
+/// verified at all (as opposed to one that fails verification): one
+/// sentence saying why, and what to do instead.
+fn unverifiable(error: rustls::Error, mode: SslMode) -> rustls::Error {
+    let kind = match &error {
+        rustls::Error::InvalidCertificate(CertificateError::Other(other))
+            if format!("{other:?}").contains("UnsupportedCertVersion") =>
+        {
+            "an X.509 version 1 certificate (as Citus generates), and only version 3 certificates can be verified"
+        }
+        rustls::Error::InvalidCertificate(CertificateError::BadEncoding) => {
+            "not a certificate the TLS library can read"
+        }
+        _ => return error,
+    };
+    let instead = if mode == SslMode::Require {
+        "leave sslrootcert out of the URL"
+    } else {
+        "use sslmode=require"
+    };
+    rustls::Error::General(format!(
+        "sslmode={} cannot verify the server's certificate: it is {kind}; give the server a version 3 certificate signed by the certificate authority, or {instead} to encrypt without verifying, as libpq does",
+        mode.name()
+    ))
+}
 
-impl ServerCertVerifier for ChainOnly {
+/// `sslmode=verify-full`: the chain must lead to the trusted CA and the
+/// certificate must name the host. `verify-ca` (and `require` given a root
+/// certificate, as libpq does): the chain only, the host name is not checked.
+#[derive(Debug)]
+struct Verifying {
+    webpki: Arc<WebPkiServerVerifier>,
+    mode: SslMode,
+}
+
+impl ServerCertVerifier for Verifying {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -532,14 +596,18 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
+        match self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
+            )) if self.mode != SslMode::VerifyFull => Ok(ServerCertVerified::assertion()),
+            Err(error) => Err(unverifiable(error, self.mode)),
+            ok => ok,
         }
     }
 
@@ -549,7 +617,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        self.webpki.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -558,11 +626,11 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        self.webpki.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.webpki.supported_verify_schemes()
     }
 }
 

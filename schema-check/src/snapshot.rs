@@ -255,13 +255,16 @@ mod tests {
                     indexes: vec![],
                     partition_key: None,
                     partitions: vec![],
+                    extension: None,
                 }],
                 enums: vec![EnumType {
                     name: "mood".into(),
                     labels: vec!["sad".into(), "ok".into()],
                     comment: None,
+                    extension: None,
                 }],
                 domains: vec![],
+                extension: None,
             }],
         }
     }

@@ -14,17 +14,19 @@ pub fn render(catalog: &Catalog) -> String {
         for e in &schema.enums {
             let _ = writeln!(
                 out,
-                "enum {}.{}: {}\n",
+                "enum {}.{}{}: {}\n",
                 quote_ident(&schema.name),
                 quote_ident(&e.name),
+                owner(&e.extension),
                 e.labels.join(", ")
             );
         }
         for d in &schema.domains {
             let mut line = format!(
-                "domain {}.{}: {}",
+                "domain {}.{}{}: {}",
                 quote_ident(&schema.name),
                 quote_ident(&d.name),
+                owner(&d.extension),
                 d.data_type
             );
             if d.not_null {
@@ -42,6 +44,14 @@ pub fn render(catalog: &Catalog) -> String {
     out
 }
 
+/// ` (extension postgis)` after the name of an object an extension owns.
+fn owner(extension: &Option<String>) -> String {
+    extension
+        .as_ref()
+        .map(|name| format!(" (extension {name})"))
+        .unwrap_or_default()
+}
+
 /// Renders one relation.
 pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
     let _ = write!(
@@ -51,6 +61,7 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         quote_ident(schema),
         quote_ident(&relation.name)
     );
+    out.push_str(&owner(&relation.extension));
     if let Some(comment) = &relation.comment {
         let _ = write!(out, " -- {}", crate::escape::one_line(comment));
     }

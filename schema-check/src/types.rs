@@ -7,6 +7,8 @@
 
 use crate::catalog::{Catalog, Column, TypeName};
 
+mod extensions;
+
 /// A column's type with domains resolved to their base type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SqlType {
@@ -14,6 +16,9 @@ pub enum SqlType {
     Mapped(&'static str),
     Array(Box<SqlType>),
     Enum(TypeName),
+    /// A type an extension defines, by its `pg_type` name (`geometry`), in
+    /// whatever schema (see the `extensions` module).
+    Extension(&'static str),
     /// A type pgdrift has no Rust mapping for (`interval`, a composite, …).
     Unmapped(TypeName),
 }
@@ -128,6 +133,11 @@ fn resolve_name(
     if catalog.enum_type(udt).is_some() {
         return SqlType::Enum(udt.clone());
     }
+    if let Some(known) = extensions::lookup(&udt.name) {
+        if let Some(name) = known.names.iter().find(|n| **n == udt.name) {
+            return SqlType::Extension(name);
+        }
+    }
     let builtin = udt.schema == "pg_catalog" || udt.name == "citext";
     MAPPINGS
         .iter()
@@ -151,6 +161,9 @@ pub fn rust_types_for(sql: &SqlType) -> Vec<String> {
             .map(|r| format!("Vec<{r}>"))
             .collect(),
         SqlType::Enum(name) => vec![format!("a Rust enum with the labels of `{}`", name.name)],
+        SqlType::Extension(name) => extensions::lookup(name)
+            .map(|t| t.shown.iter().map(|r| r.to_string()).collect())
+            .unwrap_or_default(),
         SqlType::Unmapped(_) => Vec::new(),
     }
 }
@@ -163,11 +176,21 @@ fn mapping(
 
 /// Whether the Rust type `ty` (with any `Option` already removed) fits `sql`.
 pub fn fits(sql: &SqlType, ty: &syn::Type) -> Fit {
+    if let SqlType::Extension(name) = sql {
+        return extensions::fits(name, ty);
+    }
     let Some(shape) = classify(ty) else {
-        return Fit::Unknown;
+        // An extension's Rust type (`pgvector::Vector`) fits no other column.
+        let known = !matches!(sql, SqlType::Unmapped(_));
+        return if known && extensions::is_extension_rust_type(ty) {
+            Fit::No
+        } else {
+            Fit::Unknown
+        };
     };
     match (sql, shape) {
         (SqlType::Unmapped(_), _) => Fit::Unknown,
+        (SqlType::Extension(name), _) => extensions::fits(name, ty),
         (SqlType::Enum(_), _) => Fit::No,
         (SqlType::Array(element), Shape::Vec(inner)) => fits(element, inner),
         (SqlType::Array(_), _) => Fit::No,

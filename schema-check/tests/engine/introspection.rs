@@ -239,6 +239,7 @@ fn fixture_introspects_to_the_expected_catalog() {
             name: "mood".into(),
             labels: vec!["sad".into(), "meh".into(), "ok".into(), "happy".into()],
             comment: Some("How a user feels".into()),
+            extension: None,
         }],
         "labels in sort order, not creation order"
     );
@@ -389,6 +390,13 @@ fn the_number_of_queries_does_not_grow_with_the_tables() {
             statements[0].contains("statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"),
             "{statements:#?}"
         );
+        // Both sessions hide Citus's shards within their opening statement.
+        let hiding = statements
+            .iter()
+            .filter(|s| s.contains("SET LOCAL citus.show_shards_for_app_name_prefixes = ''"))
+            .filter(|s| s.contains("statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"))
+            .count();
+        assert_eq!(hiding, 2, "{statements:#?}");
         counts.push(statements.len());
     }
     assert_eq!(counts, [schema_check::introspect::STATEMENTS; 2]);

@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod derive;
+mod extensions;
 mod hardening;
 mod introspection;
 mod krate;

@@ -338,7 +338,9 @@ fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
     let old = snapshot::from_bytes(&current, &path)?;
     let changes = schema_check::diff(&old, &catalog);
     let mut report = format!("{shown} is out of date with the database:\n");
-    if changes.is_empty() {
+    if changes.is_empty() && old != catalog {
+        report.push_str("  the user's schema is the same; objects that extensions own differ (an extension was created, dropped or updated)\n");
+    } else if changes.is_empty() {
         report.push_str("  the content is the same but the file's formatting differs\n");
     }
     for change in &changes {
