@@ -26,7 +26,7 @@ pub struct Schema {
     pub domains: Vec<Domain>,
     /// The extension that owns this schema (`pg_depend.deptype = 'e'`), as
     /// for every `extension` field below: such an object is the extension's,
-    /// not the user's schema (see [`Catalog::users`]).
+    /// not the user's schema (see [`Catalog::without_extension_objects`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
 }

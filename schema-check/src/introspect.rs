@@ -241,7 +241,7 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))";
 
-/// The schema's [`FINGERPRINT`]: equal fingerprints, same catalog.
+/// The schema's fingerprint query: equal fingerprints, same catalog.
 pub fn fingerprint(connection: &Connection) -> Result<String> {
     let row = connection.run(async |client| client.query_one(FINGERPRINT, &[]).await)?;
     Ok(row.get(0))

@@ -1,4 +1,4 @@
-//! Connecting to PostgreSQL: the one module (with [`crate::introspect`]) that
+//! Connecting to PostgreSQL: the one module (with [`mod@crate::introspect`]) that
 //! talks to a server.
 //!
 //! The connect timeout bounds the whole startup (TCP, TLS, authentication),
