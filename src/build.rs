@@ -133,22 +133,33 @@ impl Builder {
                     // schema file, fragments and checks still stand.
                     let path = out_dir.join("pgdrift-schema.json");
                     let state_path = out_dir.join("pgdrift-state");
-                    let state = format!(
-                        "{}\n{}fail_on_drift={}\n",
-                        schema_check::introspect::fingerprint(&connection)?,
+                    let previous = files::read_if_exists(&state_path)?
+                        .and_then(|bytes| String::from_utf8(bytes).ok())
+                        .filter(|_| path.exists());
+                    let rest = format!(
+                        "{}fail_on_drift={}\n",
                         models_stamp(&settings)?,
                         self.fail_on_drift
                     );
-                    let unchanged =
-                        files::read_if_exists(&state_path)?.as_deref() == Some(state.as_bytes());
-                    if unchanged && path.exists() {
+                    // The fingerprint is the state's first line; the rest
+                    // (model files, options) must match too.
+                    let last_fingerprint = previous
+                        .as_deref()
+                        .and_then(|p| p.split_once('\n'))
+                        .filter(|(_, prev_rest)| *prev_rest == rest)
+                        .map(|(fingerprint, _)| fingerprint);
+                    let (fingerprint, catalog) = schema_check::introspect::introspect_if_changed(
+                        &connection,
+                        settings.project.schema_filter(),
+                        last_fingerprint,
+                    )?;
+                    let Some(catalog) = catalog else {
                         println!("cargo:rustc-env={BUILD_SCHEMA}={}", path.display());
                         rerun_if_changed(&crate_dir.join("src"));
                         return Ok(());
-                    }
+                    };
+                    let state = format!("{fingerprint}\n{rest}");
                     let _ = std::fs::remove_file(&state_path);
-                    let catalog =
-                        schema_check::introspect(&connection, settings.project.schema_filter())?;
                     schema_check::source::log_load(&settings.env, &crate_dir, &Source::Live(url));
                     write_if_changed(&path, &snapshot::to_bytes(&catalog))?;
                     self.finish(&crate_dir, &out_dir, &settings, &catalog, &path)?;

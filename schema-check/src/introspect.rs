@@ -247,6 +247,22 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
     Ok(row.get(0))
 }
 
+/// The catalog's fingerprint, and the catalog itself only when the
+/// fingerprint moved from `last` (one cheap query when nothing changed):
+/// how `schema-check watch` and `pgdrift::build` keep a schema file current.
+pub fn introspect_if_changed(
+    connection: &Connection,
+    schemas: Option<&[String]>,
+    last: Option<&str>,
+) -> Result<(String, Option<Catalog>)> {
+    let now = fingerprint(connection)?;
+    if last == Some(now.as_str()) {
+        return Ok((now, None));
+    }
+    let catalog = introspect(connection, schemas)?;
+    Ok((now, Some(catalog)))
+}
+
 /// Citus's shards (`users_102041`, one table per shard of a distributed
 /// table) are never the user's schema, whatever the session was told to show
 /// (`citus.show_shards_for_app_name_prefixes = '*'` shows them to every

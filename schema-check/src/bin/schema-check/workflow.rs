@@ -324,9 +324,13 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
             }
         }
         if let Some(c) = &connection {
-            let polled = schema_check::introspect::fingerprint(c).and_then(|fingerprint| {
-                if last_fingerprint.as_ref() != Some(&fingerprint) {
-                    let catalog = schema_check::introspect(c, ctx.project.schema_filter())?;
+            let polled = schema_check::introspect::introspect_if_changed(
+                c,
+                ctx.project.schema_filter(),
+                last_fingerprint.as_deref(),
+            )
+            .and_then(|(fingerprint, catalog)| {
+                if let Some(catalog) = catalog {
                     let bytes = snapshot::to_bytes(&catalog);
                     if files::read_if_exists(&schema_path)?.as_deref() != Some(bytes.as_slice()) {
                         files::write_atomic(&schema_path, &bytes)?;
@@ -335,8 +339,8 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
                             catalog.relations().count()
                         ))?;
                     }
-                    last_fingerprint = Some(fingerprint);
                 }
+                last_fingerprint = Some(fingerprint);
                 Ok(())
             });
             match polled {
