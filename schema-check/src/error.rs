@@ -5,24 +5,37 @@ use std::path::Path;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Each kind holds its whole message. (Written out rather than derived: the
+/// proc macro links this crate, and a derive crate more in every user's
+/// build is not worth five one-line `Display` arms.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// Bad configuration: an environment variable, `pgdrift.toml`, a URL.
-    #[error("{0}")]
     Config(String),
     /// The database could not be reached, or refused us.
-    #[error("{0}")]
     Connect(String),
     /// A catalog query failed.
-    #[error("{0}")]
     Query(String),
     /// The snapshot file is missing, corrupt or from a newer pgdrift.
-    #[error("{0}")]
     Snapshot(String),
     /// Reading or writing a file failed.
-    #[error("{0}")]
     Io(String),
 }
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Config(message)
+            | Error::Connect(message)
+            | Error::Query(message)
+            | Error::Snapshot(message)
+            | Error::Io(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl Error {
     pub(crate) fn io(action: &str, path: &Path, err: std::io::Error) -> Error {
