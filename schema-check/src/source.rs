@@ -2,10 +2,10 @@
 //!
 //! rustc runs every `#[derive(Model)]` of a crate in one process, and
 //! rust-analyzer keeps one process for hours: the catalog is cached per crate
-//! directory and source (database URL or snapshot path), so a crate with 500
-//! models introspects or reads its snapshot once. A cached snapshot is
-//! reloaded when the file changes; a live catalog after
-//! [`LIVE_REFRESH`], so an editor notices a database change.
+//! directory, keyed by everything that chooses it (see [`catalog_for_crate`]),
+//! so a crate with 500 models introspects or reads its snapshot once, and an
+//! editor notices a changed file at once and a database change within
+//! [`LIVE_REFRESH`].
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -98,38 +98,70 @@ impl Loaded {
     }
 }
 
-/// What makes a cached entry stale.
+/// The variables that choose a crate's schema.
+const CHOOSING_VARS: [&str; 6] = [
+    "DATABASE_URL",
+    "PGDRIFT_OFFLINE",
+    "PGDRIFT_SNAPSHOT",
+    BUILD_SCHEMA,
+    "PGDRIFT_CONNECT_TIMEOUT",
+    "PGDRIFT_QUERY_TIMEOUT",
+];
+
+/// Everything a crate's schema depends on, as it stands now: the variables
+/// that choose it, and the files that do (the nearest `.env` and
+/// `pgdrift.toml`) or hold it (the snapshot or the build's schema file),
+/// each with its modification time and length.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Stamp {
-    File(Option<(SystemTime, u64)>),
-    Loaded(Instant),
+struct Inputs {
+    vars: Vec<Option<String>>,
+    files: Vec<(PathBuf, Option<(SystemTime, u64)>)>,
 }
 
-impl Stamp {
-    fn of(source: &Source) -> Stamp {
-        match source {
-            Source::Snapshot(path) => Stamp::File(
-                std::fs::metadata(path)
-                    .ok()
-                    .and_then(|m| Some((m.modified().ok()?, m.len()))),
-            ),
-            Source::Live(_) => Stamp::Loaded(Instant::now()),
-        }
-    }
-
-    fn is_current(&self, source: &Source) -> bool {
-        match self {
-            Stamp::Loaded(at) => at.elapsed() < LIVE_REFRESH,
-            file => *file == Stamp::of(source),
+impl Inputs {
+    fn of(crate_dir: &Path, schema_file: Option<&Path>) -> Inputs {
+        let found = [".env", "pgdrift.toml"]
+            .iter()
+            .filter_map(|name| config::find_upwards(crate_dir, Path::new(name)));
+        Inputs {
+            vars: CHOOSING_VARS
+                .iter()
+                .map(|var| std::env::var(var).ok())
+                .collect(),
+            files: found
+                .chain(schema_file.map(Path::to_path_buf))
+                .map(|path| {
+                    let stamp = std::fs::metadata(&path)
+                        .ok()
+                        .and_then(|m| Some((m.modified().ok()?, m.len())));
+                    (path, stamp)
+                })
+                .collect(),
         }
     }
 }
 
-type Key = (PathBuf, String);
-type Entry = (Stamp, Arc<Result<Loaded>>);
+/// A crate's loaded schema (or why it could not be loaded) and what it was
+/// loaded from.
+struct Entry {
+    inputs: Inputs,
+    schema_file: Option<PathBuf>,
+    live: bool,
+    loaded_at: Instant,
+    loaded: Arc<Result<Loaded>>,
+}
 
-fn cache() -> &'static Mutex<HashMap<Key, Entry>> {
-    static CACHE: OnceLock<Mutex<HashMap<Key, Entry>>> = OnceLock::new();
+impl Entry {
+    /// Whether nothing the schema depends on changed (and a live schema is
+    /// recent enough).
+    fn is_current(&self, crate_dir: &Path) -> bool {
+        (!self.live || self.loaded_at.elapsed() < LIVE_REFRESH)
+            && self.inputs == Inputs::of(crate_dir, self.schema_file.as_deref())
+    }
+}
+
+fn cache() -> &'static Mutex<HashMap<PathBuf, Entry>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Entry>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -177,56 +209,37 @@ impl CrateSettings {
     }
 }
 
-/// How long a resolved source is reused without looking at the files again:
-/// one compile's expansions resolve once, an editor notices a changed `.env`,
-/// `pgdrift.toml` or snapshot within this delay.
-pub const RESOLVE_REFRESH: Duration = Duration::from_secs(1);
-
-/// The catalog for the crate in `crate_dir`, from the cache when current.
+/// The catalog for the crate in `crate_dir`: loaded once, and again only
+/// when something it depends on changed (a variable that chooses it, the
+/// `.env`, `pgdrift.toml`, the schema file), or after [`LIVE_REFRESH`] for a
+/// live database. A failure is kept as long as a schema would be, so an
+/// unreachable database costs one attempt per build, not one per model.
 pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
-    type Recent = HashMap<PathBuf, (Instant, Arc<Result<Loaded>>)>;
-    static RECENT: OnceLock<Mutex<Recent>> = OnceLock::new();
-    let recent = RECENT.get_or_init(Default::default);
-    if let Some((at, loaded)) = recent
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(crate_dir)
-    {
-        if at.elapsed() < RESOLVE_REFRESH {
-            return Ok(loaded.clone());
+    let lock = || cache().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(entry) = lock().get(crate_dir) {
+        if entry.is_current(crate_dir) {
+            return Ok(entry.loaded.clone());
         }
     }
-    let loaded = resolve_and_load(crate_dir)?;
-    recent
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(crate_dir.to_path_buf(), (Instant::now(), loaded.clone()));
-    Ok(loaded)
-}
-
-fn resolve_and_load(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     let settings = CrateSettings::load(crate_dir)?;
     let source = settings.source(crate_dir)?;
-    let key = (
-        crate_dir.to_path_buf(),
-        match &source {
-            Source::Live(url) => format!("live {}", url.expose()),
-            Source::Snapshot(path) => format!("snapshot {}", path.display()),
-        },
-    );
-    let mut cache = cache()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((stamp, loaded)) = cache.get(&key) {
-        if stamp.is_current(&source) {
-            return Ok(loaded.clone());
-        }
-    }
-    let stamp = Stamp::of(&source);
+    let schema_file = match &source {
+        Source::Snapshot(path) => Some(path.clone()),
+        Source::Live(_) => None,
+    };
+    // Taken before loading: a change during the load is seen next time.
+    let inputs = Inputs::of(crate_dir, schema_file.as_deref());
     let catalog = load(&source, &settings);
     log_load(&settings.env, crate_dir, &source);
-    let loaded = Arc::new(catalog.map(|catalog| Loaded { catalog, source }));
-    cache.insert(key, (stamp, loaded.clone()));
+    let entry = Entry {
+        inputs,
+        schema_file,
+        live: matches!(source, Source::Live(_)),
+        loaded_at: Instant::now(),
+        loaded: Arc::new(catalog.map(|catalog| Loaded { catalog, source })),
+    };
+    let loaded = entry.loaded.clone();
+    lock().insert(crate_dir.to_path_buf(), entry);
     Ok(loaded)
 }
 
@@ -255,8 +268,9 @@ databases by itself: add `pgdrift::build::check().expect(\"pgdrift\");` to `fn m
 (with pgdrift's feature \"build\" under [build-dependencies]), or enable pgdrift's feature \"live\" \
 under [dependencies] so the derive connects; PGDRIFT_OFFLINE=true checks against the snapshot instead";
 
-/// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load (benchmarks
-/// and tests count them); nothing is written otherwise.
+/// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load, so that
+/// benchmarks and tests can count loads (the README documents it); nothing
+/// is written otherwise.
 pub fn log_load(env: &Env, crate_dir: &Path, source: &Source) {
     if let Some(path) = env.get("PGDRIFT_LOG_LOADS").filter(|p| !p.is_empty()) {
         if let Ok(mut file) = std::fs::OpenOptions::new()
