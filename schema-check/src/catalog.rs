@@ -83,6 +83,79 @@ pub struct Relation {
     /// The extension that owns this relation, e.g. PostGIS's `spatial_ref_sys`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+    /// The relation's own triggers (not those PostgreSQL makes for foreign
+    /// keys), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// For a view: which writes PostgreSQL accepts on it (an automatically
+    /// updatable view, or one with `INSTEAD OF` triggers or rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writable: Option<Writable>,
+}
+
+/// The writes a view accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Writable {
+    pub insert: bool,
+    pub update: bool,
+}
+
+/// A trigger on a relation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    pub timing: TriggerTiming,
+    /// `insert`, `update`, `delete`, `truncate`, in that order.
+    pub events: Vec<String>,
+    /// `FOR EACH ROW` (else `FOR EACH STATEMENT`).
+    pub row: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerTiming {
+    Before,
+    After,
+    InsteadOf,
+}
+
+impl Trigger {
+    /// Decodes `pg_trigger.tgtype`'s bits: row 1, before 2, insert 4,
+    /// delete 8, update 16, truncate 32, instead 64.
+    pub fn from_tgtype(name: String, tgtype: i32) -> Trigger {
+        let bit = |b: i32| tgtype & b != 0;
+        let timing = if bit(64) {
+            TriggerTiming::InsteadOf
+        } else if bit(2) {
+            TriggerTiming::Before
+        } else {
+            TriggerTiming::After
+        };
+        let events = [
+            (4, "insert"),
+            (16, "update"),
+            (8, "delete"),
+            (32, "truncate"),
+        ]
+        .into_iter()
+        .filter(|(b, _)| bit(*b))
+        .map(|(_, e)| e.to_owned())
+        .collect();
+        Trigger {
+            name,
+            timing,
+            events,
+            row: bit(1),
+        }
+    }
+
+    /// Whether the trigger may fill a new row's columns before it is
+    /// written: `BEFORE INSERT … FOR EACH ROW`.
+    pub fn fills_inserts(&self) -> bool {
+        self.row
+            && self.timing == TriggerTiming::Before
+            && self.events.iter().any(|e| e == "insert")
+    }
 }
 
 impl Relation {

@@ -378,6 +378,8 @@ mod tests {
                     check_constraints: vec![],
                     indexes: vec![],
                     partition_key: None,
+                    triggers: Vec::new(),
+                    writable: None,
                     partitions: vec![],
                     extension: None,
                 }],

@@ -63,7 +63,12 @@ const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
             CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
             CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-            i.inhparent, x.extname
+            i.inhparent, x.extname,
+            ARRAY(SELECT t.tgname::text FROM pg_trigger t
+                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname),
+            ARRAY(SELECT t.tgtype::int4 FROM pg_trigger t
+                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname),
+            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_description d
@@ -239,6 +244,7 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_inherits),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_type),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_trigger),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))";
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
@@ -425,6 +431,17 @@ async fn read_columns(
     Ok(columns)
 }
 
+/// The relation row's triggers, from its names and `tgtype` arrays.
+fn triggers(row: &Row) -> Vec<Trigger> {
+    let names: Vec<String> = row.get(10);
+    let types: Vec<i32> = row.get(11);
+    names
+        .into_iter()
+        .zip(types)
+        .map(|(name, tgtype)| Trigger::from_tgtype(name, tgtype))
+        .collect()
+}
+
 fn char_of(row: &Row, idx: usize) -> u8 {
     row.get::<_, i8>(idx) as u8
 }
@@ -507,6 +524,12 @@ fn assemble(
                     partition_key: row.get(6),
                     partitions: Vec::new(),
                     extension: row.get(9),
+                    triggers: triggers(row),
+                    // Bits of `pg_relation_is_updatable`: 4 update, 8 insert.
+                    writable: row.get::<_, Option<i32>>(12).map(|bits| Writable {
+                        insert: bits & 8 != 0,
+                        update: bits & 4 != 0,
+                    }),
                 },
             ),
         );
