@@ -28,7 +28,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use schema_check::config::Source;
-use schema_check::discover::discover;
+use schema_check::discover::discover_with;
 use schema_check::report::{Issue, Severity};
 use schema_check::source::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
@@ -181,7 +181,8 @@ impl Builder {
         schema_file: &Path,
     ) -> Result<(), Error> {
         println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
-        let found = discover(&settings.root, &settings.project.models)?;
+        let cfg = schema_check::cfg::Cfg::for_build_script(&settings.root)?;
+        let found = discover_with(&settings.root, &settings.project.models, &cfg)?;
         found.require_readable()?;
         rerun_if_changed(&crate_dir.join("src"));
         for model in &found.models {

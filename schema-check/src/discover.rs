@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::cfg::Cfg;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::model::ModelDef;
@@ -40,6 +41,23 @@ pub struct Discovered {
     /// Files that could not be read as Rust: `file line L, column C: why`.
     /// The other files are still read.
     pub unreadable: Vec<String>,
+    /// What a default build of the package does not compile, so neither is
+    /// it checked: models, modules and files under a `#[cfg(...)]` that
+    /// does not hold.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A model, module or file left out because its `#[cfg(...)]` does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Relative to the project root.
+    pub file: PathBuf,
+    /// 1-based; 0 for a whole file.
+    pub line: usize,
+    /// `struct User`, `mod admin`, or `file` for a file out of the build.
+    pub what: String,
+    /// The predicate as written, e.g. `#[cfg(feature = "admin")]`.
+    pub cfg: String,
 }
 
 impl Discovered {
@@ -73,30 +91,57 @@ pub fn model_files(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads every file matching `patterns` (globs relative to `root`).
+/// Reads every file matching `patterns` (globs relative to `root`), as a
+/// default build of the package in `root` sees them.
 pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
-    let files = model_files(root, patterns)?;
+    discover_with(root, patterns, &Cfg::for_package(root, &[])?)
+}
+
+/// Reads every file matching `patterns`, leaving out what `cfg` does not
+/// compile: items and modules under a failing `#[cfg(...)]`, the files of
+/// such modules, and files whose `#![cfg(...)]` fails. `#[cfg_attr(...)]`
+/// is expanded the same way.
+pub fn discover_with(root: &Path, patterns: &[String], cfg: &Cfg) -> Result<Discovered> {
+    let paths = model_files(root, patterns)?;
     let mut found = Discovered {
-        files: files.len(),
+        files: paths.len(),
         ..Discovered::default()
     };
-    for path in files {
+    let mut files = Vec::new();
+    for path in paths {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
         let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match parse_source(text) {
-            Ok(file) => {
-                let aliases = Aliases::of(&file.items);
-                collect(&file.items, &aliases, &relative, &mut found);
-                // A parsed file may nest deeply; its tree is not walked
-                // again, so the process's end frees it rather than a
-                // recursive drop.
-                std::mem::forget(file);
-            }
+            Ok(file) => files.push((relative, file)),
             Err(why) => found
                 .unreadable
                 .push(format!("{} {why}", relative.display())),
         }
     }
+    let mut excluded: Vec<(PathBuf, String)> = Vec::new();
+    for (relative, file) in &files {
+        if let Some(failing) = cfg.failing(&file.attrs) {
+            excluded.push((module_dir(relative), failing.clone()));
+            excluded.push((relative.clone(), failing));
+        }
+        excluded_modules(cfg, &file.items, &module_dir(relative), &mut excluded);
+    }
+    for (relative, file) in &files {
+        if let Some((_, failing)) = excluded.iter().find(|(out, _)| relative.starts_with(out)) {
+            found.skipped.push(Skipped {
+                file: relative.clone(),
+                line: 0,
+                what: "file".to_owned(),
+                cfg: failing.clone(),
+            });
+            continue;
+        }
+        let aliases = Aliases::of(&file.items);
+        collect(&file.items, cfg, &aliases, relative, &mut found);
+    }
+    // A parsed file may nest deeply; its tree is not walked again, so the
+    // process's end frees it rather than a recursive drop.
+    std::mem::forget(files);
     Ok(found)
 }
 
@@ -194,14 +239,109 @@ fn check_nesting(tokens: &proc_macro2::TokenStream) -> std::result::Result<(), S
     Ok(())
 }
 
-fn collect(items: &[syn::Item], aliases: &Aliases, file: &Path, found: &mut Discovered) {
+/// The directory holding the files of `file`'s child modules: its own
+/// directory for `lib.rs`, `main.rs` and `mod.rs`, else `dir/name/`.
+fn module_dir(file: &Path) -> PathBuf {
+    let parent = file.parent().unwrap_or(Path::new(""));
+    match file.file_stem().and_then(|s| s.to_str()) {
+        Some("lib" | "main" | "mod") | None => parent.to_path_buf(),
+        Some(stem) => parent.join(stem),
+    }
+}
+
+/// The files of `mod name;` declarations under a failing `#[cfg(...)]`
+/// (`name.rs`, `name/mod.rs`, the `name/` directory, or `#[path]`), with the
+/// predicate.
+fn excluded_modules(cfg: &Cfg, items: &[syn::Item], dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     for item in items {
+        let syn::Item::Mod(m) = item else {
+            continue;
+        };
+        let name = m.ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        let attrs = cfg.expand_cfg_attr(&m.attrs);
+        match (&m.content, cfg.failing(&attrs)) {
+            (None, Some(failing)) => {
+                if let Some(path) = path_attr(&attrs) {
+                    out.push((dir.join(path), failing.clone()));
+                }
+                out.push((dir.join(format!("{name}.rs")), failing.clone()));
+                out.push((dir.join(&name), failing));
+            }
+            (Some((_, inner)), None) => excluded_modules(cfg, inner, &dir.join(&name), out),
+            _ => {}
+        }
+    }
+}
+
+/// `#[path = "…"]`.
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident("path"))
+        .and_then(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        })
+}
+
+fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found: &mut Discovered) {
+    for item in items {
+        let (attrs, what) = match item {
+            syn::Item::Struct(s) => (&s.attrs, format!("struct {}", s.ident)),
+            syn::Item::Enum(e) => (&e.attrs, format!("enum {}", e.ident)),
+            syn::Item::Mod(m) => (&m.attrs, format!("mod {}", m.ident)),
+            _ => continue,
+        };
+        let attrs = cfg.expand_cfg_attr(attrs);
+        let is_model = aliases.derives_model(&attrs);
+        if let Some(failing) = cfg.failing(&attrs) {
+            if is_model || matches!(item, syn::Item::Mod(m) if m.content.is_some()) {
+                let line = match item {
+                    syn::Item::Struct(s) => s.ident.span().start().line,
+                    syn::Item::Enum(e) => e.ident.span().start().line,
+                    syn::Item::Mod(m) => m.ident.span().start().line,
+                    _ => 0,
+                };
+                found.skipped.push(Skipped {
+                    file: file.to_path_buf(),
+                    line,
+                    what,
+                    cfg: failing,
+                });
+            }
+            continue;
+        }
         let input: syn::DeriveInput = match item {
-            syn::Item::Struct(s) if aliases.derives_model(&s.attrs) => s.clone().into(),
-            syn::Item::Enum(e) if aliases.derives_model(&e.attrs) => e.clone().into(),
+            syn::Item::Struct(s) if is_model => {
+                let mut s = s.clone();
+                s.attrs = attrs;
+                if let syn::Fields::Named(named) = &mut s.fields {
+                    named.named = std::mem::take(&mut named.named)
+                        .into_iter()
+                        .filter_map(|mut field| {
+                            field.attrs = cfg.expand_cfg_attr(&field.attrs);
+                            cfg.enabled(&field.attrs).then_some(field)
+                        })
+                        .collect();
+                }
+                s.into()
+            }
+            syn::Item::Enum(e) if is_model => {
+                let mut e = e.clone();
+                e.attrs = attrs;
+                e.into()
+            }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    collect(inner, aliases, file, found);
+                    collect(inner, cfg, aliases, file, found);
                 }
                 continue;
             }
@@ -308,6 +448,7 @@ mod tests {
         let mut found = Discovered::default();
         collect(
             &file.items,
+            &Cfg::default(),
             &aliases,
             Path::new("src/models.rs"),
             &mut found,
@@ -346,6 +487,7 @@ mod tests {
         let mut found = Discovered::default();
         collect(
             &file.items,
+            &Cfg::default(),
             &Aliases::of(&file.items),
             Path::new("m.rs"),
             &mut found,

@@ -10,6 +10,8 @@
 //! `testing` adds `testing`, a throwaway PostgreSQL cluster for tests.
 
 pub mod catalog;
+#[cfg(feature = "source")]
+pub mod cfg;
 pub mod changelog;
 pub mod check;
 pub mod config;
@@ -21,6 +23,7 @@ pub mod error;
 pub mod escape;
 pub mod files;
 pub mod finding;
+pub mod interop;
 pub mod model;
 #[cfg(feature = "source")]
 pub mod report;

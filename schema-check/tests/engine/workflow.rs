@@ -119,7 +119,7 @@ fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
     assert_eq!(drift.status.code(), Some(1), "{}", all_output(&drift));
     assert_eq!(
         stdout(&drift),
-        r#"src/models.rs:6:12: error: table "users" has a column that no field maps: "bio" (text, nullable)
+        r#"src/models.rs:6:12: warning: table "users" has a column that no field maps: "bio" (text, nullable)
     help: add a field for it, or mark the struct `#[pgdrift(partial)]` if it reads only some columns
 
 src/models.rs:9:9: warning: column "users.email" is NOT NULL, so the field need not be an `Option`
@@ -137,7 +137,7 @@ src/models.rs:12:21: error: column "users.age" is `integer`, which `i64` does no
 src/models.rs:17:12: error: table or view "post" does not exist
     help: did you mean "posts"? add `#[pgdrift(table = "posts")]`
 
-5 errors, 1 warning in 2 models (1 files)
+4 errors, 2 warnings in 2 models (1 files)
 "#
     );
 
@@ -154,6 +154,105 @@ src/models.rs:17:12: error: table or view "post" does not exist
             "message": "column \"users.age\" is `integer`, which `i64` does not fit",
             "help": "use `i32`"
         })
+    );
+}
+
+/// Models as a default `cargo build` of the package compiles them.
+const GATED_MODELS: &str = r#"use pgdrift::Model;
+
+#[derive(Model)]
+#[cfg_attr(feature = "pg", diesel(table_name = posts))]
+pub struct PostRow {
+    pub id: i64,
+    pub author_id: i64,
+    pub title: String,
+    #[cfg(feature = "admin")]
+    pub secret: String,
+}
+
+#[cfg(feature = "admin")]
+#[derive(Model)]
+#[pgdrift(table = "audit")]
+pub struct AuditRow {
+    pub id: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(pgdrift::Model)]
+    pub struct Fixture {
+        pub id: i32,
+    }
+}
+"#;
+
+#[test]
+fn compare_db_models_sees_what_a_default_build_compiles() {
+    let (_db, project) = fixture();
+    std::fs::write(project.root().join("src/models.rs"), GATED_MODELS).unwrap();
+    std::fs::write(
+        project.root().join("src/lib.rs"),
+        "mod models;\n#[cfg(feature = \"admin\")]\nmod admin;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.root().join("src/admin.rs"),
+        "#[derive(pgdrift::Model)]\npub struct Admin { pub id: i64 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.root().join("Cargo.toml"),
+        "[package]\nname = \"m\"\n[features]\ndefault = [\"pg\"]\npg = []\nadmin = []\n",
+    )
+    .unwrap();
+    let clean = project.run(&["compare-db-models"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "0 errors, 0 warnings in 1 models (3 files)\n"
+    );
+    assert_eq!(stderr(&clean), "");
+
+    let verbose = project.run(&["compare-db-models", "--verbose"]);
+    assert_eq!(verbose.status.code(), Some(0), "{}", all_output(&verbose));
+    assert_eq!(
+        stderr(&verbose),
+        "skipped file at src/admin.rs: #[cfg(feature = \"admin\")] does not hold in a default build\n\
+         skipped struct AuditRow at src/models.rs:16: #[cfg(feature = \"admin\")] does not hold in a default build\n\
+         skipped mod tests at src/models.rs:21: #[cfg(test)] does not hold in a default build\n"
+    );
+
+    let admin = project.run(&["compare-db-models", "--features", "admin"]);
+    assert_eq!(admin.status.code(), Some(1), "{}", all_output(&admin));
+    let out = stdout(&admin);
+    assert!(
+        out.contains("src/admin.rs:2:12: error: table or view \"admin\" does not exist"),
+        "{out}"
+    );
+    assert!(
+        out.contains("src/models.rs:10:9: error: column \"posts.secret\" does not exist"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: table or view \"audit\" does not exist"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("3 errors, 0 warnings in 3 models (3 files)\n"),
+        "{out}"
+    );
+
+    std::fs::write(
+        project.root().join("Cargo.toml"),
+        "[package]\nname = \"m\"\n[features]\ndefault = []\n",
+    )
+    .unwrap();
+    let without = project.run(&["compare-db-models"]);
+    assert_eq!(without.status.code(), Some(1), "{}", all_output(&without));
+    assert!(
+        stdout(&without).contains("error: table or view \"post_row\" does not exist"),
+        "without the `pg` feature the cfg_attr gives no table name: {}",
+        stdout(&without)
     );
 }
 
@@ -316,7 +415,7 @@ fn reports_in_three_formats_without_the_password() {
     assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
     assert_eq!(
         stdout(&out),
-        "wrote .pgdrift/reports/schema-report.json, .pgdrift/reports/schema-report.md, .pgdrift/reports/schema-report.sarif: 3 errors, 0 warnings\n"
+        "wrote .pgdrift/reports/schema-report.json, .pgdrift/reports/schema-report.md, .pgdrift/reports/schema-report.sarif: 2 errors, 1 warnings\n"
     );
     let reports = project.root().join(".pgdrift/reports");
     for name in [
@@ -338,7 +437,7 @@ fn reports_in_three_formats_without_the_password() {
     assert_eq!(json["source"], db.url_as(&role, "***").expose());
     assert_eq!(
         json["summary"],
-        serde_json::json!({"errors": 3, "warnings": 0, "models": 2, "tables": 2,
+        serde_json::json!({"errors": 2, "warnings": 1, "models": 2, "tables": 2,
                            "by_kind": {"db-models": 2, "db-doc": 1},
                            "by_check": {"docs-stale-section": 1, "type-mismatch": 1, "uncovered-columns": 1}})
     );

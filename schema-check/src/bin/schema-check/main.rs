@@ -35,6 +35,12 @@ struct Cli {
     /// Configuration file [default: ROOT/pgdrift.toml]
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Features to evaluate `#[cfg(feature = "…")]` with, besides the package's default ones.
+    #[arg(long, global = true, value_name = "FEATURES", value_delimiter = ',')]
+    features: Vec<String>,
+    /// Also say which models, modules and files a default build leaves out (`#[cfg(...)]`).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,6 +124,8 @@ pub(crate) struct Context {
     env: Env,
     project: ProjectConfig,
     request: SourceRequest,
+    features: Vec<String>,
+    verbose: bool,
 }
 
 impl Context {
@@ -141,6 +149,8 @@ impl Context {
                 test: cli.test,
                 offline: cli.offline,
             },
+            features: cli.features.clone(),
+            verbose: cli.verbose,
             root,
         })
     }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use clap::ValueEnum;
-use schema_check::discover::{discover, Discovered};
+use schema_check::cfg::Cfg;
+use schema_check::discover::{discover_with, Discovered};
 use schema_check::docs::{self, Section};
 use schema_check::report::{self, Issue, Report, Severity};
 use schema_check::{changelog as log, files, snapshot, Catalog, Error};
@@ -28,10 +29,27 @@ impl Context {
         Ok(found)
     }
 
-    /// Every model of the files that can be read; the others are listed in
-    /// `unreadable`.
+    /// Every model of the files that can be read, as a default build of the
+    /// package compiles them (plus `--features`); the others are listed in
+    /// `unreadable`. With `--verbose`, says on stderr what it left out.
     fn models_readable_or_not(&self) -> Result<Discovered, Error> {
-        discover(&self.root, &self.project.models)
+        let cfg = Cfg::for_package(&self.root, &self.features)?;
+        let found = discover_with(&self.root, &self.project.models, &cfg)?;
+        if self.verbose {
+            let mut text = String::new();
+            for skipped in &found.skipped {
+                let place = match skipped.line {
+                    0 => skipped.file.display().to_string(),
+                    line => format!("{}:{line}", skipped.file.display()),
+                };
+                text.push_str(&format!(
+                    "skipped {} at {place}: {} does not hold in a default build\n",
+                    skipped.what, skipped.cfg
+                ));
+            }
+            eprint!("{}", schema_check::escape::terminal(&text));
+        }
+        Ok(found)
     }
 
     fn docs_path(&self) -> PathBuf {
