@@ -26,6 +26,26 @@
 //!
 //! assert_eq!(User::SELECT_LIST, "id, email, pw_hashed, last_login");
 //! ```
+//!
+//! A struct that writes rows says so: `#[pgdrift(insert)]`,
+//! `#[pgdrift(update)]`, or with `read` for both ways. An insert struct's
+//! `Option` means `DEFAULT` and an update struct's means "leave unchanged";
+//! generated and identity `ALWAYS` columns cannot be written. Insert structs
+//! also get an inherent `INSERT_COLUMNS: &'static str`, the columns they
+//! write in field order:
+//!
+//! ```text
+//! #[derive(pgdrift::Model)]
+//! #[diesel(table_name = crate::schema::posts)]   // diesel's and sqlx's attributes are read too
+//! #[pgdrift(insert)]
+//! pub struct NewPost<'a> {
+//!     pub author_id: i64,
+//!     pub title: &'a str,
+//!     pub published: Option<bool>,                // None: the column's DEFAULT
+//! }
+//!
+//! assert_eq!(NewPost::INSERT_COLUMNS, "author_id, title, published");
+//! ```
 
 pub use schema_derive::Model;
 

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use crate::catalog::{Catalog, Column, Relation};
+use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
 use crate::finding::{Check, Finding, Level};
+use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
 use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
@@ -24,10 +25,13 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
         findings.missing_table(catalog);
         return findings.out;
     };
+    findings.writable_relation(relation);
     let mut mapped: HashMap<&str, &FieldDef> = HashMap::new();
     for field in model.mapped_fields() {
         let Some(column) = relation.column(&field.column) else {
-            findings.missing_column(relation, field);
+            if !field.may_be_missing {
+                findings.missing_column(relation, field);
+            }
             continue;
         };
         if let Some(first) = mapped.insert(&column.name, field) {
@@ -47,19 +51,78 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
             mapped.insert(&column.name, first);
             continue;
         }
-        findings.field(catalog, field, column);
+        findings.field(catalog, relation, field, column);
     }
-    if !model.partial {
-        let uncovered: Vec<&Column> = relation
-            .columns
+    let uncovered: Vec<&Column> = relation
+        .columns
+        .iter()
+        .filter(|c| !mapped.contains_key(c.name.as_str()))
+        .collect();
+    let required: Vec<&Column> = if model.directions.insert {
+        uncovered
             .iter()
-            .filter(|c| !mapped.contains_key(c.name.as_str()))
+            .copied()
+            .filter(|c| insert_requires(c))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !required.is_empty() {
+        findings.required(relation, &required);
+    }
+    if model.directions.read && !model.partial {
+        let rest: Vec<&Column> = uncovered
+            .into_iter()
+            .filter(|c| !required.iter().any(|r| r.name == c.name))
             .collect();
-        if !uncovered.is_empty() {
-            findings.uncovered(&uncovered);
+        if !rest.is_empty() {
+            findings.uncovered(&rest);
         }
     }
     findings.out
+}
+
+/// Whether an INSERT must give the column a value: `NOT NULL`, with no
+/// default, not identity, not generated.
+fn insert_requires(column: &Column) -> bool {
+    !column.nullable && !fills_itself(column)
+}
+
+/// Whether PostgreSQL fills the column when an INSERT leaves it out: a
+/// default (serial's too), identity, or a generated expression.
+fn fills_itself(column: &Column) -> bool {
+    column.default.is_some() || column.identity.is_some() || column.generated.is_some()
+}
+
+/// Whether no INSERT or UPDATE may write the column: generated, or identity
+/// `ALWAYS`.
+fn never_written(column: &Column) -> Option<&'static str> {
+    if column.generated.is_some() {
+        Some("a generated column")
+    } else if column.identity == Some(Identity::Always) {
+        Some("an identity column GENERATED ALWAYS")
+    } else {
+        None
+    }
+}
+
+/// The trigger that may fill a new row's columns, if the table has one.
+fn filling_trigger(relation: &Relation) -> Option<&str> {
+    relation
+        .triggers
+        .iter()
+        .find(|t| t.fills_inserts())
+        .map(|t| t.name.as_str())
+}
+
+/// A nullability problem as one direction sees it.
+struct Verdict {
+    check: Check,
+    level: Level,
+    message: String,
+    help: String,
+    /// Spanned on the whole type rather than the field's name.
+    on_type: bool,
 }
 
 struct Findings<'a> {
@@ -199,36 +262,100 @@ impl Findings<'_> {
         );
     }
 
-    fn field(&mut self, catalog: &Catalog, field: &FieldDef, column: &Column) {
-        let qualified = self.qualified_column(&column.name);
-        let (inner, is_option) = match types::option_inner(&field.ty) {
-            Some(inner) => (inner, true),
-            None => (&field.ty, false),
+    /// An insert or update struct on a relation that does not take those
+    /// writes.
+    fn writable_relation(&mut self, relation: &Relation) {
+        let directions = self.model.directions;
+        let writable = match relation.kind {
+            RelationKind::View => relation.writable.unwrap_or_default(),
+            RelationKind::MaterializedView => Default::default(),
+            _ => return,
         };
-        if column.nullable && !is_option {
-            let span = self.over(&field.ty);
+        let refused: Vec<&str> = [
+            (directions.insert && !writable.insert, "insert into"),
+            (directions.update && !writable.update, "update"),
+        ]
+        .into_iter()
+        .filter_map(|(refused, what)| refused.then_some(what))
+        .collect();
+        if refused.is_empty() {
+            return;
+        }
+        let message = format!(
+            "{} \"{}\" is not updatable, so the struct cannot {} it",
+            relation.kind.describe(),
+            self.qualified_table(),
+            refused.join(" or ")
+        );
+        let help = Some(
+            "write to the underlying table, or make the view updatable (a simple view, or INSTEAD OF triggers)".to_owned(),
+        );
+        let span = self.model.ident.span();
+        self.push(
+            Check::NotWritable,
+            Level::Error,
+            span,
+            None,
+            None,
+            message,
+            help,
+        );
+    }
+
+    fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
+        let qualified = self.qualified_column(&column.name);
+        let directions = self.model.directions;
+        let ty = field.checked_ty();
+        let (mut inner, is_option) = match types::option_inner(ty) {
+            Some(inner) => (inner, true),
+            None => (ty, false),
+        };
+        let mut double_option = false;
+        if directions.update && !directions.read {
+            if let Some(innermost) = types::option_inner(inner) {
+                inner = innermost;
+                double_option = true;
+            }
+        }
+        let verdicts = self.nullability(relation, column, (is_option, double_option), inner);
+        if let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) {
+            let span = if verdict.on_type {
+                self.over(ty)
+            } else {
+                field.ident.span()
+            };
             self.push(
-                Check::NullableWithoutOption,
-                Level::Error,
+                verdict.check,
+                verdict.level,
                 span,
                 Some(field),
                 Some(&column.name),
-                format!("column \"{qualified}\" is nullable, but the field is not an `Option`"),
-                Some(format!("use `Option<{}>`", type_text(inner))),
-            );
-        } else if !column.nullable && is_option {
-            self.push(
-                Check::OptionOnNotNull,
-                Level::Warning,
-                field.ident.span(),
-                Some(field),
-                Some(&column.name),
-                format!("column \"{qualified}\" is NOT NULL, so the field need not be an `Option`"),
-                Some(format!("use `{}`", type_text(inner))),
+                verdict.message,
+                Some(verdict.help),
             );
         }
+        if directions.insert || directions.update {
+            if let Some(what) = never_written(column) {
+                let verb = if directions.insert {
+                    "an INSERT"
+                } else {
+                    "an UPDATE"
+                };
+                self.push(
+                    Check::NotWritable,
+                    Level::Error,
+                    field.ident.span(),
+                    Some(field),
+                    Some(&column.name),
+                    format!("column \"{qualified}\" is {what}, which {verb} cannot write"),
+                    Some(
+                        "leave the field out of structs that write, or `#[pgdrift(skip)]` it"
+                            .into(),
+                    ),
+                );
+            }
+        }
         let sql = types::resolve(catalog, column);
-        let fits = types::rust_types_for(&sql);
         if let Some(declared) = &field.sql_type {
             if !types::sql_type_matches(catalog, column, &declared.value()) {
                 self.push(
@@ -246,9 +373,171 @@ impl Findings<'_> {
                 );
             }
         }
-        match types::fits(&sql, inner) {
+        if let Some(declared) = &field.diesel_sql_type {
+            self.diesel_sql_type(&sql, field, column, declared);
+        }
+        if field.json {
+            if !matches!(sql, types::SqlType::Mapped("json" | "jsonb")) {
+                let span = self.over(&field.ty);
+                self.push(
+                    Check::TypeMismatch,
+                    Level::Error,
+                    span,
+                    Some(field),
+                    Some(&column.name),
+                    format!(
+                        "column \"{qualified}\" is `{}`, but `#[sqlx(json)]` reads `json` or `jsonb`",
+                        column.data_type
+                    ),
+                    None,
+                );
+            }
+            return;
+        }
+        self.type_fit(&sql, field, column, inner);
+    }
+
+    /// What each of the struct's directions says about the column's
+    /// nullability against the field's `Option`s.
+    fn nullability(
+        &self,
+        relation: &Relation,
+        column: &Column,
+        (is_option, double_option): (bool, bool),
+        inner: &syn::Type,
+    ) -> Vec<Verdict> {
+        let directions = self.model.directions;
+        let qualified = self.qualified_column(&column.name);
+        let mut verdicts = Vec::new();
+        if directions.read && column.nullable && !is_option {
+            verdicts.push(Verdict {
+                check: Check::NullableWithoutOption,
+                level: Level::Error,
+                message: format!(
+                    "column \"{qualified}\" is nullable, but the field is not an `Option`"
+                ),
+                help: format!("use `Option<{}>`", type_text(inner)),
+                on_type: true,
+            });
+        }
+        if directions.read && !column.nullable && is_option {
+            verdicts.push(Verdict {
+                check: Check::OptionOnNotNull,
+                level: Level::Warning,
+                message: format!(
+                    "column \"{qualified}\" is NOT NULL, so the field need not be an `Option`"
+                ),
+                help: format!("use `{}`", type_text(inner)),
+                on_type: false,
+            });
+        }
+        if directions.insert && is_option && insert_requires(column) {
+            let (level, help) = match filling_trigger(relation) {
+                Some(trigger) => (
+                    Level::Warning,
+                    format!("trigger \"{trigger}\" may fill it before the row is written; if it does not, use `{}`", type_text(inner)),
+                ),
+                None => (
+                    Level::Error,
+                    format!("use `{}`, or give the column a default", type_text(inner)),
+                ),
+            };
+            verdicts.push(Verdict {
+                check: Check::RequiredColumn,
+                level,
+                message: format!(
+                    "column \"{qualified}\" is NOT NULL without a default, so an insert cannot send `None` (DEFAULT) for it"
+                ),
+                help,
+                on_type: false,
+            });
+        }
+        if double_option && !column.nullable {
+            verdicts.push(Verdict {
+                check: Check::OptionOnNotNull,
+                level: Level::Error,
+                message: format!(
+                    "column \"{qualified}\" is NOT NULL, so an update cannot set it to NULL with `Some(None)`"
+                ),
+                help: format!("use `Option<{}>` (`None` leaves it unchanged)", type_text(inner)),
+                on_type: true,
+            });
+        }
+        verdicts
+    }
+
+    /// A `#[diesel(sql_type = …)]` against the column's type.
+    fn diesel_sql_type(
+        &mut self,
+        sql: &types::SqlType,
+        field: &FieldDef,
+        column: &Column,
+        declared: &syn::Type,
+    ) {
+        let Some(diesel) = DieselSqlType::parse(declared) else {
+            return;
+        };
+        let qualified = self.qualified_column(&column.name);
+        let (dimensions, name) = types::element_name(sql);
+        let same_name = diesel.element == name
+            || (diesel.element == "text" && TEXT_FAMILY.contains(&name.as_str()));
+        let mismatch =
+            (diesel.dimensions > 0) != (dimensions > 0) || (diesel.builtin && !same_name);
+        let written = type_text(declared);
+        if mismatch {
+            let span = self.over(declared);
+            let column_type = match diesel_name(&name) {
+                Some(diesel) => {
+                    let mut text = diesel.to_owned();
+                    for _ in 0..dimensions {
+                        text = format!("Array<{text}>");
+                    }
+                    if column.nullable {
+                        text = format!("Nullable<{text}>");
+                    }
+                    format!("diesel's type for it is `{text}`")
+                }
+                None => format!("the column's type is `{name}{}`", "[]".repeat(dimensions)),
+            };
+            self.push(
+                Check::SqlTypeMismatch,
+                Level::Error,
+                span,
+                Some(field),
+                Some(&column.name),
+                format!(
+                    "`sql_type = {written}` is `{}`, but column \"{qualified}\" is `{}`",
+                    diesel.describe(),
+                    column.data_type
+                ),
+                Some(column_type),
+            );
+        } else if column.nullable && !diesel.nullable && self.model.directions.read {
+            let span = self.over(declared);
+            self.push(
+                Check::SqlTypeMismatch,
+                Level::Error,
+                span,
+                Some(field),
+                Some(&column.name),
+                format!("column \"{qualified}\" is nullable, but `sql_type = {written}` is not"),
+                Some(format!("write `sql_type = Nullable<{written}>`")),
+            );
+        }
+    }
+
+    fn type_fit(
+        &mut self,
+        sql: &types::SqlType,
+        field: &FieldDef,
+        column: &Column,
+        inner: &syn::Type,
+    ) {
+        let qualified = self.qualified_column(&column.name);
+        match types::fits(sql, inner) {
             Fit::Yes => {}
             Fit::No => {
+                let fits = types::rust_types_for(sql);
                 let span = self.over(inner);
                 let help = match fits.as_slice() {
                     [] => None,
@@ -278,6 +567,7 @@ impl Findings<'_> {
             Fit::Unknown
                 if self.model.strict
                     && field.sql_type.is_none()
+                    && field.diesel_sql_type.is_none()
                     && !matches!(sql, types::SqlType::Enum(_)) =>
             {
                 let span = self.over(inner);
@@ -300,6 +590,41 @@ impl Findings<'_> {
             }
             Fit::Unknown => {}
         }
+    }
+
+    /// Columns an INSERT must fill that an insert struct leaves out.
+    fn required(&mut self, relation: &Relation, columns: &[&Column]) {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("\"{}\" ({})", c.name, c.data_type))
+            .collect();
+        let (noun, each) = if columns.len() == 1 {
+            ("column", "it")
+        } else {
+            ("columns", "each")
+        };
+        let message = format!(
+            "an insert into \"{}\" must fill NOT NULL {noun} without a default that no field maps: {}",
+            self.qualified_table(),
+            list.join(", ")
+        );
+        let (level, help) = match filling_trigger(relation) {
+            Some(trigger) => (
+                Level::Warning,
+                format!("trigger \"{trigger}\" may fill {each} before the row is written; if it does not, add a field for {each}"),
+            ),
+            None => (Level::Error, format!("add a field for {each}")),
+        };
+        let span = self.model.ident.span();
+        self.push(
+            Check::RequiredColumn,
+            level,
+            span,
+            None,
+            None,
+            message,
+            Some(help),
+        );
     }
 
     fn uncovered(&mut self, columns: &[&Column]) {
@@ -330,7 +655,7 @@ impl Findings<'_> {
         let span = self.model.ident.span();
         self.push(
             Check::UncoveredColumns,
-            Level::Error,
+            Level::Warning,
             span,
             None,
             None,

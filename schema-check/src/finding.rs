@@ -18,6 +18,12 @@ pub enum Check {
     OptionOnNotNull,
     UncheckedType,
     UncoveredColumns,
+    /// An insert struct leaves out (or may send `DEFAULT` for) a column that
+    /// an INSERT must fill.
+    RequiredColumn,
+    /// An insert or update struct writes a column or view that PostgreSQL
+    /// does not let it write.
+    NotWritable,
 }
 
 impl Check {
@@ -35,6 +41,8 @@ impl Check {
             Check::OptionOnNotNull => "option-on-not-null",
             Check::UncheckedType => "unchecked-type",
             Check::UncoveredColumns => "uncovered-columns",
+            Check::RequiredColumn => "required-column",
+            Check::NotWritable => "not-writable",
         }
     }
 }

@@ -9,6 +9,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::finding::{Check, Finding, Level};
+use crate::interop::{ForeignContainer, ForeignField};
 
 /// A struct deriving `Model`, with its attributes resolved.
 #[derive(Clone)]
@@ -21,8 +22,28 @@ pub struct ModelDef {
     pub table: String,
     pub partial: bool,
     pub strict: bool,
+    /// Which ways the struct moves rows: `read`, `insert`, `update`.
+    pub directions: Directions,
     pub doc: Option<String>,
     pub fields: Vec<FieldDef>,
+}
+
+/// The ways a struct moves rows. A struct that names none is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Directions {
+    pub read: bool,
+    pub insert: bool,
+    pub update: bool,
+}
+
+impl Default for Directions {
+    fn default() -> Directions {
+        Directions {
+            read: true,
+            insert: false,
+            update: false,
+        }
+    }
 }
 
 /// A named field and the column it maps to.
@@ -37,6 +58,15 @@ pub struct FieldDef {
     pub skip: bool,
     /// `sql_type = "…"`: the column type declared for a type pgdrift cannot know.
     pub sql_type: Option<syn::LitStr>,
+    /// The type the column converts through (`#[diesel(deserialize_as = T)]`,
+    /// `#[sqlx(try_from = "T")]`): checked instead of the field's type.
+    pub through: Option<syn::Type>,
+    /// `#[diesel(sql_type = …)]`: the column's type in diesel's vocabulary.
+    pub diesel_sql_type: Option<syn::Type>,
+    /// `#[sqlx(default)]`: the column may be missing from the table.
+    pub may_be_missing: bool,
+    /// `#[sqlx(json)]`: the column must be `json` or `jsonb`; the type is free.
+    pub json: bool,
     pub doc: Option<String>,
 }
 
@@ -44,6 +74,12 @@ impl FieldDef {
     /// The field's name without `r#`.
     pub fn name(&self) -> String {
         unraw(&self.ident)
+    }
+
+    /// The type checked against the column: the conversion type when the
+    /// field names one, else the field's own.
+    pub fn checked_ty(&self) -> &syn::Type {
+        self.through.as_ref().unwrap_or(&self.ty)
     }
 }
 
@@ -99,24 +135,34 @@ impl ModelDef {
 
         let mut attr_errors = Vec::new();
         let container = ContainerAttrs::parse(&input.attrs, &mut attr_errors);
+        let foreign = ForeignContainer::parse(&input.attrs);
+        let rename_all = container
+            .rename_all
+            .or_else(|| foreign.rename_all.as_deref().and_then(RenameAll::from_name))
+            .unwrap_or_default();
 
         let mut fields = Vec::new();
         for field in named.map(|n| n.named.iter()).into_iter().flatten() {
             let ident = field.ident.clone().expect("named field");
             let attrs = FieldAttrs::parse(&field.attrs, &mut attr_errors);
+            let foreign = ForeignField::parse(&field.attrs);
             let field_name = unraw(&ident);
-            let column_given = attrs.column.is_some();
-            let column = match &attrs.column {
-                Some(lit) => lit.value(),
-                None => container.rename_all.unwrap_or_default().apply(&field_name),
-            };
+            let column = attrs.column.as_ref().map(syn::LitStr::value);
+            let column_given = column.is_some() || foreign.column.is_some();
+            let column = column
+                .or(foreign.column)
+                .unwrap_or_else(|| rename_all.apply(&field_name));
             fields.push(FieldDef {
                 ident,
                 ty: field.ty.clone(),
                 column,
                 column_given,
-                skip: attrs.skip.is_some(),
+                skip: attrs.skip.is_some() || (foreign.skip && attrs.column.is_none()),
                 sql_type: attrs.sql_type,
+                through: foreign.through,
+                diesel_sql_type: foreign.diesel_sql_type,
+                may_be_missing: foreign.default,
+                json: foreign.json,
                 doc: doc_comment(&field.attrs),
             });
         }
@@ -127,6 +173,7 @@ impl ModelDef {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let directions = container.directions();
         Ok(ModelDef {
             ident: input.ident.clone(),
             generics: input.generics.clone(),
@@ -135,9 +182,18 @@ impl ModelDef {
                 .map_or_else(|| "public".to_owned(), |s| s.value()),
             table: container
                 .table
-                .map_or_else(|| name.to_snake_case(), |t| t.value()),
+                .map(|t| t.value())
+                .or(foreign.table)
+                .unwrap_or_else(|| {
+                    if foreign.diesel {
+                        format!("{}s", name.to_snake_case())
+                    } else {
+                        name.to_snake_case()
+                    }
+                }),
             partial: container.partial.is_some(),
             strict: container.strict.is_some(),
+            directions,
             doc: doc_comment(&input.attrs),
             fields,
         })
@@ -325,7 +381,16 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
     )
 }
 
-const STRUCT_ATTRS: &[&str] = &["table", "schema", "rename_all", "partial", "strict"];
+const STRUCT_ATTRS: &[&str] = &[
+    "table",
+    "schema",
+    "rename_all",
+    "partial",
+    "strict",
+    "read",
+    "insert",
+    "update",
+];
 const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
 
 /// Reads every item of `attrs` with `handle`, which knows the names of
@@ -366,9 +431,22 @@ struct ContainerAttrs {
     rename_all: Option<RenameAll>,
     partial: Option<()>,
     strict: Option<()>,
+    read: Option<()>,
+    insert: Option<()>,
+    update: Option<()>,
 }
 
 impl ContainerAttrs {
+    /// `read` unless the struct names `insert` or `update` only.
+    fn directions(&self) -> Directions {
+        let (insert, update) = (self.insert.is_some(), self.update.is_some());
+        Directions {
+            read: self.read.is_some() || !(insert || update),
+            insert,
+            update,
+        }
+    }
+
     fn parse(
         attrs: &[syn::Attribute],
         errors: &mut Vec<(syn::Error, Option<String>)>,
@@ -393,6 +471,9 @@ impl ContainerAttrs {
                 once(&mut out.rename_all, item, rule)
             }
             "partial" => once(&mut out.partial, item, item.flag()),
+            "read" => once(&mut out.read, item, item.flag()),
+            "insert" => once(&mut out.insert, item, item.flag()),
+            "update" => once(&mut out.update, item, item.flag()),
             _ => once(&mut out.strict, item, item.flag()),
         });
         out
@@ -543,7 +624,7 @@ mod tests {
         assert_eq!(
             messages("#[pgdrift(xyzzy)] struct User { #[pgdrift(frobnicate)] id: i64 }"),
             [
-                "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict",
+                "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict, read, insert, update",
                 "unknown pgdrift attribute `frobnicate` / help: the attributes of a field are column, skip, sql_type",
             ]
         );

@@ -4,6 +4,12 @@
 //! arguments, so `chrono::DateTime<Utc>` and an imported `DateTime<Utc>` are
 //! the same type. A type whose last segment we do not know (a newtype, an
 //! alias, a Rust enum) cannot be checked.
+//!
+//! The mappings are the ones the established clients decode each column
+//! type into: sqlx's PostgreSQL driver (`sqlx-postgres`, including its
+//! re-exports under `sqlx::types` and `sqlx::postgres::types`),
+//! `postgres-types` (tokio-postgres and postgres) and diesel's PostgreSQL
+//! backend. `xml` is left unchecked: none of them decodes it.
 
 use crate::catalog::{Catalog, Column, TypeName};
 
@@ -81,10 +87,60 @@ const MAPPINGS: &[(&[&str], Kind, &[&str])] = &[
         &[
             "std::net::IpAddr",
             "ipnetwork::IpNetwork",
+            "ipnet::IpNet",
             "cidr::IpInet",
             "cidr::IpCidr",
         ],
     ),
+    // The types below: sqlx (`PgInterval`, `PgMoney`, `PgTimeTz`,
+    // `PgHstore`, `mac_address`, `bit_vec`), postgres-types (`HashMap` for
+    // hstore, `eui48`, `bit_vec`), diesel (`PgInterval`, `PgMoney`, `[u8; 6]`
+    // for macaddr), diesel_full_text_search (`TsVector`).
+    (
+        &["interval"],
+        Kind::Interval,
+        &[
+            "sqlx::postgres::types::PgInterval",
+            "chrono::Duration",
+            "time::Duration",
+        ],
+    ),
+    (&["money"], Kind::Money, &["sqlx::postgres::types::PgMoney"]),
+    (
+        &["timetz"],
+        Kind::TimeTz,
+        &["sqlx::postgres::types::PgTimeTz"],
+    ),
+    (
+        &["macaddr"],
+        Kind::MacAddr,
+        &["mac_address::MacAddress", "eui48::MacAddress", "[u8; 6]"],
+    ),
+    (&["bit", "varbit"], Kind::Bits, &["bit_vec::BitVec"]),
+    (
+        &["hstore"],
+        Kind::Hstore,
+        &[
+            "sqlx::postgres::types::PgHstore",
+            "HashMap<String, Option<String>>",
+        ],
+    ),
+    (
+        &["tsvector"],
+        Kind::TsVector,
+        &["diesel_full_text_search::TsVector"],
+    ),
+];
+
+/// Range types and their element types: sqlx's `PgRange<T>` and diesel's
+/// `(Bound<T>, Bound<T>)` over the element's Rust type.
+const RANGES: &[(&str, &str)] = &[
+    ("int4range", "int4"),
+    ("int8range", "int8"),
+    ("numrange", "numeric"),
+    ("tsrange", "timestamp"),
+    ("tstzrange", "timestamptz"),
+    ("daterange", "date"),
 ];
 
 /// What a Rust type is, as far as column types are concerned.
@@ -107,6 +163,13 @@ enum Kind {
     Time,
     Json,
     Inet,
+    Interval,
+    Money,
+    TimeTz,
+    MacAddr,
+    Bits,
+    Hstore,
+    TsVector,
     /// A known Rust type that fits no column type (`u64`, `char`, `HashMap`).
     Unfit,
 }
@@ -138,10 +201,12 @@ fn resolve_name(
             return SqlType::Extension(name);
         }
     }
-    let builtin = udt.schema == "pg_catalog" || udt.name == "citext";
+    // citext and hstore are extensions, installed in any schema.
+    let builtin = udt.schema == "pg_catalog" || udt.name == "citext" || udt.name == "hstore";
     MAPPINGS
         .iter()
         .flat_map(|(names, _, _)| names.iter())
+        .chain(RANGES.iter().map(|(range, _)| range))
         .find(|name| builtin && **name == udt.name)
         .map_or_else(
             || SqlType::Unmapped(udt.clone()),
@@ -152,19 +217,60 @@ fn resolve_name(
 /// The Rust types that fit `sql`, for messages.
 pub fn rust_types_for(sql: &SqlType) -> Vec<String> {
     match sql {
-        SqlType::Mapped(name) => mapping(name)
-            .map(|(_, _, rust)| rust.iter().map(|r| r.to_string()).collect())
-            .unwrap_or_default(),
-        SqlType::Array(element) => rust_types_for(element)
-            .into_iter()
-            .filter(|r| !r.starts_with('&'))
-            .map(|r| format!("Vec<{r}>"))
-            .collect(),
+        SqlType::Mapped(name) => match range_element(name) {
+            Some(element) => {
+                let first = rust_types_for(&SqlType::Mapped(element))
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                vec![
+                    format!("sqlx::postgres::types::PgRange<{first}>"),
+                    format!("(Bound<{first}>, Bound<{first}>)"),
+                ]
+            }
+            None => mapping(name)
+                .map(|(_, _, rust)| rust.iter().map(|r| r.to_string()).collect())
+                .unwrap_or_default(),
+        },
+        SqlType::Array(element) => {
+            let owned: Vec<String> = rust_types_for(element)
+                .into_iter()
+                .filter(|r| !r.starts_with('&'))
+                .collect();
+            let Some(first) = owned.first().cloned() else {
+                return Vec::new();
+            };
+            let mut out: Vec<String> = owned.iter().map(|r| format!("Vec<{r}>")).collect();
+            out.push(format!("Vec<Option<{first}>>"));
+            out.push(format!("&[{first}]"));
+            out.push(format!("Box<[{first}]>"));
+            out
+        }
         SqlType::Enum(name) => vec![format!("a Rust enum with the labels of `{}`", name.name)],
         SqlType::Extension(name) => extensions::lookup(name)
             .map(|t| t.shown.iter().map(|r| r.to_string()).collect())
             .unwrap_or_default(),
         SqlType::Unmapped(_) => Vec::new(),
+    }
+}
+
+/// The element type of a range type, by `pg_type` name.
+fn range_element(name: &str) -> Option<&'static str> {
+    RANGES
+        .iter()
+        .find(|(range, _)| *range == name)
+        .map(|(_, element)| *element)
+}
+
+/// How many array levels wrap `sql`, and the element's `pg_type` name.
+pub fn element_name(sql: &SqlType) -> (usize, String) {
+    match sql {
+        SqlType::Mapped(name) | SqlType::Extension(name) => (0, (*name).to_owned()),
+        SqlType::Array(element) => {
+            let (dimensions, name) = element_name(element);
+            (dimensions + 1, name)
+        }
+        SqlType::Enum(name) | SqlType::Unmapped(name) => (0, name.name.clone()),
     }
 }
 
@@ -192,8 +298,16 @@ pub fn fits(sql: &SqlType, ty: &syn::Type) -> Fit {
         (SqlType::Unmapped(_), _) => Fit::Unknown,
         (SqlType::Extension(name), _) => extensions::fits(name, ty),
         (SqlType::Enum(_), _) => Fit::No,
-        (SqlType::Array(element), Shape::Vec(inner)) => fits(element, inner),
+        (SqlType::Array(element), Shape::Vec(inner)) => {
+            // Array elements may be NULL: `Vec<Option<U>>` fits as `Vec<U>` does.
+            fits(element, option_inner(inner).unwrap_or(inner))
+        }
         (SqlType::Array(_), _) => Fit::No,
+        (SqlType::Mapped(name), Shape::Range(inner)) => match range_element(name) {
+            Some(element) => fits(&SqlType::Mapped(element), inner),
+            None => Fit::No,
+        },
+        (SqlType::Mapped(_), Shape::Kind(_)) if range_element_of(sql).is_some() => Fit::No,
         (SqlType::Mapped(name), Shape::Kind(kind)) => {
             if mapping(name).is_some_and(|(_, expected, _)| *expected == kind) {
                 Fit::Yes
@@ -202,6 +316,13 @@ pub fn fits(sql: &SqlType, ty: &syn::Type) -> Fit {
             }
         }
         (SqlType::Mapped(_), Shape::Vec(_)) => Fit::No,
+    }
+}
+
+fn range_element_of(sql: &SqlType) -> Option<&'static str> {
+    match sql {
+        SqlType::Mapped(name) => range_element(name),
+        _ => None,
     }
 }
 
@@ -215,8 +336,11 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 
 enum Shape<'a> {
     Kind(Kind),
-    /// `Vec<T>` other than `Vec<u8>`.
+    /// An array's Rust form over `T`: `Vec<T>`, `&[T]`, `Box<[T]>` (other
+    /// than over `u8`, which is `bytea`).
     Vec(&'a syn::Type),
+    /// A range over `T`: `PgRange<T>`, `(Bound<T>, Bound<T>)`.
+    Range(&'a syn::Type),
 }
 
 fn strip(ty: &syn::Type) -> &syn::Type {
@@ -255,6 +379,40 @@ fn is_slice_of_u8(ty: &syn::Type) -> bool {
     matches!(strip(ty), syn::Type::Slice(s) if is(&s.elem, "u8"))
 }
 
+/// The element type of a slice, `[T]`.
+fn slice_element(ty: &syn::Type) -> Option<&syn::Type> {
+    match strip(ty) {
+        syn::Type::Slice(s) => Some(&s.elem),
+        _ => None,
+    }
+}
+
+/// `[u8; 6]`, diesel's form of `macaddr`.
+fn is_mac_bytes(ty: &syn::Type) -> bool {
+    match strip(ty) {
+        syn::Type::Array(a) => {
+            is(&a.elem, "u8")
+                && matches!(&a.len, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) if n.base10_digits() == "6")
+        }
+        _ => false,
+    }
+}
+
+/// `(Bound<T>, Bound<T>)`: diesel's range.
+fn bound_pair(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Tuple(tuple) = strip(ty) else {
+        return None;
+    };
+    let mut elements = tuple.elems.iter().map(|t| match last_segment(t) {
+        Some((name, args)) if name == "Bound" && args.len() == 1 => Some(args[0]),
+        _ => None,
+    });
+    match (elements.next()??, elements.next()??, elements.next()) {
+        (first, _, None) => Some(first),
+        _ => None,
+    }
+}
+
 /// What a Rust type is, or `None` when pgdrift does not know it.
 fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
     use Kind::*;
@@ -266,6 +424,8 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                 kind(Text)
             } else if is_slice_of_u8(inner) {
                 kind(Bytes)
+            } else if let Some(element) = slice_element(inner) {
+                Some(Shape::Vec(element))
             } else {
                 classify(inner)
             }
@@ -278,14 +438,18 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                 "i16" => kind(I16),
                 "i32" => kind(I32),
                 "i64" => kind(I64),
-                "u32" => kind(U32),
+                "u32" | "Oid" => kind(U32),
                 "f32" => kind(F32),
                 "f64" => kind(F64),
                 "Decimal" | "BigDecimal" => kind(Decimal),
-                "String" => kind(Text),
+                // `Text<T>`: sqlx's value stored as text through `Display`/`FromStr`.
+                "String" | "PgCiText" | "Text" => kind(Text),
                 "Box" | "Cow" | "Arc" | "Rc" => match arg(0) {
                     Some(t) if is(t, "str") => kind(Text),
                     Some(t) if is_slice_of_u8(t) => kind(Bytes),
+                    Some(t) if name != "Arc" && name != "Rc" => slice_element(t)
+                        .map(Shape::Vec)
+                        .or(Some(Shape::Kind(Unfit))),
                     _ => kind(Unfit),
                 },
                 "Vec" => match arg(0) {
@@ -298,20 +462,45 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                     Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => {
                         kind(TimestampTz)
                     }
+                    // jiff's `civil::DateTime` takes no arguments.
+                    None => kind(Timestamp),
                     _ => kind(Unfit),
                 },
-                "OffsetDateTime" => kind(TimestampTz),
+                "OffsetDateTime" | "Timestamp" | "SystemTime" => kind(TimestampTz),
                 "NaiveDateTime" | "PrimitiveDateTime" => kind(Timestamp),
                 "NaiveDate" | "Date" => kind(Date),
                 "NaiveTime" | "Time" => kind(Time),
-                "Value" | "Json" => kind(Json),
-                "IpAddr" | "IpNetwork" | "IpInet" | "IpCidr" => kind(Inet),
+                "Value" | "JsonValue" | "Json" => kind(Json),
+                "IpAddr" | "IpNetwork" | "IpNet" | "IpInet" | "IpCidr" => kind(Inet),
+                "PgInterval" | "Duration" | "TimeDelta" => kind(Interval),
+                "PgMoney" => kind(Money),
+                "PgTimeTz" => kind(TimeTz),
+                "MacAddress" => kind(MacAddr),
+                "BitVec" => kind(Bits),
+                "PgHstore" => kind(Hstore),
+                "TsVector" => kind(TsVector),
+                "PgRange" => arg(0).map(Shape::Range),
+                "HashMap" | "BTreeMap" => match (arg(0), arg(1)) {
+                    (Some(k), Some(v))
+                        if name == "HashMap"
+                            && is(k, "String")
+                            && option_inner(v).is_some_and(|v| is(v, "String")) =>
+                    {
+                        kind(Hstore)
+                    }
+                    _ => kind(Unfit),
+                },
                 "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char"
-                | "str" | "Option" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" => kind(Unfit),
+                | "str" | "Option" | "HashSet" | "BTreeSet" => kind(Unfit),
                 _ => None,
             }
         }
-        syn::Type::Slice(_) | syn::Type::Array(_) | syn::Type::Tuple(_) => kind(Unfit),
+        syn::Type::Array(_) if is_mac_bytes(ty) => kind(MacAddr),
+        syn::Type::Tuple(_) => match bound_pair(ty) {
+            Some(element) => Some(Shape::Range(element)),
+            None => kind(Unfit),
+        },
+        syn::Type::Slice(_) | syn::Type::Array(_) => kind(Unfit),
         _ => None,
     }
 }
@@ -505,7 +694,14 @@ mod tests {
         assert!(option_inner(&ty("Vec<i32>")).is_none());
         assert_eq!(
             rust_types_for(&text_array),
-            ["Vec<String>", "Vec<Box<str>>", "Vec<Cow<str>>"]
+            [
+                "Vec<String>",
+                "Vec<Box<str>>",
+                "Vec<Cow<str>>",
+                "Vec<Option<String>>",
+                "&[String]",
+                "Box<[String]>"
+            ]
         );
     }
 

@@ -21,7 +21,7 @@ use schema_check::docs::{relation_section, DocModel};
 use schema_check::source::{catalog_for_crate, Loaded};
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
 
-#[proc_macro_derive(Model, attributes(pgdrift))]
+#[proc_macro_derive(Model, attributes(pgdrift, diesel, sqlx))]
 pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand(&input).into()
@@ -30,7 +30,7 @@ pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 fn expand(input: &syn::DeriveInput) -> TokenStream {
     let model = match ModelDef::parse(input) {
         Ok(model) => model,
-        Err(findings) => return diagnostics(&findings),
+        Err(findings) => return errors(&findings),
     };
     let crate_dir =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
@@ -52,7 +52,7 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
     };
     let loaded = loaded.as_deref().and_then(|l| l.as_ref().ok());
     let relation = loaded.and_then(|l| l.catalog.relation(&model.schema, &model.table));
-    let diagnostics = diagnostics(&findings);
+    let diagnostics = diagnostics_for(&model, &findings);
     let model_impl = model_impl(&model, relation);
     let tracking = loaded
         .map(|l| track_inputs(&crate_dir, l))
@@ -64,37 +64,76 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
     }
 }
 
-/// Errors as `compile_error!`, warnings as deprecation warnings (the one
-/// warning a macro can raise on stable Rust), each at its span.
-fn diagnostics(findings: &[Finding]) -> TokenStream {
+/// Errors as `compile_error!`, each at its span; warnings are left out.
+fn errors(findings: &[Finding]) -> TokenStream {
     findings
         .iter()
-        .map(|finding| match finding.level {
-            Level::Error => match finding.end {
-                // Two tokens with the first and last span make syn span the
-                // error over the whole range on stable Rust.
-                Some(end) => {
-                    let first = syn::Ident::new("start", finding.span);
-                    let last = syn::Ident::new("end", end);
-                    syn::Error::new_spanned(quote!(#first #last), finding.text()).to_compile_error()
-                }
-                None => syn::Error::new(finding.span, finding.text()).to_compile_error(),
-            },
-            Level::Warning => {
-                let note = finding.text();
-                let name = syn::Ident::new("pgdrift", finding.span);
-                quote_spanned! {finding.span=>
-                    const _: () = {
-                        #[deprecated(note = #note)]
-                        #[allow(non_upper_case_globals)]
-                        const #name: () = ();
-                        #[allow(clippy::let_unit_value)]
-                        let _ = #name;
-                    };
-                }
+        .filter(|finding| finding.level == Level::Error)
+        .map(|finding| match finding.end {
+            // Two tokens with the first and last span make syn span the
+            // error over the whole range on stable Rust.
+            Some(end) => {
+                let first = syn::Ident::new("start", finding.span);
+                let last = syn::Ident::new("end", end);
+                syn::Error::new_spanned(quote!(#first #last), finding.text()).to_compile_error()
             }
+            None => syn::Error::new(finding.span, finding.text()).to_compile_error(),
         })
         .collect()
+}
+
+/// Errors, and warnings as deprecation warnings (the one warning a macro can
+/// raise on stable Rust): each warning is a deprecated associated constant
+/// of the struct named after the problem (`User::pgdrift_option_on_not_null_email`),
+/// used at the finding's span, so rustc's message names the struct, the
+/// check and the field.
+fn diagnostics_for(model: &ModelDef, findings: &[Finding]) -> TokenStream {
+    let errors = errors(findings);
+    let mut names = HashSet::new();
+    let (constants, uses): (Vec<TokenStream>, Vec<TokenStream>) = findings
+        .iter()
+        .filter(|finding| finding.level == Level::Warning)
+        .map(|finding| {
+            let base = match &finding.field {
+                Some(field) => format!("pgdrift_{}_{field}", finding.check.code()),
+                None => format!("pgdrift_{}", finding.check.code()),
+            }
+            .replace('-', "_");
+            let mut name = base.clone();
+            let mut n = 1;
+            while !names.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            let note = finding.text();
+            let ident = syn::Ident::new(&name, finding.span);
+            (
+                quote_spanned! {finding.span=>
+                    #[deprecated(note = #note)]
+                    #[doc(hidden)]
+                    #[allow(non_upper_case_globals, dead_code)]
+                    const #ident: () = ();
+                },
+                quote_spanned! {finding.span=> let _ = Self::#ident; },
+            )
+        })
+        .unzip();
+    if constants.is_empty() {
+        return errors;
+    }
+    let ident = &model.ident;
+    let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
+    quote! {
+        #errors
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #(#constants)*
+            #[doc(hidden)]
+            #[allow(dead_code, clippy::let_unit_value)]
+            fn __pgdrift_warnings() {
+                #(#uses)*
+            }
+        }
+    }
 }
 
 fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
@@ -102,7 +141,12 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
     let schema = &model.schema;
     let table = &model.table;
-    let columns = model.mapped_fields().map(|field| {
+    // A `#[sqlx(default)]` field whose column the table lacks is neither
+    // selected nor written.
+    let present = |f: &&schema_check::model::FieldDef| {
+        !f.may_be_missing || relation.is_none_or(|r| r.column(&f.column).is_some())
+    };
+    let columns = model.mapped_fields().filter(present).map(|field| {
         let column = relation.and_then(|r| r.column(&field.column));
         let name = &field.column;
         let field_name = field.name();
@@ -112,11 +156,22 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
             ::pgdrift::Column { name: #name, field: #field_name, sql_type: #sql_type, nullable: #nullable }
         }
     });
-    let select_list = model
+    let column_list = model
         .mapped_fields()
+        .filter(present)
         .map(|f| quote_ident(&f.column).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
+    let select_list = &column_list;
+    let insert_columns = model.directions.insert.then(|| {
+        quote! {
+            impl #impl_generics #ident #ty_generics #where_clause {
+                /// The columns this insert struct writes, in field order, for
+                /// `INSERT INTO table (…)`.
+                pub const INSERT_COLUMNS: &'static str = #column_list;
+            }
+        }
+    });
     let schema_doc = relation
         .map(|r| relation_section(&model.schema, r, &[DocModel::from(model)]))
         .unwrap_or_default();
@@ -128,6 +183,7 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
             const SELECT_LIST: &'static str = #select_list;
             const SCHEMA_DOC: &'static str = #schema_doc;
         }
+        #insert_columns
     }
 }
 
