@@ -22,7 +22,7 @@ pub const MODELS: &str = r#"
 use pgdrift::Model;
 
 #[derive(Model)]
-#[pgdrift(table = "users")]
+#[pgdrift(table = "users", strict)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -31,14 +31,14 @@ pub struct User {
 }
 
 #[derive(Model)]
-#[pgdrift(table = "posts")]
+#[pgdrift(table = "posts", strict)]
 pub struct Post {
     pub id: i64,
     pub title: String,
 }
 
 #[derive(Model)]
-#[pgdrift(table = "tags")]
+#[pgdrift(table = "tags", strict)]
 pub struct Tag {
     pub id: i32,
     pub label: String,
