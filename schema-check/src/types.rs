@@ -379,6 +379,19 @@ fn is_slice_of_u8(ty: &syn::Type) -> bool {
     matches!(strip(ty), syn::Type::Slice(s) if is(&s.elem, "u8"))
 }
 
+/// Whether `ty`'s path names one of `modules` before its last segment
+/// (`jiff::Timestamp`, `civil::DateTime`).
+fn in_module(ty: &syn::Type, modules: &[&str]) -> bool {
+    let syn::Type::Path(path) = strip(ty) else {
+        return false;
+    };
+    let segments = &path.path.segments;
+    segments
+        .iter()
+        .take(segments.len().saturating_sub(1))
+        .any(|s| modules.iter().any(|m| s.ident == m))
+}
+
 /// The element type of a slice, `[T]`.
 fn slice_element(ty: &syn::Type) -> Option<&syn::Type> {
     match strip(ty) {
@@ -443,7 +456,8 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                 "f64" => kind(F64),
                 "Decimal" | "BigDecimal" => kind(Decimal),
                 // `Text<T>`: sqlx's value stored as text through `Display`/`FromStr`.
-                "String" | "PgCiText" | "Text" => kind(Text),
+                "String" | "PgCiText" => kind(Text),
+                "Text" if args.len() == 1 => kind(Text),
                 "Box" | "Cow" | "Arc" | "Rc" => match arg(0) {
                     Some(t) if is(t, "str") => kind(Text),
                     Some(t) if is_slice_of_u8(t) => kind(Bytes),
@@ -462,11 +476,14 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
                     Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => {
                         kind(TimestampTz)
                     }
-                    // jiff's `civil::DateTime` takes no arguments.
-                    None => kind(Timestamp),
+                    // jiff's `civil::DateTime` takes no arguments; a bare
+                    // `DateTime` is more likely a project's own alias.
+                    None if in_module(ty, &["jiff", "civil"]) => kind(Timestamp),
+                    None => None,
                     _ => kind(Unfit),
                 },
-                "OffsetDateTime" | "Timestamp" | "SystemTime" => kind(TimestampTz),
+                "Timestamp" if in_module(ty, &["jiff"]) => kind(TimestampTz),
+                "OffsetDateTime" | "SystemTime" => kind(TimestampTz),
                 "NaiveDateTime" | "PrimitiveDateTime" => kind(Timestamp),
                 "NaiveDate" | "Date" => kind(Date),
                 "NaiveTime" | "Time" => kind(Time),
@@ -703,6 +720,60 @@ mod tests {
                 "Box<[String]>"
             ]
         );
+    }
+
+    #[test]
+    fn names_shared_with_project_aliases_need_their_crate_path() {
+        let tz = SqlType::Mapped("timestamptz");
+        assert_eq!(fit(&tz, "jiff::Timestamp"), Fit::Yes);
+        assert_eq!(
+            fit(&tz, "Timestamp"),
+            Fit::Unknown,
+            "a project's own newtype"
+        );
+        assert_eq!(
+            fit(&tz, "DateTime"),
+            Fit::Unknown,
+            "a project's alias of DateTime<Utc>"
+        );
+        let ts = SqlType::Mapped("timestamp");
+        assert_eq!(fit(&ts, "jiff::civil::DateTime"), Fit::Yes);
+        assert_eq!(fit(&ts, "civil::DateTime"), Fit::Yes);
+        assert_eq!(fit(&SqlType::Mapped("text"), "Text"), Fit::Unknown);
+        assert_eq!(
+            fit(&SqlType::Mapped("text"), "sqlx::types::Text<Url>"),
+            Fit::Yes
+        );
+    }
+
+    #[test]
+    fn arrays_in_every_client_form() {
+        let ints = SqlType::Array(Box::new(SqlType::Mapped("int4")));
+        for good in [
+            "Vec<i32>",
+            "Vec<Option<i32>>",
+            "&'a [i32]",
+            "&'a [Option<i32>]",
+            "Box<[i32]>",
+            "Cow<'a, [i32]>",
+        ] {
+            assert_eq!(fit(&ints, good), Fit::Yes, "{good}");
+        }
+        let texts = SqlType::Array(Box::new(SqlType::Mapped("text")));
+        assert_eq!(fit(&texts, "&'a [&'a str]"), Fit::Yes);
+        assert_eq!(fit(&texts, "Vec<Option<String>>"), Fit::Yes);
+        assert_eq!(fit(&ints, "&'a [i64]"), Fit::No);
+        assert_eq!(fit(&SqlType::Mapped("bytea"), "&'a [u8]"), Fit::Yes);
+        let range = SqlType::Mapped("int8range");
+        assert_eq!(fit(&range, "PgRange<i64>"), Fit::Yes);
+        assert_eq!(fit(&range, "(Bound<i64>, Bound<i64>)"), Fit::Yes);
+        assert_eq!(fit(&range, "PgRange<i32>"), Fit::No);
+        assert_eq!(fit(&range, "i64"), Fit::No);
+        let hstore = SqlType::Mapped("hstore");
+        assert_eq!(fit(&hstore, "HashMap<String, Option<String>>"), Fit::Yes);
+        assert_eq!(fit(&hstore, "HashMap<String, String>"), Fit::No);
+        assert_eq!(fit(&SqlType::Mapped("macaddr"), "[u8; 6]"), Fit::Yes);
+        assert_eq!(fit(&SqlType::Mapped("macaddr"), "[u8; 8]"), Fit::No);
     }
 
     #[test]

@@ -453,3 +453,71 @@ fn one_session_suffices_when_a_second_cannot_be_had() {
     drop(single);
     db.execute("DROP ROLE pgdrift_single");
 }
+
+#[test]
+fn triggers_and_view_writability_are_read() {
+    let db = testing::database();
+    db.execute(
+        "CREATE TABLE entries (id serial PRIMARY KEY, actor text NOT NULL);
+         CREATE FUNCTION fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER b_fill BEFORE INSERT OR UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION fill();
+         CREATE TRIGGER a_log AFTER DELETE ON entries FOR EACH STATEMENT EXECUTE FUNCTION fill();
+         CREATE TABLE other (id integer PRIMARY KEY REFERENCES entries (id));
+         CREATE VIEW simple AS SELECT id, actor FROM entries;
+         CREATE VIEW counted AS SELECT count(*) AS n FROM entries;
+         CREATE VIEW guarded AS SELECT count(*) AS n FROM entries;
+         CREATE FUNCTION nothing() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE TRIGGER g INSTEAD OF INSERT ON guarded FOR EACH ROW EXECUTE FUNCTION nothing();",
+    );
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let entries = catalog.relation("public", "entries").unwrap();
+    assert_eq!(
+        entries.triggers,
+        [
+            Trigger {
+                name: "a_log".into(),
+                timing: TriggerTiming::After,
+                events: vec!["delete".into()],
+                row: false
+            },
+            Trigger {
+                name: "b_fill".into(),
+                timing: TriggerTiming::Before,
+                events: vec!["insert".into(), "update".into()],
+                row: true
+            },
+        ]
+    );
+    assert!(entries.triggers[1].fills_inserts() && !entries.triggers[0].fills_inserts());
+    assert!(
+        catalog
+            .relation("public", "other")
+            .unwrap()
+            .triggers
+            .is_empty(),
+        "the triggers PostgreSQL makes for a foreign key are internal"
+    );
+    assert_eq!(entries.writable, None, "tables are always writable");
+    let writable = |name: &str| catalog.relation("public", name).unwrap().writable;
+    assert_eq!(
+        writable("simple"),
+        Some(Writable {
+            insert: true,
+            update: true
+        })
+    );
+    assert_eq!(
+        writable("counted"),
+        Some(Writable {
+            insert: false,
+            update: false
+        })
+    );
+    assert_eq!(
+        writable("guarded"),
+        Some(Writable {
+            insert: true,
+            update: false
+        })
+    );
+}
