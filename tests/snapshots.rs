@@ -7,9 +7,17 @@ use std::path::Path;
 use schema_check::{introspect, snapshot, testing};
 
 fn assert_snapshot_matches(sql: &str, snapshot_path: &str) {
+    assert_snapshot_of(&[sql], snapshot_path);
+}
+
+/// The snapshot of the database the SQL files make, run in order.
+fn assert_snapshot_of(sqls: &[&str], snapshot_path: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let db = testing::database();
-    db.execute(&std::fs::read_to_string(root.join(sql)).unwrap());
+    for sql in sqls {
+        db.execute(&std::fs::read_to_string(root.join(sql)).unwrap());
+    }
+    let sql = sqls.join(" + ");
     let fresh = snapshot::to_bytes(&introspect(&db.connect(), None).unwrap());
     let path = root.join(snapshot_path);
     if std::env::var_os("PGDRIFT_BLESS").is_some() {
@@ -35,5 +43,17 @@ fn ui_fixture_snapshot_matches_its_schema() {
     assert_snapshot_matches(
         "tests/fixtures/ui-schema.sql",
         "tests/fixtures/ui-schema.json",
+    );
+}
+
+#[test]
+fn realworld_snapshots_match_their_schema() {
+    assert_snapshot_of(
+        &["tests/realworld/schema.sql"],
+        "tests/realworld/schema.json",
+    );
+    assert_snapshot_of(
+        &["tests/realworld/schema.sql", "tests/realworld/drift.sql"],
+        "tests/realworld/drift.json",
     );
 }

@@ -153,6 +153,20 @@ impl ForeignContainer {
                 out.table = entry.last_segment();
             }
         }
+        // diesel 1's `#[table_name = "posts"]`.
+        if out.table.is_none() {
+            out.table = attrs
+                .iter()
+                .filter(|a| a.path().is_ident("table_name"))
+                .find_map(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) => Entry {
+                        key: String::new(),
+                        value: Some(quote::ToTokens::to_token_stream(&nv.value)),
+                    }
+                    .last_segment(),
+                    _ => None,
+                });
+        }
         for entry in entries(attrs, "sqlx") {
             if entry.key == "rename_all" && out.rename_all.is_none() {
                 out.rename_all = entry.string();
@@ -370,6 +384,8 @@ mod tests {
         assert!(c.diesel);
         let c = ForeignContainer::parse(&attrs("#[diesel(check_for_backend(Pg))]"));
         assert!(c.table.is_none() && c.diesel);
+        let c = ForeignContainer::parse(&attrs("#[table_name = \"posts\"]"));
+        assert_eq!(c.table.as_deref(), Some("posts"));
         let c = ForeignContainer::parse(&attrs("#[sqlx(rename_all = \"camelCase\")]"));
         assert_eq!(c.rename_all.as_deref(), Some("camelCase"));
         assert!(!c.diesel);

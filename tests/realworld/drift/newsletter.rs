@@ -1,0 +1,5 @@
+//! The newsletter corpus, unchanged, against the drifted schema (drift.sql): every
+//! drift is caught at the field or struct it breaks.
+include!("../models/newsletter.rs");
+
+fn main() {}
