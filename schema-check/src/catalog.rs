@@ -29,6 +29,8 @@ pub struct Schema {
     /// not the user's schema (see [`Catalog::without_extension_objects`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeType>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -404,6 +406,33 @@ pub struct Domain {
     pub extension: Option<String>,
 }
 
+/// A composite type (`CREATE TYPE … AS (…)`), its attributes in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeType {
+    pub name: String,
+    pub attributes: Vec<Attribute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The extension that owns this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// One attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    pub name: String,
+    /// The type as PostgreSQL formats it, e.g. `numeric(10,2)`.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub udt: TypeName,
+    /// For an array attribute, the element type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<TypeName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
 impl Catalog {
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.name == name)
@@ -465,7 +494,16 @@ impl Catalog {
                     .iter()
                     .filter(|d| d.extension.is_some())
                     .map(|d| &d.name);
-                for name in owned_relations.chain(owned_enums).chain(owned_domains) {
+                let owned_composites = schema
+                    .composites
+                    .iter()
+                    .filter(|c| c.extension.is_some())
+                    .map(|c| &c.name);
+                for name in owned_relations
+                    .chain(owned_enums)
+                    .chain(owned_domains)
+                    .chain(owned_composites)
+                {
                     objects.insert((&schema.name, name));
                 }
             }
@@ -484,8 +522,14 @@ impl Catalog {
             schema.relations.retain(|r| users(&r.name));
             schema.enums.retain(|e| users(&e.name));
             schema.domains.retain(|d| users(&d.name));
+            schema.composites.retain(|c| users(&c.name));
         }
         users
+    }
+
+    pub fn composite(&self, name: &TypeName) -> Option<&CompositeType> {
+        let schema = self.schema(&name.schema)?;
+        schema.composites.iter().find(|c| c.name == name.name)
     }
 
     /// Sorts every list into catalog order (see the module docs).
@@ -495,6 +539,7 @@ impl Catalog {
             schema.relations.sort_by(|a, b| a.name.cmp(&b.name));
             schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
             schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.composites.sort_by(|a, b| a.name.cmp(&b.name));
             for domain in &mut schema.domains {
                 domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
             }

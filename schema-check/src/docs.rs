@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, Column, Domain, EnumType, Identity, Relation};
+use crate::catalog::{Catalog, Column, CompositeType, Domain, EnumType, Identity, Relation};
 use crate::error::{Error, Result};
 use crate::escape;
 use crate::model::ModelDef;
@@ -69,8 +69,9 @@ pub struct Section {
 }
 
 /// Every section the docs hold for `catalog`, in catalog order: each
-/// schema's relations, then its enums and domains. What an extension owns is
-/// not the user's schema and has no section, except a relation a model maps.
+/// schema's relations, then its enums, domains and composite types. What an
+/// extension owns is not the user's schema and has no section, except a
+/// relation a model maps.
 pub fn sections(
     catalog: &Catalog,
     models: &HashMap<(String, String), Vec<DocModel>>,
@@ -104,12 +105,18 @@ pub fn sections(
                 body: domain_section(&schema.name, d),
             });
         }
+        for c in schema.composites.iter().filter(|c| !owned(&c.extension)) {
+            out.push(Section {
+                key: key(&c.name),
+                body: composite_section(&schema.name, c),
+            });
+        }
     }
     out
 }
 
 /// Orders sections as [`sections`] makes them: by schema; relations, then
-/// enums, then domains; by name.
+/// enums, domains, composite types; by name.
 pub fn sort_like_catalog(sections: &mut [Section]) {
     let order = |s: &Section| {
         let (schema, name) = split_key(&s.key);
@@ -117,6 +124,8 @@ pub fn sort_like_catalog(sections: &mut [Section]) {
             1
         } else if s.body.starts_with("### Domain ") {
             2
+        } else if s.body.starts_with("### Composite type ") {
+            3
         } else {
             0
         };
@@ -169,6 +178,27 @@ fn domain_section(schema: &str, d: &Domain) -> String {
         .map(|c| format!("- {}: {}", code(&c.name), code(&c.definition)))
         .collect();
     list(&mut out, "Checks", &checks);
+    out
+}
+
+fn composite_section(schema: &str, c: &CompositeType) -> String {
+    let mut out = format!(
+        "### Composite type {}\n\n",
+        code(&format!("{schema}.{}", c.name))
+    );
+    if let Some(comment) = &c.comment {
+        let _ = writeln!(out, "{}\n", prose(comment));
+    }
+    out.push_str("| Attribute | Type | Description |\n| --- | --- | --- |\n");
+    for attribute in &c.attributes {
+        let description = attribute.comment.as_deref().map(cell).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {description} |",
+            code(&attribute.name),
+            code(&attribute.data_type)
+        );
+    }
     out
 }
 

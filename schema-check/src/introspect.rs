@@ -59,6 +59,8 @@ const SCHEMAS: &str = concat!(
     schema_filter!("n")
 );
 
+/// Relations, and composite types (kind `c`: their attributes come with the
+/// columns, their comment is the type's).
 const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
             CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
@@ -72,11 +74,14 @@ const RELATIONS: &str = concat!(
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_description d
-       ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+       ON d.objoid = CASE WHEN c.relkind = 'c' THEN c.reltype ELSE c.oid END
+      AND d.classoid = CASE WHEN c.relkind = 'c' THEN 'pg_type'::regclass
+                            ELSE 'pg_class'::regclass END
+      AND d.objsubid = 0
      LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid",
     extension_join!("pg_class", "c.oid"),
     "
-     WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND",
+     WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'c') AND",
     schema_filter!("n")
 );
 
@@ -91,7 +96,7 @@ const COLUMNS: &str = concat!(
      LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
      WHERE a.attnum > 0 AND NOT a.attisdropped
-       AND c.relkind IN ('r', 'v', 'm', 'p', 'f') AND NOT c.relispartition AND",
+       AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'c') AND NOT c.relispartition AND",
     schema_filter!("n")
 );
 
@@ -479,6 +484,7 @@ fn assemble(
         .collect();
 
     let mut relations: HashMap<u32, (usize, Relation)> = HashMap::new();
+    let mut composites: HashMap<u32, (usize, CompositeType)> = HashMap::new();
     let mut partitions = Vec::new();
     for row in &relation_rows {
         let oid: u32 = row.get(0);
@@ -495,6 +501,23 @@ fn assemble(
                     partitions: Vec::new(),
                 },
             });
+            continue;
+        }
+        if char_of(row, 3) == b'c' {
+            if let Some(&schema_idx) = schema_index.get(&schema) {
+                composites.insert(
+                    oid,
+                    (
+                        schema_idx,
+                        CompositeType {
+                            name,
+                            attributes: Vec::new(),
+                            comment: row.get(5),
+                            extension: row.get(9),
+                        },
+                    ),
+                );
+            }
             continue;
         }
         let kind = match char_of(row, 3) {
@@ -646,7 +669,19 @@ fn assemble(
     for row in columns {
         if let Some((_, relation)) = relations.get_mut(&row.relid) {
             relation.columns.push(row.column);
+        } else if let Some((_, composite)) = composites.get_mut(&row.relid) {
+            let column = row.column;
+            composite.attributes.push(Attribute {
+                name: column.name,
+                data_type: column.data_type,
+                udt: column.udt,
+                element: column.element,
+                comment: column.comment,
+            });
         }
+    }
+    for (schema_idx, composite) in composites.into_values() {
+        schemas[schema_idx].composites.push(composite);
     }
     attach_partitions(&mut relations, partitions);
 

@@ -267,6 +267,7 @@ mod tests {
                 }],
                 domains: vec![],
                 extension: None,
+                composites: vec![],
             }],
         }
     }

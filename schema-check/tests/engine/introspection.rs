@@ -344,7 +344,8 @@ fn introspection_changes_nothing_and_needs_no_table_privileges() {
 /// Creates `count` tables with foreign keys, indexes and comments.
 fn many_tables(count: usize) -> String {
     let mut sql = String::from(
-        "CREATE TYPE state AS ENUM ('new', 'done'); CREATE TABLE t0 (id bigint PRIMARY KEY);\n",
+        "CREATE TYPE state AS ENUM ('new', 'done'); CREATE TYPE pair AS (a int, b text);
+         CREATE TABLE t0 (id bigint PRIMARY KEY);\n",
     );
     for i in 1..count {
         sql.push_str(&format!(
@@ -400,6 +401,81 @@ fn the_number_of_queries_does_not_grow_with_the_tables() {
         counts.push(statements.len());
     }
     assert_eq!(counts, [schema_check::introspect::STATEMENTS; 2]);
+}
+
+#[test]
+fn composite_types_come_with_their_attributes_in_order() {
+    let db = testing::database();
+    db.execute(
+        "CREATE SCHEMA geo;
+         CREATE TYPE geo.point3 AS (x float8, y float8, z float8);
+         CREATE TYPE address AS (street text, zip varchar(10), tags text[], home geo.point3);
+         COMMENT ON TYPE address IS 'A postal address';
+         COMMENT ON COLUMN address.zip IS 'Postal code';
+         CREATE TABLE shop (id int PRIMARY KEY, ship_to address);",
+    );
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let relations: Vec<&str> = catalog.relations().map(|(_, r)| r.name.as_str()).collect();
+    assert_eq!(relations, ["shop"], "a composite type is not a relation");
+    let address = catalog
+        .composite(&TypeName::new("public", "address"))
+        .unwrap();
+    let attribute =
+        |name: &str, data_type: &str, udt: TypeName, element: Option<TypeName>| Attribute {
+            name: name.into(),
+            data_type: data_type.into(),
+            udt,
+            element,
+            comment: None,
+        };
+    let mut zip = attribute(
+        "zip",
+        "character varying(10)",
+        TypeName::builtin("varchar"),
+        None,
+    );
+    zip.comment = Some("Postal code".into());
+    assert_eq!(
+        address,
+        &CompositeType {
+            name: "address".into(),
+            attributes: vec![
+                attribute("street", "text", TypeName::builtin("text"), None),
+                zip,
+                attribute(
+                    "tags",
+                    "text[]",
+                    TypeName::builtin("_text"),
+                    Some(TypeName::builtin("text"))
+                ),
+                attribute("home", "geo.point3", TypeName::new("geo", "point3"), None),
+            ],
+            comment: Some("A postal address".into()),
+        }
+    );
+    let point = catalog.composite(&TypeName::new("geo", "point3")).unwrap();
+    assert_eq!(point.attributes.len(), 3);
+    let ship_to = column(catalog.relation("public", "shop").unwrap(), "ship_to");
+    assert_eq!(ship_to.udt, TypeName::new("public", "address"));
+
+    let sections = schema_check::docs::sections(&catalog, &Default::default());
+    let section = sections.iter().find(|s| s.key == "public.address").unwrap();
+    assert_eq!(
+        section.body,
+        "### Composite type `public.address`\n\nA postal address\n\n\
+         | Attribute | Type | Description |\n| --- | --- | --- |\n\
+         | `street` | `text` |  |\n\
+         | `zip` | `character varying(10)` | Postal code |\n\
+         | `tags` | `text[]` |  |\n\
+         | `home` | `geo.point3` |  |\n"
+    );
+    let json = String::from_utf8(snapshot::to_bytes(&catalog)).unwrap();
+    assert!(json.contains("\"composites\""));
+    let path = std::path::Path::new("schema.json");
+    assert_eq!(
+        snapshot::from_bytes(json.as_bytes(), path).unwrap(),
+        catalog
+    );
 }
 
 #[test]
