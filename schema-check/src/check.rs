@@ -183,6 +183,22 @@ impl Findings<'_> {
 
     fn missing_table(&mut self, catalog: &Catalog) {
         let model = self.model;
+        let composite = crate::catalog::TypeName::new(&model.schema, &model.table);
+        if catalog.composite(&composite).is_some() {
+            let name = self.qualified_table();
+            self.push(
+                Check::MissingTable,
+                Level::Error,
+                model.ident.span(),
+                None,
+                None,
+                format!("\"{name}\" is a composite type, not a table or view"),
+                Some(format!(
+                    "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = \"{name}\")]`"
+                )),
+            );
+            return;
+        }
         let elsewhere: Vec<&str> = catalog
             .relations()
             .filter(|(schema, r)| r.name == model.table && *schema != model.schema)
