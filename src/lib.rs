@@ -47,7 +47,7 @@
 //! assert_eq!(NewPost::INSERT_COLUMNS, "author_id, title, published");
 //! ```
 
-pub use schema_derive::Model;
+pub use schema_derive::{Enum, Model, SqlType};
 
 #[cfg(feature = "build")]
 pub mod build;
@@ -81,4 +81,122 @@ pub struct Column {
     pub sql_type: &'static str,
     /// Whether the column accepts NULL.
     pub nullable: bool,
+}
+
+/// A Rust type with a PostgreSQL type: a field of this type is checked
+/// against its column at compile time, also inside `Option<_>` and `Vec<_>`.
+///
+/// Derive it on a one-field newtype (`#[derive(pgdrift::SqlType)]`), get it
+/// from `#[derive(pgdrift::Enum)]`, or implement it by hand:
+///
+/// ```
+/// struct Email(String);
+/// impl pgdrift::SqlType for Email {
+///     const SQL_TYPE: &'static str = "text";
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no PostgreSQL type that pgdrift knows",
+    note = "derive `pgdrift::SqlType` for it, or give the newtype `#[pgdrift(sql_type = \"…\")]`"
+)]
+pub trait SqlType {
+    /// The PostgreSQL type's name as `pg_type` spells it (`int4`, `text`,
+    /// `media_kind`), schema-qualified outside `public` and `pg_catalog`
+    /// (`app.price`); an array type ends in `[]`.
+    const SQL_TYPE: &'static str;
+}
+
+/// What the derives' generated code calls; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    use core::marker::PhantomData;
+
+    /// `Probe::<T>::SQL_TYPE` is `Some(T::SQL_TYPE)` when `T: SqlType` (an
+    /// inherent constant wins over a trait's), else `None` through
+    /// [`NoSqlType`]: a test for a trait usable in a `const`.
+    pub struct Probe<T: ?Sized>(PhantomData<T>);
+
+    impl<T: ?Sized + crate::SqlType> Probe<T> {
+        pub const SQL_TYPE: Option<&'static str> = Some(T::SQL_TYPE);
+    }
+
+    pub trait NoSqlType {
+        const SQL_TYPE: Option<&'static str> = None;
+    }
+
+    impl<T: ?Sized> NoSqlType for Probe<T> {}
+
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Whether `sql` is one of `accepted`; a type without `SqlType` fits.
+    pub const fn fits(sql: Option<&str>, accepted: &[&str]) -> bool {
+        let Some(sql) = sql else {
+            return true;
+        };
+        let mut i = 0;
+        while i < accepted.len() {
+            if same(sql, accepted[i]) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    pub const fn or_empty(sql: Option<&'static str>) -> &'static str {
+        match sql {
+            Some(sql) => sql,
+            None => "",
+        }
+    }
+
+    /// The length of `parts` joined.
+    pub const fn len(parts: &[&str]) -> usize {
+        let mut total = 0;
+        let mut i = 0;
+        while i < parts.len() {
+            total += parts[i].len();
+            i += 1;
+        }
+        total
+    }
+
+    /// `parts` joined, as bytes (`N` is [`len`] of them).
+    pub const fn concat<const N: usize>(parts: &[&str]) -> [u8; N] {
+        let mut out = [0u8; N];
+        let mut at = 0;
+        let mut i = 0;
+        while i < parts.len() {
+            let bytes = parts[i].as_bytes();
+            let mut j = 0;
+            while j < bytes.len() {
+                out[at] = bytes[j];
+                at += 1;
+                j += 1;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// What [`concat`] joined, as text.
+    pub const fn text(bytes: &[u8]) -> &str {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => "",
+        }
+    }
 }

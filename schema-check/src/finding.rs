@@ -24,6 +24,10 @@ pub enum Check {
     /// An insert or update struct writes a column or view that PostgreSQL
     /// does not let it write.
     NotWritable,
+    /// A `#[derive(Enum)]` names a PostgreSQL enum type that does not exist.
+    MissingEnumType,
+    /// A `#[derive(Enum)]`'s labels differ from its PostgreSQL enum's.
+    EnumLabels,
 }
 
 impl Check {
@@ -43,6 +47,8 @@ impl Check {
             Check::UncoveredColumns => "uncovered-columns",
             Check::RequiredColumn => "required-column",
             Check::NotWritable => "not-writable",
+            Check::MissingEnumType => "missing-enum-type",
+            Check::EnumLabels => "enum-labels",
         }
     }
 }

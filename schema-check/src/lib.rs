@@ -15,6 +15,7 @@ pub mod cfg;
 pub mod changelog;
 pub mod check;
 pub mod config;
+pub mod custom;
 pub mod diff;
 #[cfg(feature = "source")]
 pub mod discover;

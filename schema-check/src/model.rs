@@ -200,7 +200,7 @@ impl ModelDef {
     }
 }
 
-fn unraw(ident: &syn::Ident) -> String {
+pub(crate) fn unraw(ident: &syn::Ident) -> String {
     let text = ident.to_string();
     text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
 }
@@ -232,7 +232,7 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum RenameAll {
+pub(crate) enum RenameAll {
     #[default]
     None,
     Snake,
@@ -244,11 +244,11 @@ enum RenameAll {
     Kebab,
 }
 
-const RENAME_ALL: &str =
+pub(crate) const RENAME_ALL: &str =
     "snake_case, camelCase, PascalCase, lowercase, UPPERCASE, SCREAMING_SNAKE_CASE, kebab-case";
 
 impl RenameAll {
-    fn from_name(name: &str) -> Option<RenameAll> {
+    pub(crate) fn from_name(name: &str) -> Option<RenameAll> {
         Some(match name {
             "snake_case" => RenameAll::Snake,
             "camelCase" => RenameAll::Camel,
@@ -261,7 +261,7 @@ impl RenameAll {
         })
     }
 
-    fn apply(self, field: &str) -> String {
+    pub(crate) fn apply(self, field: &str) -> String {
         match self {
             RenameAll::None => field.to_owned(),
             RenameAll::Snake => field.to_snake_case(),
@@ -276,12 +276,12 @@ impl RenameAll {
 }
 
 /// One `key`, `key = value` or malformed item of a `#[pgdrift(...)]` list.
-struct Item {
-    meta: syn::Meta,
+pub(crate) struct Item {
+    pub(crate) meta: syn::Meta,
 }
 
 impl Item {
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.meta
             .path()
             .get_ident()
@@ -289,12 +289,12 @@ impl Item {
             .unwrap_or_else(|| quote::ToTokens::to_token_stream(self.meta.path()).to_string())
     }
 
-    fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         self.meta.path().span()
     }
 
     /// `name = "string"`.
-    fn string(&self, example: &str) -> syn::Result<syn::LitStr> {
+    pub(crate) fn string(&self, example: &str) -> syn::Result<syn::LitStr> {
         let name = self.name();
         let shape = format!("`{name}` takes a string: `{name} = \"{example}\"`");
         match &self.meta {
@@ -323,7 +323,7 @@ impl Item {
     }
 
     /// A bare `name`.
-    fn flag(&self) -> syn::Result<()> {
+    pub(crate) fn flag(&self) -> syn::Result<()> {
         match &self.meta {
             syn::Meta::Path(_) => Ok(()),
             _ => Err(syn::Error::new(
@@ -357,7 +357,7 @@ fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
 }
 
 /// Records `value` into `slot`, refusing a second one.
-fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) -> syn::Result<()> {
+pub(crate) fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) -> syn::Result<()> {
     if slot.is_some() {
         return Err(syn::Error::new(
             item.span(),
@@ -396,7 +396,7 @@ const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
 /// Reads every item of `attrs` with `handle`, which knows the names of
 /// `place` (`"struct"` or `"field"`); the names of the other place get a
 /// "goes on …" error, any other name an unknown-attribute error with help.
-fn parse_items(
+pub(crate) fn parse_items(
     attrs: &[syn::Attribute],
     errors: &mut Vec<(syn::Error, Option<String>)>,
     (place, own): (&str, &[&str]),

@@ -345,6 +345,8 @@ fn rule_description(check: &str) -> &'static str {
         "option-on-not-null" => "A NOT NULL column's field is an Option",
         "unchecked-type" => "A strict model's field type cannot be checked",
         "uncovered-columns" => "Columns that no field of a non-partial model maps",
+        "missing-enum-type" => "A Rust enum's PostgreSQL enum type does not exist",
+        "enum-labels" => "A Rust enum's labels differ from its PostgreSQL enum's",
         "docs-stale-section" => "A docs section differs from the schema",
         "docs-missing-section" => "The docs lack a section for a table or type",
         "docs-extra-section" => "The docs have a section for something the schema lacks",

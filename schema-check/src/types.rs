@@ -583,6 +583,55 @@ pub fn sql_type_matches(catalog: &Catalog, column: &Column, declared: &str) -> b
     candidates.contains(&declared)
 }
 
+/// The SQL type the type table gives a Rust type (`i32` → `int4`, `String`
+/// → `text`, `Vec<i64>` → `int8[]`), or `None` when it gives none.
+pub fn sql_name_for(ty: &syn::Type) -> Option<String> {
+    match classify(ty)? {
+        Shape::Kind(kind) => MAPPINGS
+            .iter()
+            .find(|(_, k, _)| *k == kind)
+            .map(|(names, _, _)| names[0].to_owned()),
+        Shape::Vec(element) => sql_name_for(element).map(|name| format!("{name}[]")),
+    }
+}
+
+/// Whether the type table knows the Rust type (as fitting some columns or
+/// as fitting none); `false` for a newtype, an alias or a Rust enum.
+pub fn is_known(ty: &syn::Type) -> bool {
+    classify(ty).is_some()
+}
+
+/// The `pg_type` names that the same Rust types fit as `name` (`text` →
+/// `text`, `varchar`, `bpchar`, `name`, `citext`), or `None` when the type
+/// table has no row for it.
+pub fn family(name: &str) -> Option<&'static [&'static str]> {
+    mapping(name).map(|(names, _, _)| *names)
+}
+
+/// The spellings PostgreSQL accepts for a canonical `pg_type` name
+/// (`int4` → `integer`, `int`, `serial`, …), the canonical name first.
+pub fn spellings(name: &str) -> Vec<&str> {
+    let aliases: &[&str] = match name {
+        "int8" => &["bigint", "bigserial", "serial8"],
+        "int4" => &["integer", "int", "serial", "serial4"],
+        "int2" => &["smallint", "smallserial", "serial2"],
+        "bool" => &["boolean"],
+        "float4" => &["real"],
+        "float8" => &["double precision", "float"],
+        "numeric" => &["decimal"],
+        "varchar" => &["character varying"],
+        "bpchar" => &["character", "char"],
+        "timestamptz" => &["timestamp with time zone"],
+        "timestamp" => &["timestamp without time zone"],
+        "time" => &["time without time zone"],
+        "timetz" => &["time with time zone"],
+        _ => &[],
+    };
+    std::iter::once(name)
+        .chain(aliases.iter().copied())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

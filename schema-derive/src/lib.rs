@@ -9,6 +9,13 @@
 //! `rename_all = "camelCase"`, `partial`, `strict`.
 //! Field attributes: `#[pgdrift(column = "pw_hashed")]`, `skip`,
 //! `sql_type = "bigint"`.
+//!
+//! `#[derive(Enum)]` and `#[derive(SqlType)]` (in `custom`) give Rust enums
+//! and newtypes a PostgreSQL type; `probe` emits the compile-time checks of
+//! fields of such types.
+
+mod custom;
+mod probe;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -17,6 +24,7 @@ use std::sync::Mutex;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use schema_check::catalog::{quote_ident, Relation};
+use schema_check::custom::type_probes;
 use schema_check::docs::{relation_section, DocModel};
 use schema_check::source::{catalog_for_crate, Loaded};
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
@@ -25,6 +33,29 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand(&input).into()
+}
+
+/// `#[derive(Enum)]`: checks a Rust enum's labels against its PostgreSQL
+/// enum type and implements `pgdrift::SqlType`. Reads `#[pgdrift(type_name,
+/// rename_all)]` and variant `#[pgdrift(rename)]`, sqlx's `#[sqlx(type_name,
+/// rename_all, rename)]` and diesel-derive-enum's `#[ExistingTypePath]`,
+/// `#[DbValueStyle]`, `#[db_rename]`.
+#[proc_macro_derive(
+    Enum,
+    attributes(pgdrift, sqlx, ExistingTypePath, DbValueStyle, db_rename)
+)]
+pub fn derive_enum(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    custom::expand_enum(&input).into()
+}
+
+/// `#[derive(SqlType)]` on a one-field newtype: `#[pgdrift(sql_type =
+/// "text")]`, sqlx's `#[sqlx(transparent)]` or `#[sqlx(type_name = "…")]`,
+/// else the inner type's SQL type.
+#[proc_macro_derive(SqlType, attributes(pgdrift, sqlx))]
+pub fn derive_sql_type(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    custom::expand_sql_type(&input).into()
 }
 
 fn expand(input: &syn::DeriveInput) -> TokenStream {
@@ -52,7 +83,20 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
     };
     let loaded = loaded.as_deref().and_then(|l| l.as_ref().ok());
     let relation = loaded.and_then(|l| l.catalog.relation(&model.schema, &model.table));
+    let probes = loaded
+        .map(|l| type_probes(&model, &l.catalog))
+        .unwrap_or_default();
+    // A probed field's type may implement `SqlType`: the generated check
+    // decides what the derive cannot see.
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            f.check != Check::UncheckedType
+                || !probes.iter().any(|p| Some(p.field.name()) == f.field)
+        })
+        .collect();
     let diagnostics = diagnostics_for(&model, &findings);
+    let probes = probe::emit(&probes);
     let model_impl = model_impl(&model, relation);
     let tracking = loaded
         .map(|l| track_inputs(&crate_dir, l))
@@ -60,6 +104,7 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
     quote! {
         #diagnostics
         #model_impl
+        #probes
         #tracking
     }
 }

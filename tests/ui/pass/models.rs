@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use pgdrift::{Column, Model};
 
-/// Rust enums are not checked against the labels yet.
+/// A Rust enum without `derive(pgdrift::Enum)` or `SqlType` stays unchecked.
 #[derive(Debug)]
 pub enum Mood {
     Sad,

@@ -1,0 +1,10 @@
+#[derive(pgdrift::Enum)]
+#[pgdrift(type_name = "media_kind")]
+pub enum MediaKind {
+    Photo,
+    Audio,
+    VoiceMemo,
+    Gif,
+}
+
+fn main() {}
