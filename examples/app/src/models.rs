@@ -50,8 +50,9 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-/// What an uploaded file is (`media_kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an uploaded file is: the PostgreSQL enum `media_kind`, whose labels
+/// the derive checks against the variants (in snake_case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, pgdrift::Enum)]
 pub enum MediaKind {
     Photo,
     Video,
