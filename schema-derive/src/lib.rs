@@ -256,3 +256,6 @@ fn track_inputs(crate_dir: &std::path::Path, loaded: &Loaded) -> TokenStream {
         const _: ::core::option::Option<&str> = ::core::option_env!("PGDRIFT_SNAPSHOT");
     }
 }
+
+#[cfg(test)]
+mod expansion_tests;
