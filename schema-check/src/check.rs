@@ -583,8 +583,7 @@ impl Findings<'_> {
             Fit::Unknown
                 if self.model.strict
                     && field.sql_type.is_none()
-                    && field.diesel_sql_type.is_none()
-                    && !matches!(sql, types::SqlType::Enum(_)) =>
+                    && field.diesel_sql_type.is_none() =>
             {
                 let span = self.over(inner);
                 self.push(
@@ -599,7 +598,8 @@ impl Findings<'_> {
                         column.data_type
                     ),
                     Some(format!(
-                        "declare the column type the field expects: `#[pgdrift(sql_type = \"{}\")]`",
+                        "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
+                        type_text(inner),
                         column.data_type
                     )),
                 );

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::cfg::Cfg;
+use crate::custom::EnumDef;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::model::ModelDef;
@@ -14,6 +15,13 @@ pub struct SourceModel {
     /// Relative to the project root.
     pub file: PathBuf,
     pub model: ModelDef,
+}
+
+/// A `#[derive(Enum)]` enum found in a source file.
+pub struct SourceEnum {
+    /// Relative to the project root.
+    pub file: PathBuf,
+    pub def: EnumDef,
 }
 
 /// A finding about a struct in a source file (from the check or from its
@@ -36,6 +44,10 @@ impl SourceFinding {
 #[derive(Default)]
 pub struct Discovered {
     pub models: Vec<SourceModel>,
+    pub enums: Vec<SourceEnum>,
+    /// Types that implement `pgdrift::SqlType` (derived or by hand), by name:
+    /// fields of these types are checked by the build, not reported unchecked.
+    pub sql_types: HashSet<String>,
     pub attribute_findings: Vec<SourceFinding>,
     pub files: usize,
     /// Files that could not be read as Rust: `file line L, column C: why`.
@@ -294,6 +306,9 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
 
 fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found: &mut Discovered) {
     for item in items {
+        if let Some(name) = sql_type_of(item, cfg, aliases) {
+            found.sql_types.insert(name);
+        }
         let (attrs, what) = match item {
             syn::Item::Struct(s) => (&s.attrs, format!("struct {}", s.ident)),
             syn::Item::Enum(e) => (&e.attrs, format!("enum {}", e.ident)),
@@ -334,6 +349,23 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
                 }
                 s.into()
             }
+            syn::Item::Enum(e) if aliases.derives(&attrs, "Enum") => {
+                let mut e = e.clone();
+                e.attrs = attrs;
+                match EnumDef::parse(&e.into()) {
+                    Ok(def) => found.enums.push(SourceEnum {
+                        file: file.to_path_buf(),
+                        def,
+                    }),
+                    Err(findings) => found.attribute_findings.extend(findings.into_iter().map(
+                        |finding| SourceFinding {
+                            file: file.to_path_buf(),
+                            finding,
+                        },
+                    )),
+                }
+                continue;
+            }
             syn::Item::Enum(e) if is_model => {
                 let mut e = e.clone();
                 e.attrs = attrs;
@@ -362,11 +394,37 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
     }
 }
 
-/// The names under which a file can write pgdrift's derive.
+/// The type that `item` gives `pgdrift::SqlType`: a struct or enum deriving
+/// `SqlType` or `Enum`, or `impl SqlType for Name`, when compiled.
+fn sql_type_of(item: &syn::Item, cfg: &Cfg, aliases: &Aliases) -> Option<String> {
+    let derived = |attrs: &[syn::Attribute], ident: &syn::Ident| {
+        let attrs = cfg.expand_cfg_attr(attrs);
+        (cfg.failing(&attrs).is_none()
+            && (aliases.derives(&attrs, "SqlType") || aliases.derives(&attrs, "Enum")))
+        .then(|| ident.to_string())
+    };
+    match item {
+        syn::Item::Struct(s) => derived(&s.attrs, &s.ident),
+        syn::Item::Enum(e) => derived(&e.attrs, &e.ident),
+        syn::Item::Impl(i) => {
+            let (_, path, _) = i.trait_.as_ref()?;
+            if path.segments.last()?.ident != "SqlType" {
+                return None;
+            }
+            match &*i.self_ty {
+                syn::Type::Path(p) => Some(p.path.segments.last()?.ident.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The names under which a file can write pgdrift's derives.
 struct Aliases {
-    /// `use pgdrift::Model;` and `use pgdrift::Model as Other;`
-    ours: HashSet<String>,
-    /// `Model` imported from another crate.
+    /// `use pgdrift::Model;` and `use pgdrift::Model as Other;`: (derive, name).
+    ours: HashSet<(String, String)>,
+    /// `Model`, `Enum` or `SqlType` imported from another crate.
     foreign: HashSet<String>,
 }
 
@@ -386,9 +444,9 @@ impl Aliases {
 
     fn walk(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
         let mut record = |path: &[String], name: &syn::Ident, alias: String| {
-            if name == "Model" {
+            if name == "Model" || name == "Enum" || name == "SqlType" {
                 if path.first().is_some_and(|p| p == "pgdrift") {
-                    self.ours.insert(alias);
+                    self.ours.insert((name.to_string(), alias));
                 } else {
                     self.foreign.insert(alias);
                 }
@@ -415,6 +473,13 @@ impl Aliases {
     /// an alias imported from pgdrift, or a bare `Model` no other crate's
     /// import claims.
     fn derives_model(&self, attrs: &[syn::Attribute]) -> bool {
+        self.derives(attrs, "Model")
+    }
+
+    /// Whether `#[derive(...)]` names pgdrift's `derive` (`Model`, `Enum`,
+    /// `SqlType`): `pgdrift::Model`, an alias imported from pgdrift, or a
+    /// bare `Model` no other crate's import claims.
+    fn derives(&self, attrs: &[syn::Attribute], derive: &str) -> bool {
         attrs
             .iter()
             .filter(|a| a.path().is_ident("derive"))
@@ -427,10 +492,10 @@ impl Aliases {
                         path.segments.iter().map(|s| s.ident.to_string()).collect();
                     match segments.as_slice() {
                         [name] => {
-                            self.ours.contains(name)
-                                || (name == "Model" && !self.foreign.contains(name))
+                            self.ours.contains(&(derive.to_owned(), name.clone()))
+                                || (name == derive && !self.foreign.contains(name))
                         }
-                        [krate, name] => krate == "pgdrift" && name == "Model",
+                        [krate, name] => krate == "pgdrift" && name == derive,
                         _ => false,
                     }
                 })
@@ -478,6 +543,63 @@ mod tests {
             #[derive(pgdrift::Model)] struct Ours { id: i64 }
         "#;
         assert_eq!(names(src), ["Ours"]);
+    }
+
+    fn found(src: &str) -> Discovered {
+        let file = syn::parse_file(src).unwrap();
+        let mut found = Discovered::default();
+        collect(
+            &file.items,
+            &Cfg::default(),
+            &Aliases::of(&file.items),
+            Path::new("m.rs"),
+            &mut found,
+        );
+        found
+    }
+
+    fn sorted(names: &HashSet<String>) -> Vec<&str> {
+        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn finds_enums_deriving_pgdrifts_enum() {
+        let found = found(
+            r#"
+            use pgdrift::Enum as PgEnum;
+            use enum_map::Enum;
+            #[derive(PgEnum)] enum A { X }
+            #[derive(pgdrift::Enum)] enum B { X }
+            #[derive(Enum)] enum NotOurs { X }
+            mod inner { #[derive(Debug, pgdrift::Enum)] enum C { X } }
+        "#,
+        );
+        let enums: Vec<String> = found
+            .enums
+            .iter()
+            .map(|e| e.def.ident.to_string())
+            .collect();
+        assert_eq!(enums, ["A", "B", "C"]);
+        assert!(found.models.is_empty());
+        assert_eq!(sorted(&found.sql_types), ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn finds_types_with_an_sql_type() {
+        let found = found(
+            r#"
+            use pgdrift::SqlType;
+            #[derive(SqlType)] struct Email(String);
+            #[derive(pgdrift::SqlType)] struct Id(i64);
+            struct Address;
+            impl pgdrift::SqlType for Address { const SQL_TYPE: &'static str = "address"; }
+            struct Plain(i32);
+            impl Clone for Plain { fn clone(&self) -> Self { Plain(self.0) } }
+        "#,
+        );
+        assert_eq!(sorted(&found.sql_types), ["Address", "Email", "Id"]);
     }
 
     #[test]

@@ -367,7 +367,28 @@ pub fn db_model_issues(catalog: &crate::Catalog, found: &Discovered) -> Vec<Issu
         .map(Issue::from_source)
         .collect();
     for source in &found.models {
+        let checked_by_the_build = |finding: &crate::Finding| {
+            finding.check == crate::Check::UncheckedType
+                && source
+                    .model
+                    .fields
+                    .iter()
+                    .find(|f| finding.field.as_deref() == Some(f.name().as_str()))
+                    .and_then(|f| crate::types::last_segment_name(&f.ty))
+                    .is_some_and(|name| found.sql_types.contains(&name))
+        };
         for finding in crate::check_model(&source.model, catalog) {
+            if checked_by_the_build(&finding) {
+                continue;
+            }
+            issues.push(Issue::from_source(&SourceFinding {
+                file: source.file.clone(),
+                finding,
+            }));
+        }
+    }
+    for source in &found.enums {
+        for finding in crate::custom::check_enum(&source.def, catalog) {
             issues.push(Issue::from_source(&SourceFinding {
                 file: source.file.clone(),
                 finding,

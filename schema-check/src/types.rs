@@ -595,6 +595,17 @@ pub fn sql_name_for(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// The name of the type a field holds, after one `Option` and the element
+/// of a `Vec`: `Option<Vec<Email>>` → `Email`.
+pub fn last_segment_name(ty: &syn::Type) -> Option<String> {
+    let ty = option_inner(ty).unwrap_or(ty);
+    let (name, args) = last_segment(ty)?;
+    match (name.as_str(), args.as_slice()) {
+        ("Vec", [element]) => last_segment(element).map(|(name, _)| name),
+        _ => Some(name),
+    }
+}
+
 /// Whether the type table knows the Rust type (as fitting some columns or
 /// as fitting none); `false` for a newtype, an alias or a Rust enum.
 pub fn is_known(ty: &syn::Type) -> bool {

@@ -90,6 +90,48 @@ fn fixture() -> (TestDatabase, Project) {
 }
 
 #[test]
+fn compare_db_models_checks_enum_labels_as_the_build_does() {
+    let models = format!(
+        "{MODELS}
+#[derive(pgdrift::Enum)]
+pub enum Mood {{
+    Sad,
+    Ok,
+}}
+
+#[derive(pgdrift::Model)]
+#[pgdrift(strict)]
+pub struct Feeling {{
+    pub id: i64,
+    pub mood: Mood,
+}}
+"
+    );
+    let (db, project) = fixture();
+    db.execute("CREATE TABLE feeling (id bigint PRIMARY KEY, mood mood NOT NULL)");
+    std::fs::write(project.root().join("src/models.rs"), &models).unwrap();
+    let clean = project.run(&["compare-db-models"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+
+    db.execute("ALTER TYPE mood ADD VALUE 'happy'");
+    std::fs::write(
+        project.root().join("src/models.rs"),
+        models.replace("    Ok,\n", "    Fine,\n"),
+    )
+    .unwrap();
+    let drift = project.run(&["compare-db-models"]);
+    assert_eq!(drift.status.code(), Some(1), "{}", all_output(&drift));
+    assert_eq!(
+        stdout(&drift),
+        r#"src/models.rs:23:10: error: enum `Mood` does not match enum type "mood": no variant for labels "ok", "happy"; variant `Fine` ("fine") is not a label
+    help: the labels of "mood" are "sad", "ok", "happy"; rename a variant with `#[pgdrift(rename = "…")]`
+
+1 error, 0 warnings in 3 models (1 files)
+"#
+    );
+}
+
+#[test]
 fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
     let (db, project) = fixture();
     let clean = project.run(&["compare-db-models"]);
