@@ -786,4 +786,72 @@ mod tests {
         );
         assert!(array.contains(&"int8[]".to_owned()) && array.contains(&"bigint[]".to_owned()));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Attribute contents: known and unknown keys, odd values, stray
+        /// punctuation.
+        fn attribute() -> impl Strategy<Value = String> {
+            let key = prop_oneof![
+                Just("type_name".to_owned()),
+                Just("rename_all".to_owned()),
+                Just("rename".to_owned()),
+                Just("sql_type".to_owned()),
+                Just("transparent".to_owned()),
+                "[a-z_]{1,8}",
+            ];
+            let value = prop_oneof![
+                any::<String>().prop_map(|s| format!(" = {s:?}")),
+                Just(String::new()),
+                Just(" = 5".to_owned()),
+                Just("(x)".to_owned()),
+                "[ =,\"()a-z.]{0,6}",
+            ];
+            prop::collection::vec((key, value), 0..4).prop_map(|items| {
+                items
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}{v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        }
+
+        proptest! {
+            /// Whatever the attributes say, parsing never panics: it gives a
+            /// definition, or errors that each say what and where.
+            #[test]
+            fn enum_and_newtype_attributes_parse_or_say_where(
+                ours in attribute(),
+                sqlx in attribute(),
+                variant in attribute(),
+                style in any::<String>(),
+            ) {
+                let enum_src = format!(
+                    "#[pgdrift({ours})] #[sqlx({sqlx})] #[DbValueStyle = {style:?}] \
+                     enum E {{ #[pgdrift({variant})] #[db_rename = {style:?}] A, B }}"
+                );
+                let newtype_src = format!("#[pgdrift({ours})] #[sqlx({sqlx})] struct N(String);");
+                let catalog = catalog();
+                for src in [enum_src, newtype_src] {
+                    let Ok(input) = syn::parse_str::<syn::DeriveInput>(&src) else {
+                        continue;
+                    };
+                    let results = [
+                        EnumDef::parse(&input).map(|def| check_enum(&def, &catalog).len()),
+                        NewtypeDef::parse(&input).map(|_| 0),
+                    ];
+                    for result in results {
+                        if let Err(findings) = result {
+                            prop_assert!(!findings.is_empty());
+                            for finding in findings {
+                                prop_assert!(!finding.message.is_empty());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
