@@ -603,6 +603,7 @@ mod tests {
                         name: "media_kind".into(),
                         labels: vec!["photo".into(), "video".into(), "voice memo".into()],
                         comment: None,
+                        extension: None,
                     }],
                     domains: vec![Domain {
                         name: "email".into(),
@@ -613,6 +614,7 @@ mod tests {
                         default: None,
                         checks: Vec::new(),
                         comment: None,
+                        extension: None,
                     }],
                     ..Schema::default()
                 },
@@ -622,6 +624,7 @@ mod tests {
                         name: "post_listing_mode_enum".into(),
                         labels: vec!["list".into(), "card".into()],
                         comment: None,
+                        extension: None,
                     }],
                     ..Schema::default()
                 },

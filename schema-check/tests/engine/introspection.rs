@@ -451,6 +451,7 @@ fn composite_types_come_with_their_attributes_in_order() {
                 attribute("home", "geo.point3", TypeName::new("geo", "point3"), None),
             ],
             comment: Some("A postal address".into()),
+            extension: None,
         }
     );
     let point = catalog.composite(&TypeName::new("geo", "point3")).unwrap();
