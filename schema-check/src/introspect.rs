@@ -60,7 +60,8 @@ const SCHEMAS: &str = concat!(
 );
 
 /// Relations, and composite types (kind `c`: their attributes come with the
-/// columns, their comment is the type's).
+/// columns; their comment and their extension membership are the type's,
+/// not the relation's).
 const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
             CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
@@ -78,9 +79,13 @@ const RELATIONS: &str = concat!(
       AND d.classoid = CASE WHEN c.relkind = 'c' THEN 'pg_type'::regclass
                             ELSE 'pg_class'::regclass END
       AND d.objsubid = 0
-     LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid",
-    extension_join!("pg_class", "c.oid"),
-    "
+     LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+     LEFT JOIN pg_depend xd
+       ON xd.classid = CASE WHEN c.relkind = 'c' THEN 'pg_type'::regclass
+                            ELSE 'pg_class'::regclass END
+      AND xd.objid = CASE WHEN c.relkind = 'c' THEN c.reltype ELSE c.oid END
+      AND xd.deptype = 'e'
+     LEFT JOIN pg_extension x ON x.oid = xd.refobjid
      WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'c') AND",
     schema_filter!("n")
 );
