@@ -357,12 +357,14 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
                         file: file.to_path_buf(),
                         def,
                     }),
-                    Err(findings) => found.attribute_findings.extend(findings.into_iter().map(
-                        |finding| SourceFinding {
-                            file: file.to_path_buf(),
-                            finding,
-                        },
-                    )),
+                    Err(findings) => {
+                        found
+                            .attribute_findings
+                            .extend(findings.into_iter().map(|finding| SourceFinding {
+                                file: file.to_path_buf(),
+                                finding,
+                            }))
+                    }
                 }
                 continue;
             }

@@ -592,6 +592,8 @@ pub fn sql_name_for(ty: &syn::Type) -> Option<String> {
             .find(|(_, k, _)| *k == kind)
             .map(|(names, _, _)| names[0].to_owned()),
         Shape::Vec(element) => sql_name_for(element).map(|name| format!("{name}[]")),
+        // Which range type depends on the column: give the newtype `sql_type`.
+        Shape::Range(_) => None,
     }
 }
 
