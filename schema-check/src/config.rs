@@ -177,6 +177,10 @@ pub struct ProjectConfig {
     pub reports: PathBuf,
     /// Schemas to introspect; empty means every non-system schema.
     pub schemas: Vec<String>,
+    /// The crate `generate-models` takes date and time types from.
+    pub time: crate::generate::TimeCrate,
+    /// The crate `generate-models` takes the `numeric` type from.
+    pub decimal: crate::generate::DecimalCrate,
 }
 
 impl Default for ProjectConfig {
@@ -188,6 +192,8 @@ impl Default for ProjectConfig {
             snapshot: None,
             reports: PathBuf::from(".pgdrift/reports"),
             schemas: Vec::new(),
+            time: Default::default(),
+            decimal: Default::default(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod escape;
 pub mod files;
 pub mod finding;
+pub mod generate;
 pub mod interop;
 pub mod model;
 #[cfg(feature = "source")]

@@ -274,6 +274,12 @@ pub fn element_name(sql: &SqlType) -> (usize, String) {
     }
 }
 
+/// The Rust types the type table lists for a `pg_type` name, preferred
+/// first; empty when it has none.
+pub fn rust_types_listed(pg_name: &str) -> &'static [&'static str] {
+    mapping(pg_name).map_or(&[], |(_, _, rust)| rust)
+}
+
 fn mapping(
     name: &str,
 ) -> Option<&'static (&'static [&'static str], Kind, &'static [&'static str])> {

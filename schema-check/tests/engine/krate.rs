@@ -76,6 +76,23 @@ impl TestCrate {
         }
     }
 
+    /// A crate whose `src/lib.rs` is `lib_rs` (public items raise no
+    /// dead-code warnings in a library), depending on pgdrift, chrono and
+    /// serde_json.
+    pub fn library(name: &str, lib_rs: &str) -> TestCrate {
+        let krate = TestCrate::new(name, "fn main() {}\n", None);
+        let manifest = krate.path().join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let text = text.replacen(
+            "[dependencies]\n",
+            "[dependencies]\nserde_json = \"1\"\n",
+            1,
+        );
+        std::fs::write(&manifest, text).unwrap();
+        std::fs::write(krate.path().join("src/lib.rs"), lib_rs).unwrap();
+        krate
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod derive;
 mod extensions;
+mod generate;
 mod hardening;
 mod introspection;
 mod krate;

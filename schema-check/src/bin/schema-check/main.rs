@@ -99,12 +99,50 @@ enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 2.0)]
         interval: f64,
     },
+    /// Write Rust model structs (and enums) for the schema's tables and views.
+    GenerateModels {
+        /// Only this relation (`name` or `schema.name`); repeatable.
+        #[arg(long = "table", value_name = "NAME")]
+        tables: Vec<String>,
+        /// Only relations of this schema; repeatable.
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Another derive for every struct (e.g. `sqlx::FromRow`); repeatable.
+        #[arg(long = "derive", value_name = "PATH")]
+        derives: Vec<String>,
+        /// Date and time types from this crate [default: pgdrift.toml's `time`, else chrono]
+        #[arg(long, value_enum)]
+        time: Option<TimeArg>,
+        /// The `numeric` type from this crate [default: pgdrift.toml's `decimal`, else rust_decimal]
+        #[arg(long, value_enum)]
+        decimal: Option<DecimalArg>,
+        /// Also an insert struct (`NewUser`) per table: columns an INSERT may omit are `Option`.
+        #[arg(long)]
+        insert: bool,
+    },
     /// Append the changes since the snapshot to the change log, and update the snapshot.
     Changelog {
         /// A line describing the change.
         #[arg(long, short, value_name = "TEXT")]
         message: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TimeArg {
+    Chrono,
+    Time,
+    Jiff,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DecimalArg {
+    #[value(name = "rust_decimal")]
+    RustDecimal,
+    Bigdecimal,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -236,6 +274,20 @@ fn run(cli: &Cli) -> ExitCode {
         Command::Watch { interval } => workflow::watch(&ctx, *interval),
         Command::Validate => workflow::validate(&ctx),
         Command::Report { out, format } => workflow::report(&ctx, out.as_deref(), format),
+        Command::GenerateModels {
+            tables,
+            schemas,
+            output,
+            derives,
+            time,
+            decimal,
+            insert,
+        } => workflow::generate_models(
+            &ctx,
+            &workflow::Selection { tables, schemas },
+            output.as_deref(),
+            workflow::generate_options(&ctx, derives, *time, *decimal, *insert)?,
+        ),
         Command::Changelog { message } => workflow::changelog(&ctx, message.as_deref()),
     });
     match result {

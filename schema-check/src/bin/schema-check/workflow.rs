@@ -9,9 +9,9 @@ use schema_check::cfg::Cfg;
 use schema_check::discover::{discover_with, Discovered};
 use schema_check::docs::{self, Section};
 use schema_check::report::{self, Issue, Report, Severity};
-use schema_check::{changelog as log, files, snapshot, Catalog, Error};
+use schema_check::{changelog as log, files, generate, snapshot, Catalog, Error};
 
-use crate::{print, Context, Outcome};
+use crate::{print, Context, DecimalArg, Outcome, TimeArg};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -423,4 +423,126 @@ pub fn changelog(ctx: &Context, message: Option<&str>) -> Result<Outcome, Error>
         ctx.shown(&snapshot_path)
     ))?;
     Ok(Outcome::Clean)
+}
+
+/// The relations `generate-models` is asked for.
+pub struct Selection<'a> {
+    /// `name` or `schema.name`; empty: all.
+    pub tables: &'a [String],
+    /// Empty: all.
+    pub schemas: &'a [String],
+}
+
+pub fn generate_options(
+    ctx: &Context,
+    derives: &[String],
+    time: Option<TimeArg>,
+    decimal: Option<DecimalArg>,
+    insert: bool,
+) -> Result<generate::Options, Error> {
+    for derive in derives {
+        if syn::parse_str::<syn::Path>(derive).is_err() {
+            return Err(Error::Config(format!(
+                "--derive {derive:?} is not a path to a derive macro (like `sqlx::FromRow`)"
+            )));
+        }
+    }
+    Ok(generate::Options {
+        derives: derives.to_vec(),
+        time: match time {
+            None => ctx.project.time,
+            Some(TimeArg::Chrono) => generate::TimeCrate::Chrono,
+            Some(TimeArg::Time) => generate::TimeCrate::Time,
+            Some(TimeArg::Jiff) => generate::TimeCrate::Jiff,
+        },
+        decimal: match decimal {
+            None => ctx.project.decimal,
+            Some(DecimalArg::RustDecimal) => generate::DecimalCrate::RustDecimal,
+            Some(DecimalArg::Bigdecimal) => generate::DecimalCrate::Bigdecimal,
+        },
+        insert,
+    })
+}
+
+pub fn generate_models(
+    ctx: &Context,
+    selection: &Selection,
+    output: Option<&Path>,
+    options: generate::Options,
+) -> Result<Outcome, Error> {
+    let catalog = ctx.catalog()?;
+    let relations = select_relations(&catalog, selection)?;
+    let text = generate::generate(&catalog, &relations, &options);
+    match output {
+        None => print(&text)?,
+        Some(path) => {
+            let path = ctx.root.join(path);
+            files::write_atomic(&path, text.as_bytes())?;
+            print(&format!(
+                "wrote {} ({} relations)\n",
+                ctx.shown(&path),
+                relations.len()
+            ))?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The relations named by `selection`, in catalog order; an unknown or
+/// ambiguous name is an error.
+fn select_relations<'a>(
+    catalog: &'a Catalog,
+    selection: &Selection,
+) -> Result<Vec<(&'a str, &'a schema_check::catalog::Relation)>, Error> {
+    for schema in selection.schemas {
+        if catalog.schema(schema).is_none() {
+            return Err(Error::Config(format!(
+                "--schema {schema}: the database has no such schema (or it is not introspected)"
+            )));
+        }
+    }
+    let in_schemas = |schema: &str| {
+        selection.schemas.is_empty() || selection.schemas.iter().any(|s| s == schema)
+    };
+    let mut wanted = std::collections::HashSet::new();
+    for name in selection.tables {
+        let (schema, relation) = match name.split_once('.') {
+            Some((s, r)) if catalog.schema(s).is_some() => (Some(s), r),
+            _ => (None, name.as_str()),
+        };
+        let matches: Vec<(&str, &str)> = catalog
+            .relations()
+            .filter(|(s, r)| {
+                r.name == relation && schema.is_none_or(|want| want == *s) && in_schemas(s)
+            })
+            .map(|(s, r)| (s, r.name.as_str()))
+            .collect();
+        match matches.as_slice() {
+            [one] => {
+                wanted.insert(*one);
+            }
+            [] => {
+                return Err(Error::Config(format!(
+                    "--table {name}: no such table or view in the schema"
+                )))
+            }
+            several => {
+                return Err(Error::Config(format!(
+                    "--table {name} is ambiguous: it names {}; qualify it with its schema",
+                    several
+                        .iter()
+                        .map(|(s, r)| format!("{s}.{r}"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )))
+            }
+        }
+    }
+    Ok(catalog
+        .relations()
+        .filter(|(s, r)| {
+            in_schemas(s)
+                && (selection.tables.is_empty() || wanted.contains(&(*s, r.name.as_str())))
+        })
+        .collect())
 }
