@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
-use crate::finding::{Check, Finding, Level};
+use crate::finding::{Check, Edit, Finding, Fix, Level};
+use crate::generate;
 use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
 use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
@@ -20,6 +21,7 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
         model,
         out: Vec::new(),
         end: None,
+        renamed: Vec::new(),
     };
     let Some(relation) = catalog.relation(&model.schema, &model.table) else {
         findings.missing_table(catalog);
@@ -77,6 +79,16 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
             .collect();
         if !rest.is_empty() {
             findings.uncovered(&rest);
+            // A column that a misspelt field's fix will map gets no new field.
+            let new: Vec<&Column> = rest
+                .iter()
+                .copied()
+                .filter(|c| !findings.renamed.contains(&c.name))
+                .collect();
+            if !new.is_empty() {
+                let fix = findings.uncovered_fix(catalog, relation, &mapped, &new);
+                findings.fix(fix);
+            }
         }
     }
     findings.out
@@ -125,11 +137,20 @@ struct Verdict {
     on_type: bool,
 }
 
+/// The first and last token of `tokens`.
+fn bounds(tokens: &impl quote::ToTokens) -> (Span, Span) {
+    let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
+    let first = spans.next().unwrap_or_else(Span::call_site);
+    (first, spans.last().unwrap_or(first))
+}
+
 struct Findings<'a> {
     model: &'a ModelDef,
     out: Vec<Finding>,
     /// The last token of the next finding's span, when it covers several.
     end: Option<Span>,
+    /// Columns that fixes of misspelt fields map.
+    renamed: Vec<String>,
 }
 
 impl Findings<'_> {
@@ -166,6 +187,13 @@ impl Findings<'_> {
         finding.column = column.map(str::to_owned);
         finding.help = help;
         self.out.push(finding);
+    }
+
+    /// Attaches `fix` to the finding pushed last.
+    fn fix(&mut self, fix: Option<Fix>) {
+        if let Some(last) = self.out.last_mut() {
+            last.fix = fix;
+        }
     }
 
     /// `users` in `public`, `app.orders` elsewhere.
@@ -256,11 +284,24 @@ impl Findings<'_> {
 
     fn missing_column(&mut self, relation: &Relation, field: &FieldDef) {
         let names = relation.columns.iter().map(|c| c.name.as_str());
-        let help = closest(&field.column, names).map(|name| {
+        let near = closest(&field.column, names);
+        let help = near.map(|name| {
             if field.column_given {
                 format!("did you mean \"{name}\"?")
             } else {
                 format!("did you mean \"{name}\"? add `#[pgdrift(column = \"{name}\")]`")
+            }
+        });
+        let fix = near.filter(|_| !field.column_given).map(|name| {
+            self.renamed.push(name.to_owned());
+            let attribute = format!("#[pgdrift(column = {})]", generate::string_literal(name));
+            Fix {
+                description: format!("add `{attribute}`"),
+                edits: vec![Edit::Lines {
+                    at: field.decl,
+                    indent_like: field.decl,
+                    lines: vec![attribute],
+                }],
             }
         });
         let message = format!(
@@ -276,6 +317,7 @@ impl Findings<'_> {
             message,
             help,
         );
+        self.fix(fix);
     }
 
     /// An insert or update struct on a relation that does not take those
@@ -340,6 +382,7 @@ impl Findings<'_> {
             } else {
                 field.ident.span()
             };
+            let fix = self.nullability_fix(&verdict, ty, inner, double_option);
             self.push(
                 verdict.check,
                 verdict.level,
@@ -349,6 +392,7 @@ impl Findings<'_> {
                 verdict.message,
                 Some(verdict.help),
             );
+            self.fix(fix);
         }
         if directions.insert || directions.update {
             if let Some(what) = never_written(column) {
@@ -411,6 +455,42 @@ impl Findings<'_> {
             return;
         }
         self.type_fit(&sql, field, column, inner);
+    }
+
+    /// The sure fix of a read struct's nullability verdict: wrap the type in
+    /// `Option`, or (under `strict`) unwrap it.
+    fn nullability_fix(
+        &self,
+        verdict: &Verdict,
+        ty: &syn::Type,
+        inner: &syn::Type,
+        double_option: bool,
+    ) -> Option<Fix> {
+        let (first, last) = bounds(ty);
+        match verdict.check {
+            Check::NullableWithoutOption => Some(Fix {
+                description: verdict.help.clone(),
+                edits: vec![
+                    Edit::Before {
+                        at: first,
+                        text: "Option<".to_owned(),
+                    },
+                    Edit::After {
+                        at: last,
+                        text: ">".to_owned(),
+                    },
+                ],
+            }),
+            Check::OptionOnNotNull if self.model.strict && !double_option => Some(Fix {
+                description: verdict.help.clone(),
+                edits: vec![Edit::Replace {
+                    first,
+                    last,
+                    text: type_text(inner),
+                }],
+            }),
+            _ => None,
+        }
     }
 
     /// What each of the struct's directions says about the column's
@@ -579,6 +659,21 @@ impl Findings<'_> {
                     ),
                     help,
                 );
+                let options = generate::families_of(
+                    std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
+                );
+                let fix = generate::plain_type_for(sql, &options).map(|fitting| {
+                    let (first, last) = bounds(inner);
+                    Fix {
+                        description: format!("use `{fitting}`"),
+                        edits: vec![Edit::Replace {
+                            first,
+                            last,
+                            text: fitting,
+                        }],
+                    }
+                });
+                self.fix(fix);
             }
             Fit::Unknown
                 if self.model.strict
@@ -641,6 +736,71 @@ impl Findings<'_> {
             message,
             Some(help),
         );
+    }
+
+    /// New fields for the uncovered `columns`, each before the field of the
+    /// next covered column (else at the end); `None` when a column's type
+    /// needs a Rust type of the user's (an enum) or has none.
+    fn uncovered_fix(
+        &self,
+        catalog: &Catalog,
+        relation: &Relation,
+        mapped: &HashMap<&str, &FieldDef>,
+        columns: &[&Column],
+    ) -> Option<Fix> {
+        let model = self.model;
+        let indent_like = model.fields.first()?.start;
+        let public = model.fields.iter().any(|f| f.public);
+        let options = generate::families_of(model.fields.iter().map(|f| &f.ty));
+        let mut names = generate::FieldNames::taken(
+            model
+                .fields
+                .iter()
+                .map(|f| f.ident.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|s| s.trim_start_matches("r#")),
+        );
+        let mut edits = Vec::new();
+        for column in columns {
+            let ty = generate::plain_type_for(&types::resolve(catalog, column), &options)?;
+            let ty = if column.nullable {
+                format!("Option<{ty}>")
+            } else {
+                ty
+            };
+            let (ident, _) = names.claim(&column.name);
+            let mut lines = String::new();
+            generate::doc_comment(&mut lines, "", column.comment.as_deref());
+            let mut lines: Vec<String> = lines.lines().map(str::to_owned).collect();
+            if model.default_column(ident.trim_start_matches("r#")) != column.name {
+                lines.push(format!(
+                    "#[pgdrift(column = {})]",
+                    generate::string_literal(&column.name)
+                ));
+            }
+            let vis = if public { "pub " } else { "" };
+            lines.push(format!("{vis}{ident}: {ty},"));
+            let next = relation
+                .columns
+                .iter()
+                .skip_while(|c| c.name != column.name)
+                .find_map(|c| mapped.get(c.name.as_str()));
+            edits.push(Edit::Lines {
+                at: next.map_or(model.fields_end, |f| f.start),
+                indent_like,
+                lines,
+            });
+        }
+        let noun = if columns.len() == 1 {
+            "a field"
+        } else {
+            "fields"
+        };
+        Some(Fix {
+            description: format!("add {noun} for the uncovered columns"),
+            edits,
+        })
     }
 
     fn uncovered(&mut self, columns: &[&Column]) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cfg::Cfg;
 use crate::custom::EnumDef;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Edit, Finding, Fix};
 use crate::model::ModelDef;
 
 /// A model found in a source file.
@@ -57,6 +57,8 @@ pub struct Discovered {
     /// it checked: models, modules and files under a `#[cfg(...)]` that
     /// does not hold.
     pub skipped: Vec<Skipped>,
+    /// The text of every file read, by its path relative to the root.
+    pub sources: std::collections::BTreeMap<PathBuf, String>,
 }
 
 /// A model, module or file left out because its `#[cfg(...)]` does not hold.
@@ -83,6 +85,81 @@ impl Discovered {
             ))),
         }
     }
+}
+
+/// One change of a file: the bytes `start..end` become `replacement`
+/// (`start == end` inserts).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TextEdit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+/// A fix's edits as byte ranges of `source`, the file its spans were
+/// parsed from, in file order. Inserted lines take the indentation of
+/// their model line and the file's line ending.
+pub fn resolve_fix(fix: &Fix, source: &str) -> Vec<TextEdit> {
+    let skipped = unparsed_prefix(source);
+    let start = |span: &proc_macro2::Span| span.byte_range().start + skipped;
+    let end = |span: &proc_macro2::Span| span.byte_range().end + skipped;
+    let insert = |at: usize, text: &str| TextEdit {
+        start: at,
+        end: at,
+        replacement: text.to_owned(),
+    };
+    let mut edits: Vec<TextEdit> = fix
+        .edits
+        .iter()
+        .map(|edit| match edit {
+            Edit::Replace { first, last, text } => TextEdit {
+                start: start(first),
+                end: end(last),
+                replacement: text.clone(),
+            },
+            Edit::Before { at, text } => insert(start(at), text),
+            Edit::After { at, text } => insert(end(at), text),
+            Edit::Lines {
+                at,
+                indent_like,
+                lines,
+            } => {
+                let model_line = line_start(source, start(indent_like));
+                let indent: String = source[model_line..]
+                    .chars()
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .collect();
+                let newline = match source[model_line..].find('\n') {
+                    Some(i) if source[..model_line + i].ends_with('\r') => "\r\n",
+                    _ => "\n",
+                };
+                let text: String = lines
+                    .iter()
+                    .map(|l| format!("{indent}{l}{newline}"))
+                    .collect();
+                insert(line_start(source, start(at)), &text)
+            }
+        })
+        .collect();
+    edits.sort_by_key(|e| (e.start, e.end));
+    edits
+}
+
+/// The bytes parsing skips before the spans' byte offsets start: a byte
+/// order mark (a `#!` line is blanked, not removed).
+fn unparsed_prefix(source: &str) -> usize {
+    if source.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
+}
+
+/// The byte offset where the line holding `offset` starts.
+fn line_start(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
 }
 
 /// The files matching `patterns` (globs relative to `root`), sorted.
@@ -114,17 +191,34 @@ pub fn discover(root: &Path, patterns: &[String]) -> Result<Discovered> {
 /// such modules, and files whose `#![cfg(...)]` fails. `#[cfg_attr(...)]`
 /// is expanded the same way.
 pub fn discover_with(root: &Path, patterns: &[String], cfg: &Cfg) -> Result<Discovered> {
-    let paths = model_files(root, patterns)?;
+    Ok(discover_texts(read_model_files(root, patterns)?, cfg))
+}
+
+/// The text of every file matching `patterns`, by its path relative to `root`.
+pub fn read_model_files(root: &Path, patterns: &[String]) -> Result<Vec<(PathBuf, String)>> {
+    let mut texts = Vec::new();
+    for path in model_files(root, patterns)? {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        texts.push((relative, text));
+    }
+    Ok(texts)
+}
+
+/// The models of files already read (pairs of a path relative to the root
+/// and the file's text), as [`discover_with`] finds them.
+pub fn discover_texts(texts: Vec<(PathBuf, String)>, cfg: &Cfg) -> Discovered {
     let mut found = Discovered {
-        files: paths.len(),
+        files: texts.len(),
         ..Discovered::default()
     };
     let mut files = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        match parse_source(text) {
-            Ok(file) => files.push((relative, file)),
+    for (relative, text) in texts {
+        match parse_source(text.clone()) {
+            Ok(file) => {
+                found.sources.insert(relative.clone(), text);
+                files.push((relative, file));
+            }
             Err(why) => found
                 .unreadable
                 .push(format!("{} {why}", relative.display())),
@@ -154,7 +248,7 @@ pub fn discover_with(root: &Path, patterns: &[String], cfg: &Cfg) -> Result<Disc
     // A parsed file may nest deeply; its tree is not walked again, so the
     // process's end frees it rather than a recursive drop.
     std::mem::forget(files);
-    Ok(found)
+    found
 }
 
 /// The most tokens a file may hold between two `,` or `;` (at any depth),

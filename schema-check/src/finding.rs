@@ -75,6 +75,38 @@ pub struct Finding {
     pub column: Option<String>,
     pub message: String,
     pub help: Option<String>,
+    /// The one sure edit of the model's source that resolves the finding.
+    pub fix: Option<Fix>,
+}
+
+/// A sure edit of a model's source file, in tokens of the parsed file.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// What the edit does, e.g. "use `Option<String>`".
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One change of a [`Fix`]; spans are tokens of the model's source.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// Replaces the tokens from `first` through `last` by `text`.
+    Replace {
+        first: Span,
+        last: Span,
+        text: String,
+    },
+    /// Inserts `text` right before the token `at`.
+    Before { at: Span, text: String },
+    /// Inserts `text` right after the token `at`.
+    After { at: Span, text: String },
+    /// Inserts whole lines before the line holding `at`, each indented like
+    /// the line holding `indent_like`.
+    Lines {
+        at: Span,
+        indent_like: Span,
+        lines: Vec<String>,
+    },
 }
 
 impl Finding {
@@ -91,6 +123,7 @@ impl Finding {
             column: None,
             message,
             help: None,
+            fix: None,
         }
     }
 

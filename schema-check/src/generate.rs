@@ -207,10 +207,9 @@ impl Writer<'_> {
 
     fn type_for(&self, sql: &SqlType) -> Option<String> {
         match sql {
-            SqlType::Mapped(name) => rust_type_for(name, self.options).map(str::to_owned),
-            SqlType::Array(element) => Some(format!("Vec<{}>", self.type_for(element)?)),
             SqlType::Enum(name) => self.enum_names.get(name).cloned(),
-            SqlType::Unmapped(_) => None,
+            SqlType::Array(element) => Some(format!("Vec<{}>", self.type_for(element)?)),
+            other => plain_type_for(other, self.options),
         }
     }
 
@@ -273,6 +272,37 @@ fn writable(column: &Column) -> bool {
     column.generated.is_none() && column.identity != Some(Identity::Always)
 }
 
+/// The Rust type for values of `sql` that needs no type of the user's
+/// (enums need one): `None` when the type table has none.
+pub fn plain_type_for(sql: &SqlType, options: &Options) -> Option<String> {
+    match sql {
+        SqlType::Mapped(name) => rust_type_for(name, options).map(str::to_owned),
+        SqlType::Array(element) => Some(format!("Vec<{}>", plain_type_for(element, options)?)),
+        SqlType::Enum(_) | SqlType::Unmapped(_) => None,
+    }
+}
+
+/// The time and decimal crates that `types` (a model's field types) use.
+pub fn families_of<'a>(types: impl IntoIterator<Item = &'a syn::Type>) -> Options {
+    let mut options = Options::default();
+    for ty in types {
+        let text = crate::model::type_text(ty);
+        if text.contains("jiff::") {
+            options.time = TimeCrate::Jiff;
+        } else if text.starts_with("time::")
+            || text.contains("<time::")
+            || text.contains("OffsetDateTime")
+            || text.contains("PrimitiveDateTime")
+        {
+            options.time = TimeCrate::Time;
+        }
+        if text.contains("BigDecimal") {
+            options.decimal = DecimalCrate::Bigdecimal;
+        }
+    }
+    options
+}
+
 /// The type `generate-models` writes for a `pg_type` name: the chosen time
 /// and decimal crates, else the first plain type the type table lists.
 pub fn rust_type_for(pg_name: &str, options: &Options) -> Option<&'static str> {
@@ -308,7 +338,7 @@ pub fn rust_type_for(pg_name: &str, options: &Options) -> Option<&'static str> {
 /// Writes `text` as `///` lines: control characters become spaces, each
 /// line is trimmed (an indented line would be a doc test), and backtick
 /// fences are broken so no comment opens a code block.
-fn doc_comment(out: &mut String, indent: &str, text: Option<&str>) {
+pub(crate) fn doc_comment(out: &mut String, indent: &str, text: Option<&str>) {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return;
     };
@@ -345,7 +375,7 @@ fn plain_text(text: &str) -> String {
 }
 
 /// A Rust string literal for `text`.
-fn string_literal(text: &str) -> String {
+pub(crate) fn string_literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
@@ -612,14 +642,21 @@ impl TypeNames {
 
 /// Field names of one struct handed out so far.
 #[derive(Default)]
-struct FieldNames {
+pub(crate) struct FieldNames {
     taken: HashSet<String>,
 }
 
 impl FieldNames {
+    /// Names already used by a struct's fields.
+    pub(crate) fn taken<'a>(names: impl IntoIterator<Item = &'a str>) -> FieldNames {
+        FieldNames {
+            taken: names.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
     /// The field for `column` (with `r#` where it is a keyword) and whether
     /// it needs `column = "…"` because its name differs from the column's.
-    fn claim(&mut self, column: &str) -> (String, bool) {
+    pub(crate) fn claim(&mut self, column: &str) -> (String, bool) {
         let plain = is_snake_ident(column);
         let base = if plain {
             column.to_owned()

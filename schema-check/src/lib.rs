@@ -48,7 +48,7 @@ pub use check::check_model;
 pub use config::{Env, ProjectConfig, Source, SourceRequest};
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
-pub use finding::{Check, Finding, Level};
+pub use finding::{Check, Edit, Finding, Fix, Level};
 #[cfg(feature = "live")]
 pub use introspect::introspect;
 #[cfg(feature = "live")]

@@ -26,6 +26,10 @@ pub struct ModelDef {
     pub directions: Directions,
     pub doc: Option<String>,
     pub fields: Vec<FieldDef>,
+    /// The closing brace of the fields, where fields can be appended.
+    pub fields_end: Span,
+    /// Columns of fields without `column = "…"` are named by this rule.
+    rename_all: RenameAll,
 }
 
 /// The ways a struct moves rows. A struct that names none is read.
@@ -68,6 +72,12 @@ pub struct FieldDef {
     /// `#[sqlx(json)]`: the column must be `json` or `jsonb`; the type is free.
     pub json: bool,
     pub doc: Option<String>,
+    /// The field's first token: its first attribute, visibility or name.
+    pub start: Span,
+    /// The first token after its attributes: its visibility or name.
+    pub decl: Span,
+    /// Whether the field is `pub`.
+    pub public: bool,
 }
 
 impl FieldDef {
@@ -86,6 +96,11 @@ impl FieldDef {
 impl ModelDef {
     pub fn name(&self) -> String {
         unraw(&self.ident)
+    }
+
+    /// The column a field named `field` maps to without `column = "…"`.
+    pub fn default_column(&self, field: &str) -> String {
+        self.rename_all.apply(field)
     }
 
     /// Fields that map to a column.
@@ -153,7 +168,6 @@ impl ModelDef {
                 .or(foreign.column)
                 .unwrap_or_else(|| rename_all.apply(&field_name));
             fields.push(FieldDef {
-                ident,
                 ty: field.ty.clone(),
                 column,
                 column_given,
@@ -164,6 +178,13 @@ impl ModelDef {
                 may_be_missing: foreign.default,
                 json: foreign.json,
                 doc: doc_comment(&field.attrs),
+                start: field
+                    .attrs
+                    .first()
+                    .map_or_else(|| decl_start(field), |a| a.pound_token.span),
+                decl: decl_start(field),
+                public: matches!(field.vis, syn::Visibility::Public(_)),
+                ident,
             });
         }
 
@@ -196,7 +217,20 @@ impl ModelDef {
             directions,
             doc: doc_comment(&input.attrs),
             fields,
+            fields_end: named.map_or_else(Span::call_site, |n| n.brace_token.span.close()),
+            rename_all: container.rename_all.unwrap_or_default(),
         })
+    }
+}
+
+/// A field's visibility, or its name when it has none.
+fn decl_start(field: &syn::Field) -> Span {
+    match &field.vis {
+        syn::Visibility::Inherited => field
+            .ident
+            .as_ref()
+            .map_or_else(Span::call_site, |i| i.span()),
+        vis => vis.span(),
     }
 }
 

@@ -27,7 +27,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::discover::{Discovered, SourceFinding, SourceModel};
+use crate::discover::{resolve_fix, Discovered, SourceFinding, SourceModel, TextEdit};
 use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::Level;
@@ -57,12 +57,30 @@ pub struct Issue {
     pub col: Option<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// The one sure fix, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<IssueFix>,
+}
+
+/// A fix as edits of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueFix {
+    pub description: String,
+    pub file: String,
+    pub edits: Vec<TextEdit>,
 }
 
 impl Issue {
-    /// A finding of the database-against-models check, at its source position.
-    pub fn from_source(found: &SourceFinding) -> Issue {
+    /// A finding of the database-against-models check, at its source
+    /// position; `source` is the file's text, for its fix.
+    pub fn from_source(found: &SourceFinding, source: Option<&str>) -> Issue {
         let f = &found.finding;
+        let file = found.file.to_string_lossy().into_owned();
+        let fix = f.fix.as_ref().zip(source).map(|(fix, source)| IssueFix {
+            description: fix.description.clone(),
+            file: file.clone(),
+            edits: resolve_fix(fix, source),
+        });
         let (line, col) = found.position();
         Issue {
             check: f.check.code().to_owned(),
@@ -76,11 +94,12 @@ impl Issue {
             column: f.column.clone(),
             model: Some(f.model.clone()),
             field: f.field.clone(),
-            file: Some(found.file.to_string_lossy().into_owned()),
+            file: Some(file),
             line: Some(line),
             col: Some(col),
             message: f.message.clone(),
             help: f.help.clone(),
+            fix,
         }
     }
 
@@ -306,6 +325,9 @@ impl Report {
                     }
                     result["locations"] = serde_json::json!([{"physicalLocation": location}]);
                 }
+                if let Some(fix) = &issue.fix {
+                    result["fixes"] = sarif_fix(fix);
+                }
                 result
             })
             .collect();
@@ -325,6 +347,27 @@ impl Report {
         text.push('\n');
         text
     }
+}
+
+/// A fix as SARIF `fixes`: one artifact change of byte-range replacements.
+fn sarif_fix(fix: &IssueFix) -> serde_json::Value {
+    let replacements: Vec<serde_json::Value> = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            serde_json::json!({
+                "deletedRegion": {"byteOffset": edit.start, "byteLength": edit.end - edit.start},
+                "insertedContent": {"text": edit.replacement},
+            })
+        })
+        .collect();
+    serde_json::json!([{
+        "description": {"text": fix.description},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": fix.file},
+            "replacements": replacements,
+        }],
+    }])
 }
 
 const KINDS: [(&str, &str); 3] = [
@@ -364,7 +407,7 @@ pub fn db_model_issues(catalog: &crate::Catalog, found: &Discovered) -> Vec<Issu
     let mut issues: Vec<Issue> = found
         .attribute_findings
         .iter()
-        .map(Issue::from_source)
+        .map(|f| Issue::from_source(f, None))
         .collect();
     for source in &found.models {
         let checked_by_the_build = |finding: &crate::Finding| {
@@ -381,18 +424,26 @@ pub fn db_model_issues(catalog: &crate::Catalog, found: &Discovered) -> Vec<Issu
             if checked_by_the_build(&finding) {
                 continue;
             }
-            issues.push(Issue::from_source(&SourceFinding {
-                file: source.file.clone(),
-                finding,
-            }));
+            let text = found.sources.get(&source.file).map(String::as_str);
+            issues.push(Issue::from_source(
+                &SourceFinding {
+                    file: source.file.clone(),
+                    finding,
+                },
+                text,
+            ));
         }
     }
     for source in &found.enums {
         for finding in crate::custom::check_enum(&source.def, catalog) {
-            issues.push(Issue::from_source(&SourceFinding {
-                file: source.file.clone(),
-                finding,
-            }));
+            let text = found.sources.get(&source.file).map(String::as_str);
+            issues.push(Issue::from_source(
+                &SourceFinding {
+                    file: source.file.clone(),
+                    finding,
+                },
+                text,
+            ));
         }
     }
     issues.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
@@ -478,6 +529,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
             col: Some(model.ident.span().start().column + 1),
             message: String::new(),
             help: Some("run `schema-check generate-docs`".to_owned()),
+            fix: None,
         };
         let Some((_, rows)) = documented.get(&key) else {
             issues.push(Issue {
@@ -569,6 +621,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
                         line: Some(*line),
                         col: None,
                         help: Some("run `schema-check generate-docs`".to_owned()),
+                        fix: None,
                     });
                 }
             }
@@ -600,6 +653,7 @@ pub fn docs_vs_schema(
             col: None,
             message,
             help: Some("run `schema-check generate-docs`".to_owned()),
+            fix: None,
         }
     };
     let Some(text) = text else {

@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod derive;
 mod extensions;
+mod fix;
 mod generate;
 mod hardening;
 mod introspection;
@@ -47,4 +48,25 @@ pub fn stderr(output: &Output) -> String {
 /// Everything a run printed, for "never shows X" assertions.
 pub fn all_output(output: &Output) -> String {
     format!("{}{}", stdout(output), stderr(output))
+}
+
+/// A file the tests need that we did not write, installed from its package
+/// registry into `target/test-assets` by `.ci/test-assets` (run here when
+/// the file is missing).
+pub fn test_asset(name: &str) -> String {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let path = workspace.join("target/test-assets").join(name);
+    if !path.exists() {
+        let script = workspace.join(".ci/test-assets");
+        let out = Command::new("bash").arg(&script).output();
+        if let Ok(out) = &out {
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; install it with `.ci/test-assets` (it needs npm and the npm registry)",
+            path.display()
+        )
+    })
 }

@@ -194,7 +194,10 @@ src/models.rs:17:12: error: table or view "post" does not exist
             "schema": "public", "table": "users", "column": "age",
             "model": "User", "field": "age", "file": "src/models.rs", "line": 12, "col": 21,
             "message": "column \"users.age\" is `integer`, which `i64` does not fit",
-            "help": "use `i32`"
+            "help": "use `i32`",
+            "fix": {"description": "use `i32`", "file": "src/models.rs", "edits": [
+                {"start": 247, "end": 250, "replacement": "i32"}
+            ]}
         })
     );
 }
@@ -508,7 +511,7 @@ fn reports_in_three_formats_without_the_password() {
     let sarif: serde_json::Value =
         serde_json::from_str(&project.read(".pgdrift/reports/schema-report.sarif")).unwrap();
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../fixtures/sarif-2.1.0-rtm.5.json")).unwrap();
+        serde_json::from_str(&crate::test_asset("sarif-2.1.0-rtm.5.json")).unwrap();
     let validator = jsonschema::draft4::new(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&sarif)
@@ -525,6 +528,21 @@ fn reports_in_three_formats_without_the_password() {
     assert_eq!(
         mismatch["locations"][0]["physicalLocation"],
         serde_json::json!({"artifactLocation": {"uri": "src/models.rs"}, "region": {"startLine": 11, "startColumn": 21}})
+    );
+    let models = project.read("src/models.rs");
+    let start = models.find("age: Option<String>").unwrap() + "age: Option<".len();
+    assert_eq!(
+        mismatch["fixes"],
+        serde_json::json!([{
+            "description": {"text": "use `i32`"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": "src/models.rs"},
+                "replacements": [{
+                    "deletedRegion": {"byteOffset": start, "byteLength": 6},
+                    "insertedContent": {"text": "i32"}
+                }]
+            }]
+        }])
     );
     db.execute(&format!("DROP ROLE {role}"));
 }

@@ -99,6 +99,12 @@ enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 2.0)]
         interval: f64,
     },
+    /// Apply every finding's sure fix to the model files; print the diff.
+    Fix {
+        /// Print the diff, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write Rust model structs (and enums) for the schema's tables and views.
     GenerateModels {
         /// Only this relation (`name` or `schema.name`); repeatable.
@@ -274,6 +280,7 @@ fn run(cli: &Cli) -> ExitCode {
         Command::Watch { interval } => workflow::watch(&ctx, *interval),
         Command::Validate => workflow::validate(&ctx),
         Command::Report { out, format } => workflow::report(&ctx, out.as_deref(), format),
+        Command::Fix { dry_run } => workflow::fix(&ctx, *dry_run),
         Command::GenerateModels {
             tables,
             schemas,
