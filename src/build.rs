@@ -188,7 +188,12 @@ impl Builder {
         for model in &found.models {
             rerun_if_changed(&settings.root.join(&model.file));
         }
-        write_fragments(&out_dir.join("pgdrift-docs"), catalog, &found)?;
+        write_fragments(
+            &out_dir.join("pgdrift-docs"),
+            catalog,
+            &found,
+            settings.project.diagram,
+        )?;
         if self.fail_on_drift {
             fail_on_drift(catalog, &found, &settings.root)?;
         }
@@ -258,16 +263,23 @@ fn running_watcher(root: &Path, url: &DatabaseUrl) -> Option<PathBuf> {
     Some(schema)
 }
 
-/// One file per docs section, byte-identical to `database_schema.md`'s.
+/// One file per docs section, byte-identical to `database_schema.md`'s;
+/// the diagram's too unless `diagram` is off.
 fn write_fragments(
     dir: &Path,
     catalog: &Catalog,
     found: &schema_check::discover::Discovered,
+    diagram: bool,
 ) -> Result<(), Error> {
-    let sections = docs::sections(
+    let mut sections = if diagram {
+        schema_check::diagram::sections(catalog)
+    } else {
+        Vec::new()
+    };
+    sections.extend(docs::sections(
         catalog,
         &docs::models_by_table(found.models.iter().map(|m| &m.model)),
-    );
+    ));
     let wanted: Vec<PathBuf> = sections
         .iter()
         .map(|s| dir.join(docs::fragment_path(&s.key)))

@@ -177,6 +177,8 @@ pub struct ProjectConfig {
     pub reports: PathBuf,
     /// Schemas to introspect; empty means every non-system schema.
     pub schemas: Vec<String>,
+    /// Whether the docs hold the entity-relationship diagram.
+    pub diagram: bool,
     /// The crate `generate-models` takes date and time types from.
     pub time: crate::generate::TimeCrate,
     /// The crate `generate-models` takes the `numeric` type from.
@@ -192,6 +194,7 @@ impl Default for ProjectConfig {
             snapshot: None,
             reports: PathBuf::from(".pgdrift/reports"),
             schemas: Vec::new(),
+            diagram: true,
             time: Default::default(),
             decimal: Default::default(),
         }

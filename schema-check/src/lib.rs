@@ -16,6 +16,7 @@ pub mod changelog;
 pub mod check;
 pub mod config;
 pub mod custom;
+pub mod diagram;
 pub mod diff;
 #[cfg(feature = "source")]
 pub mod discover;

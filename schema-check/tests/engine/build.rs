@@ -261,6 +261,7 @@ fn doc_fragments_equal_the_docs_generate_docs_writes() {
     assert_eq!(
         names,
         [
+            "diagram.md",
             "public.mood.md",
             "public.posts.md",
             "public.tags.md",
@@ -283,7 +284,7 @@ fn doc_fragments_equal_the_docs_generate_docs_writes() {
     ]);
     assert_eq!(
         stdout(&from_fragments),
-        "wrote from-fragments.md (4 sections)\n"
+        "wrote from-fragments.md (5 sections)\n"
     );
     let from_db = std::fs::read_to_string(krate.path().join("from-db.md")).unwrap();
     assert_eq!(

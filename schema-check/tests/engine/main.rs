@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod derive;
+mod diagram;
 mod extensions;
 mod fix;
 mod generate;

@@ -308,7 +308,7 @@ fn generate_docs_then_validate_catches_every_schema_change() {
     assert_eq!(first.status.code(), Some(0), "{}", all_output(&first));
     assert_eq!(
         stdout(&first),
-        "wrote docs/database_schema.md (3 sections)\n"
+        "wrote docs/database_schema.md (4 sections)\n"
     );
     let docs = project.read("docs/database_schema.md");
     insta::assert_snapshot!("fixture_docs", docs);
@@ -316,7 +316,7 @@ fn generate_docs_then_validate_catches_every_schema_change() {
     let again = project.run(&["generate-docs"]);
     assert_eq!(
         stdout(&again),
-        "docs/database_schema.md is up to date (3 sections)\n"
+        "docs/database_schema.md is up to date (4 sections)\n"
     );
     assert_eq!(
         project.read("docs/database_schema.md"),
@@ -336,16 +336,19 @@ fn generate_docs_then_validate_catches_every_schema_change() {
     assert_eq!(stale.status.code(), Some(1));
     assert_eq!(
         stdout(&stale),
-        r#"docs/database_schema.md:17: error: the docs of "public.users" are out of date with the schema
+        r#"docs/database_schema.md:7: error: the docs of "diagram" are out of date with the schema
+    help: run `schema-check generate-docs`
+
+docs/database_schema.md:34: error: the docs of "public.users" are out of date with the schema
     help: run `schema-check generate-docs`
 
 docs/database_schema.md: error: the docs have no section for "public.tags"
     help: run `schema-check generate-docs`
 
-docs/database_schema.md:34: error: the docs have a section for "public.mood", which the schema does not have
+docs/database_schema.md:51: error: the docs have a section for "public.mood", which the schema does not have
     help: run `schema-check generate-docs`
 
-3 errors, 0 warnings in docs/database_schema.md
+4 errors, 0 warnings in docs/database_schema.md
 "#
     );
     assert_eq!(
@@ -396,7 +399,7 @@ fn malformed_markers_are_refused_and_the_file_left_alone() {
             all_output(&out)
         );
         assert!(
-            stderr(&out).starts_with("error: docs/database_schema.md line 16: `pgdrift:begin public.users` inside section `public.posts` opened at line 7, which has no `pgdrift:end`; fix the markers by hand"),
+            stderr(&out).starts_with("error: docs/database_schema.md line 33: `pgdrift:begin public.users` inside section `public.posts` opened at line 24, which has no `pgdrift:end`; fix the markers by hand"),
             "{}",
             stderr(&out)
         );
@@ -433,7 +436,7 @@ fn compare_models_doc_finds_what_either_side_lacks() {
         r#"src/models.rs:11:9: error: the docs of "public.users.nickname" do not name its model field `User.handle`
     help: run `schema-check generate-docs`
 
-docs/database_schema.md:17: error: the docs name `User.nickname` for "public.users.nickname", but no model maps it
+docs/database_schema.md:34: error: the docs name `User.nickname` for "public.users.nickname", but no model maps it
     help: run `schema-check generate-docs`
 
 2 errors, 0 warnings between 2 models and docs/database_schema.md

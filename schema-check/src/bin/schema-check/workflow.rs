@@ -78,11 +78,19 @@ impl Context {
     }
 }
 
-fn sections(catalog: &Catalog, found: &Discovered) -> Vec<Section> {
-    docs::sections(
+/// Every docs section: the diagram (unless `diagram = false`), then the
+/// schema's relations and types.
+fn sections(ctx: &Context, catalog: &Catalog, found: &Discovered) -> Vec<Section> {
+    let mut out = if ctx.project.diagram {
+        schema_check::diagram::sections(catalog)
+    } else {
+        Vec::new()
+    };
+    out.extend(docs::sections(
         catalog,
         &docs::models_by_table(found.models.iter().map(|m| &m.model)),
-    )
+    ));
+    out
 }
 
 /// Prints issues as diagnostics and a summary; findings when any is an error.
@@ -140,10 +148,6 @@ pub fn generate_docs(
     output: Option<&Path>,
     fragments: Option<&Path>,
 ) -> Result<Outcome, Error> {
-    let sections = match fragments {
-        Some(dir) => read_fragments(&ctx.root.join(dir))?,
-        None => sections(&ctx.catalog()?, &ctx.models()?),
-    };
     let path = output.map_or_else(|| ctx.docs_path(), |p| ctx.root.join(p));
     let existing = files::read_if_exists(&path)?
         .map(|bytes| {
@@ -151,6 +155,10 @@ pub fn generate_docs(
                 .map_err(|_| Error::Config(format!("{} is not UTF-8", ctx.shown(&path))))
         })
         .transpose()?;
+    let sections = match fragments {
+        Some(dir) => read_fragments(&ctx.root.join(dir))?,
+        None => sections(ctx, &ctx.catalog()?, &ctx.models()?),
+    };
     let text = docs::render_document(existing.as_deref(), &relative(ctx, &path), &sections)?;
     if existing.as_deref() == Some(text.as_str()) {
         print(&format!(
@@ -226,7 +234,7 @@ pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
     let issues = report::docs_vs_schema(
         text.as_deref(),
         &relative(ctx, &path),
-        &sections(&catalog, &found),
+        &sections(ctx, &catalog, &found),
     )?;
     if issues.is_empty() {
         print(&format!("{} is up to date\n", ctx.shown(&path)))?;
@@ -272,7 +280,7 @@ pub fn report(
     issues.extend(report::docs_vs_schema(
         docs_text.as_deref(),
         &docs_shown,
-        &sections(&catalog, &found),
+        &sections(ctx, &catalog, &found),
     )?);
     let generated_at = humantime::format_rfc3339_seconds(ctx.now()?).to_string();
     let report = Report::new(
