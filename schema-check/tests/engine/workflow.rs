@@ -334,8 +334,24 @@ fn generate_docs_then_validate_catches_every_schema_change() {
     );
     let stale = project.run(&["validate"]);
     assert_eq!(stale.status.code(), Some(1));
+    let (diffs, issues) = stdout(&stale)
+        .split_once("\ndocs/database_schema.md:7: error")
+        .map(|(d, i)| (d.to_owned(), format!("docs/database_schema.md:7: error{i}")))
+        .expect("the diffs, then the findings");
+    assert!(
+        diffs.contains(
+            "--- docs/database_schema.md (section public.users, as it is)\n\
+             +++ docs/database_schema.md (section public.users, as generate-docs writes it)\n"
+        ),
+        "{diffs}"
+    );
+    assert!(diffs.contains("\n+| `bio` | `text` | yes |"), "{diffs}");
+    assert!(
+        diffs.contains("\n+    t_public_tags[\"public.tags\"] {\n"),
+        "{diffs}"
+    );
     assert_eq!(
-        stdout(&stale),
+        issues,
         r#"docs/database_schema.md:7: error: the docs of "diagram" are out of date with the schema
     help: run `schema-check generate-docs`
 

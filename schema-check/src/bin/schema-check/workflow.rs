@@ -231,16 +231,52 @@ pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
     let found = ctx.models()?;
     let (path, text) = read_docs(ctx)?;
-    let issues = report::docs_vs_schema(
-        text.as_deref(),
-        &relative(ctx, &path),
-        &sections(ctx, &catalog, &found),
-    )?;
+    let wanted = sections(ctx, &catalog, &found);
+    let issues = report::docs_vs_schema(text.as_deref(), &relative(ctx, &path), &wanted)?;
     if issues.is_empty() {
         print(&format!("{} is up to date\n", ctx.shown(&path)))?;
         return Ok(Outcome::Clean);
     }
+    if let Some(text) = &text {
+        print(&stale_section_diffs(text, &relative(ctx, &path), &wanted)?)?;
+    }
     print_issues(&issues, &format!(" in {}", ctx.shown(&path)))
+}
+
+/// A unified diff of each section whose text differs from what
+/// `generate-docs` would write now.
+fn stale_section_diffs(text: &str, path: &Path, wanted: &[Section]) -> Result<String, Error> {
+    let have: std::collections::HashMap<String, String> = docs::parse_document(text, path)?
+        .into_iter()
+        .filter_map(|segment| match segment {
+            docs::Segment::Section { key, body, .. } => Some((key, body)),
+            docs::Segment::Text(_) => None,
+        })
+        .collect();
+    let mut out = String::new();
+    for section in wanted {
+        let Some(body) = have.get(&section.key) else {
+            continue;
+        };
+        if *body == section.body {
+            continue;
+        }
+        let shown = path.display();
+        let diff = similar::TextDiff::from_lines(body.as_str(), section.body.as_str())
+            .unified_diff()
+            .context_radius(2)
+            .header(
+                &format!("{shown} (section {}, as it is)", section.key),
+                &format!(
+                    "{shown} (section {}, as generate-docs writes it)",
+                    section.key
+                ),
+            )
+            .to_string();
+        out.push_str(&printable(&diff));
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 pub fn compare_models_doc(ctx: &Context) -> Result<Outcome, Error> {
