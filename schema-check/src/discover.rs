@@ -145,6 +145,19 @@ pub fn resolve_fix(fix: &Fix, source: &str) -> Vec<TextEdit> {
     edits
 }
 
+/// The bytes of `source` that a finding's span covers, from `span` through
+/// `end` when it covers several tokens.
+pub fn span_range(
+    span: proc_macro2::Span,
+    end: Option<proc_macro2::Span>,
+    source: &str,
+) -> std::ops::Range<usize> {
+    let skipped = unparsed_prefix(source);
+    let start = span.byte_range().start + skipped;
+    let end = end.unwrap_or(span).byte_range().end + skipped;
+    start..end.max(start)
+}
+
 /// The bytes parsing skips before the spans' byte offsets start: a byte
 /// order mark (a `#!` line is blanked, not removed).
 fn unparsed_prefix(source: &str) -> usize {

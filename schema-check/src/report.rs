@@ -60,6 +60,9 @@ pub struct Issue {
     /// The one sure fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<IssueFix>,
+    /// The bytes of `file` the issue is about, for showing the source.
+    #[serde(skip)]
+    pub span: Option<std::ops::Range<usize>>,
 }
 
 /// A fix as edits of one file.
@@ -100,6 +103,7 @@ impl Issue {
             message: f.message.clone(),
             help: f.help.clone(),
             fix,
+            span: source.map(|text| crate::discover::span_range(f.span, f.end, text)),
         }
     }
 
@@ -530,6 +534,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
             message: String::new(),
             help: Some("run `schema-check generate-docs`".to_owned()),
             fix: None,
+            span: None,
         };
         let Some((_, rows)) = documented.get(&key) else {
             issues.push(Issue {
@@ -622,6 +627,7 @@ pub fn models_vs_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> R
                         col: None,
                         help: Some("run `schema-check generate-docs`".to_owned()),
                         fix: None,
+                        span: None,
                     });
                 }
             }
@@ -654,6 +660,7 @@ pub fn docs_vs_schema(
             message,
             help: Some("run `schema-check generate-docs`".to_owned()),
             fix: None,
+            span: None,
         }
     };
     let Some(text) = text else {

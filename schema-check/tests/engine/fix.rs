@@ -198,7 +198,7 @@ fn dry_run_writes_nothing_and_unfixable_findings_are_listed() {
     assert_eq!(real.status.code(), Some(1));
     let text = stdout(&real);
     assert!(
-        text.contains("error: column \"users.zzz_unrelated\" does not exist"),
+        text.contains("error[missing-column]: column \"users.zzz_unrelated\" does not exist\n  --> src/models.rs:12:9\n"),
         "{text}"
     );
     assert!(

@@ -159,28 +159,44 @@ fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
     db.execute("ALTER TABLE users ADD COLUMN bio text");
     let drift = project.run(&["compare-db-models"]);
     assert_eq!(drift.status.code(), Some(1), "{}", all_output(&drift));
-    assert_eq!(
-        stdout(&drift),
-        r#"src/models.rs:6:12: warning: table "users" has a column that no field maps: "bio" (text, nullable)
-    help: add a field for it, or mark the struct `#[pgdrift(partial)]` if it reads only some columns
-
-src/models.rs:9:9: warning: column "users.email" is NOT NULL, so the field need not be an `Option`
-    help: use `String`
-
-src/models.rs:10:9: error: column "users.emial" does not exist
-    help: did you mean "email"? add `#[pgdrift(column = "email")]`
-
-src/models.rs:11:19: error: column "users.nickname" is nullable, but the field is not an `Option`
-    help: use `Option<String>`
-
-src/models.rs:12:21: error: column "users.age" is `integer`, which `i64` does not fit
-    help: use `i32`
-
-src/models.rs:17:12: error: table or view "post" does not exist
-    help: did you mean "posts"? add `#[pgdrift(table = "posts")]`
-
-4 errors, 2 warnings in 2 models (1 files)
-"#
+    insta::assert_snapshot!("compare_db_models_text", stdout(&drift));
+    let colored = project.run(&["compare-db-models", "--color", "always"]);
+    assert!(
+        stdout(&colored).contains("\u{1b}["),
+        "--color always colours"
+    );
+    assert!(
+        !stdout(&drift).contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
+    // On a terminal (a pseudo-terminal from util-linux's `script`), colour
+    // unless NO_COLOR is set.
+    let on_terminal = |no_color: Option<&str>| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args([
+                "-qec",
+                &format!("{} compare-db-models", env!("CARGO_BIN_EXE_schema-check")),
+                "/dev/null",
+            ])
+            .current_dir(project.root())
+            .env("DATABASE_URL", &project.url)
+            .env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let out = command.output().expect("`script` (util-linux) runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_terminal(None);
+    assert!(
+        coloured.contains("\u{1b}[") && coloured.contains("type-mismatch"),
+        "{coloured}"
+    );
+    let plain = on_terminal(Some("1"));
+    assert!(
+        !plain.contains('\u{1b}') && plain.contains("type-mismatch"),
+        "{plain}"
     );
 
     let json = project.run(&["compare-db-models", "--format", "json"]);
@@ -334,39 +350,20 @@ fn generate_docs_then_validate_catches_every_schema_change() {
     );
     let stale = project.run(&["validate"]);
     assert_eq!(stale.status.code(), Some(1));
-    let (diffs, issues) = stdout(&stale)
-        .split_once("\ndocs/database_schema.md:7: error")
-        .map(|(d, i)| (d.to_owned(), format!("docs/database_schema.md:7: error{i}")))
-        .expect("the diffs, then the findings");
+    let text = stdout(&stale);
     assert!(
-        diffs.contains(
+        text.contains(
             "--- docs/database_schema.md (section public.users, as it is)\n\
              +++ docs/database_schema.md (section public.users, as generate-docs writes it)\n"
         ),
-        "{diffs}"
+        "{text}"
     );
-    assert!(diffs.contains("\n+| `bio` | `text` | yes |"), "{diffs}");
+    assert!(text.contains("\n+| `bio` | `text` | yes |"), "{text}");
     assert!(
-        diffs.contains("\n+    t_public_tags[\"public.tags\"] {\n"),
-        "{diffs}"
+        text.contains("\n+    t_public_tags[\"public.tags\"] {\n"),
+        "{text}"
     );
-    assert_eq!(
-        issues,
-        r#"docs/database_schema.md:7: error: the docs of "diagram" are out of date with the schema
-    help: run `schema-check generate-docs`
-
-docs/database_schema.md:34: error: the docs of "public.users" are out of date with the schema
-    help: run `schema-check generate-docs`
-
-docs/database_schema.md: error: the docs have no section for "public.tags"
-    help: run `schema-check generate-docs`
-
-docs/database_schema.md:51: error: the docs have a section for "public.mood", which the schema does not have
-    help: run `schema-check generate-docs`
-
-4 errors, 0 warnings in docs/database_schema.md
-"#
-    );
+    insta::assert_snapshot!("validate_text", text);
     assert_eq!(
         project.read("docs/database_schema.md"),
         docs,
@@ -447,17 +444,7 @@ fn compare_models_doc_finds_what_either_side_lacks() {
     .unwrap();
     let drift = project.run(&["compare-models-doc"]);
     assert_eq!(drift.status.code(), Some(1));
-    assert_eq!(
-        stdout(&drift),
-        r#"src/models.rs:11:9: error: the docs of "public.users.nickname" do not name its model field `User.handle`
-    help: run `schema-check generate-docs`
-
-docs/database_schema.md:34: error: the docs name `User.nickname` for "public.users.nickname", but no model maps it
-    help: run `schema-check generate-docs`
-
-2 errors, 0 warnings between 2 models and docs/database_schema.md
-"#
-    );
+    insta::assert_snapshot!("compare_models_doc_text", stdout(&drift));
 }
 
 #[test]

@@ -41,8 +41,18 @@ struct Cli {
     /// Also say which models, modules and files a default build leaves out (`#[cfg(...)]`).
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Colour diagnostics: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -170,9 +180,24 @@ pub(crate) struct Context {
     request: SourceRequest,
     features: Vec<String>,
     verbose: bool,
+    color: ColorChoice,
 }
 
 impl Context {
+    /// Whether diagnostics are coloured: `--color`, else on a terminal
+    /// unless `NO_COLOR` is set to something.
+    pub(crate) fn color(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+
     fn new(cli: &Cli) -> Result<Context, Error> {
         let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
         if !root.is_dir() {
@@ -195,6 +220,7 @@ impl Context {
             },
             features: cli.features.clone(),
             verbose: cli.verbose,
+            color: cli.color,
             root,
         })
     }
@@ -315,6 +341,12 @@ fn run(cli: &Cli) -> ExitCode {
 /// or a variable are shown escaped, never sent to the terminal.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
     write_stdout(|out| out.write_all(schema_check::escape::terminal(text).as_bytes()))
+}
+
+/// Prints text whose outside parts (database text, file contents, paths)
+/// were escaped already, keeping the colour codes pgdrift itself wrote.
+pub(crate) fn print_styled(text: &str) -> Result<(), Error> {
+    write_stdout(|out| out.write_all(text.as_bytes()))
 }
 
 /// Writes to standard output through a buffer; a closed pipe (`| head`) is

@@ -9,7 +9,7 @@ use schema_check::cfg::Cfg;
 use schema_check::discover::{discover_with, Discovered};
 use schema_check::docs::{self, Section};
 use schema_check::report::{self, Issue, Report, Severity};
-use schema_check::{changelog as log, files, generate, snapshot, Catalog, Error};
+use schema_check::{changelog as log, escape, files, generate, snapshot, Catalog, Error};
 
 use crate::{print, Context, DecimalArg, Outcome, TimeArg};
 
@@ -93,11 +93,34 @@ fn sections(ctx: &Context, catalog: &Catalog, found: &Discovered) -> Vec<Section
     out
 }
 
-/// Prints issues as diagnostics and a summary; findings when any is an error.
-fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> {
+/// Source texts by the path issues name them with.
+type Sources<'a> = std::collections::HashMap<String, &'a str>;
+
+/// The model files' texts, for showing the lines issues are about.
+fn model_sources(found: &Discovered) -> Sources<'_> {
+    found
+        .sources
+        .iter()
+        .map(|(path, text)| (path.to_string_lossy().into_owned(), text.as_str()))
+        .collect()
+}
+
+/// Prints issues as rustc prints diagnostics (header, the source line with
+/// the span underlined, help) and a summary; findings when any is an error.
+fn print_issues(
+    ctx: &Context,
+    issues: &[Issue],
+    summary_tail: &str,
+    sources: &Sources,
+) -> Result<Outcome, Error> {
+    let renderer = if ctx.color() {
+        annotate_snippets::Renderer::styled()
+    } else {
+        annotate_snippets::Renderer::plain()
+    };
     let mut text = String::new();
     for issue in issues {
-        text.push_str(&issue.to_diagnostic());
+        text.push_str(&render_issue(&renderer, issue, sources));
         text.push_str("\n\n");
     }
     let errors = issues
@@ -106,18 +129,109 @@ fn print_issues(issues: &[Issue], summary_tail: &str) -> Result<Outcome, Error> 
         .count();
     let warnings = issues.len() - errors;
     text.push_str(&format!(
-        "{} {}, {} {}{summary_tail}\n",
+        "{} {}, {} {}{}\n",
         errors,
         if errors == 1 { "error" } else { "errors" },
         warnings,
         if warnings == 1 { "warning" } else { "warnings" },
+        escape::terminal(summary_tail),
     ));
-    print(&text)?;
+    crate::print_styled(&text)?;
     Ok(if errors > 0 {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// One issue: `error[check]: message`, then where (with the source line
+/// and its span underlined when the file is at hand), then `help:`.
+fn render_issue(
+    renderer: &annotate_snippets::Renderer,
+    issue: &Issue,
+    sources: &Sources,
+) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Origin, Snippet};
+    let level = match issue.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = escape::terminal(&issue.message);
+    let title = level
+        .primary_title(message.as_ref())
+        .id(issue.check.as_str());
+    let file = issue.file.as_deref().map(escape::terminal);
+    let source = issue
+        .file
+        .as_deref()
+        .and_then(|f| sources.get(f))
+        .map(|text| shown_source(text));
+    let range = match (&source, &issue.span, issue.line) {
+        (Some(_), Some(span), _) => Some(span.clone()),
+        (Some(text), None, Some(line)) => line_range(text, line, issue.col),
+        _ => None,
+    };
+    let mut group = match (&file, &source, range) {
+        (Some(file), Some(text), Some(range)) => title.element(
+            Snippet::source(text.as_str())
+                .path(file.as_ref())
+                .fold(true)
+                .annotation(AnnotationKind::Primary.span(range)),
+        ),
+        (Some(file), _, _) => {
+            let mut origin = Origin::path(file.as_ref());
+            if let Some(line) = issue.line {
+                origin = origin.line(line);
+            }
+            if let Some(col) = issue.col {
+                origin = origin.char_column(col.saturating_sub(1));
+            }
+            title.element(origin)
+        }
+        _ => Group::with_title(title),
+    };
+    let help = issue.help.as_deref().map(escape::terminal);
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
+    }
+    renderer.render(&[group])
+}
+
+/// A source text safe to show, byte for byte as long as the original (so
+/// spans stay right): each character that could steer a terminal becomes
+/// as many `?` as it has bytes.
+fn shown_source(text: &str) -> String {
+    if !text.chars().any(escape::is_unsafe_for_terminal) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if escape::is_unsafe_for_terminal(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The bytes of line `line` (1-based) of `text` from column `col` (1-based,
+/// in characters; the line's start when `None`), without its line end.
+fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let content = l.trim_end_matches(['\n', '\r']);
+            let skip: usize = content
+                .chars()
+                .take(col.unwrap_or(1).saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return Some(start + skip..start + content.len());
+        }
+        start += l.len();
+    }
+    None
 }
 
 /// The models of every readable file are checked and printed; a file that
@@ -137,7 +251,7 @@ pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
         }
     } else {
         let tail = format!(" in {} models ({} files)", found.models.len(), found.files);
-        print_issues(&issues, &tail)?
+        print_issues(ctx, &issues, &tail, &model_sources(&found))?
     };
     found.require_readable()?;
     Ok(outcome)
@@ -240,7 +354,9 @@ pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
     if let Some(text) = &text {
         print(&stale_section_diffs(text, &relative(ctx, &path), &wanted)?)?;
     }
-    print_issues(&issues, &format!(" in {}", ctx.shown(&path)))
+    let shown = relative(ctx, &path).to_string_lossy().into_owned();
+    let sources: Sources = text.iter().map(|t| (shown.clone(), t.as_str())).collect();
+    print_issues(ctx, &issues, &format!(" in {}", ctx.shown(&path)), &sources)
 }
 
 /// A unified diff of each section whose text differs from what
@@ -290,13 +406,17 @@ pub fn compare_models_doc(ctx: &Context) -> Result<Outcome, Error> {
         return Ok(Outcome::Findings);
     };
     let issues = report::models_vs_docs(&found.models, &text, &relative(ctx, &path))?;
+    let mut sources = model_sources(&found);
+    sources.insert(relative(ctx, &path).to_string_lossy().into_owned(), &text);
     print_issues(
+        ctx,
         &issues,
         &format!(
             " between {} models and {}",
             found.models.len(),
             ctx.shown(&path)
         ),
+        &sources,
     )
 }
 
@@ -667,7 +787,11 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
     }
     out.push_str("\nfindings without a sure fix:\n\n");
     print(&out)?;
-    print_issues(&issues, &format!(" left in {models} models"))?;
+    let sources: Sources = texts
+        .iter()
+        .map(|(path, text)| (path.to_string_lossy().into_owned(), text.as_str()))
+        .collect();
+    print_issues(ctx, &issues, &format!(" left in {models} models"), &sources)?;
     Ok(Outcome::Findings)
 }
 
@@ -706,17 +830,8 @@ fn apply_fixes(text: &str, fixes: &[&report::IssueFix]) -> (String, usize) {
     (out, count)
 }
 
-/// Diff text without carriage returns or other control characters (a
-/// terminal would act on them).
+/// Diff text safe for a terminal: CRLF line ends shown as LF, every other
+/// control character escaped.
 fn printable(text: &str) -> String {
-    text.chars()
-        .filter(|c| *c != '\r')
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    escape::terminal(&text.replace("\r\n", "\n")).into_owned()
 }
