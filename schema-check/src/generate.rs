@@ -278,6 +278,9 @@ pub fn plain_type_for(sql: &SqlType, options: &Options) -> Option<String> {
     match sql {
         SqlType::Mapped(name) => rust_type_for(name, options).map(str::to_owned),
         SqlType::Array(element) => Some(format!("Vec<{}>", plain_type_for(element, options)?)),
+        SqlType::Extension(_) => types::rust_types_for(sql)
+            .into_iter()
+            .find(|t| !t.contains('&') && !t.contains("<T") && !t.contains(' ')),
         SqlType::Enum(_) | SqlType::Unmapped(_) => None,
     }
 }
