@@ -28,7 +28,10 @@ pub const PER_SCHEMA_ABOVE: usize = 40;
 /// The diagram sections for `catalog`: one for the whole database, or one
 /// per schema with relations (`diagram:<schema>`) when it is large.
 pub fn sections(catalog: &Catalog) -> Vec<Section> {
-    let relations: Vec<(&str, &Relation)> = catalog.relations().collect();
+    let relations: Vec<(&str, &Relation)> = catalog
+        .relations()
+        .filter(|(schema, r)| !owned_by_extension(catalog, schema, r))
+        .collect();
     if relations.is_empty() {
         return Vec::new();
     }
@@ -41,19 +44,29 @@ pub fn sections(catalog: &Catalog) -> Vec<Section> {
     catalog
         .schemas
         .iter()
-        .filter(|s| !s.relations.is_empty())
         .map(|schema| {
-            let own: Vec<(&str, &Relation)> = schema
-                .relations
+            let own: Vec<(&str, &Relation)> = relations
                 .iter()
-                .map(|r| (schema.name.as_str(), r))
+                .filter(|(s, _)| *s == schema.name)
+                .copied()
                 .collect();
-            Section {
-                key: schema_key(&schema.name),
-                body: diagram(&own, Some(&schema.name)),
-            }
+            (schema, own)
+        })
+        .filter(|(_, own)| !own.is_empty())
+        .map(|(schema, own)| Section {
+            key: schema_key(&schema.name),
+            body: diagram(&own, Some(&schema.name)),
         })
         .collect()
+}
+
+/// Whether an extension owns the relation (or its schema): such tables
+/// (PostGIS's `spatial_ref_sys`) are not the user's schema.
+pub fn owned_by_extension(catalog: &Catalog, schema: &str, relation: &Relation) -> bool {
+    relation.extension.is_some()
+        || catalog
+            .schema(schema)
+            .is_some_and(|s| s.extension.is_some())
 }
 
 /// `diagram:<schema>`, the schema written as marker keys write names.

@@ -185,7 +185,7 @@ fn postgis_objects_stay_out_of_the_users_schema_and_its_types_are_checked() {
     assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
     let found = stdout(&out);
     assert!(
-        found.contains("error: column \"places.location\" is `public.geometry(Point,4326)`, which `String` does not fit"),
+        found.contains("error[type-mismatch]: column \"places.location\" is `public.geometry(Point,4326)`, which `String` does not fit"),
         "{found}"
     );
     assert!(
@@ -194,13 +194,13 @@ fn postgis_objects_stay_out_of_the_users_schema_and_its_types_are_checked() {
     );
     assert!(
         found.contains(
-            "error: column \"places.area\" is `public.geography`, which `pgvector::Vector` does not fit"
+            "error[type-mismatch]: column \"places.area\" is `public.geography`, which `pgvector::Vector` does not fit"
         ),
         "{found}"
     );
     assert!(
         found.contains(
-            "error: column \"spatial_ref_sys.srid\" is `integer`, which `i64` does not fit"
+            "error[type-mismatch]: column \"spatial_ref_sys.srid\" is `integer`, which `i64` does not fit"
         ),
         "{found}"
     );
@@ -310,12 +310,12 @@ pub struct Shelf {
     let found = stdout(&out);
     assert!(
         found
-            .contains("error: column \"shelves.path\" is `public.ltree`, which `i64` does not fit"),
+            .contains("error[type-mismatch]: column \"shelves.path\" is `public.ltree`, which `i64` does not fit"),
         "{found}"
     );
     assert!(
         found.contains(
-            "error: column \"shelves.spot\" is `public.earth`, which `PgLTree` does not fit"
+            "error[type-mismatch]: column \"shelves.spot\" is `public.earth`, which `PgLTree` does not fit"
         ),
         "{found}"
     );

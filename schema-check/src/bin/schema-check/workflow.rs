@@ -702,11 +702,16 @@ fn select_relations<'a>(
             }
         }
     }
+    // Unless named, what an extension owns is not the user's schema.
     Ok(catalog
         .relations()
         .filter(|(s, r)| {
             in_schemas(s)
-                && (selection.tables.is_empty() || wanted.contains(&(*s, r.name.as_str())))
+                && if selection.tables.is_empty() {
+                    !schema_check::diagram::owned_by_extension(catalog, s, r)
+                } else {
+                    wanted.contains(&(*s, r.name.as_str()))
+                }
         })
         .collect())
 }
