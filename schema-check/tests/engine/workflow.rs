@@ -287,15 +287,15 @@ fn compare_db_models_sees_what_a_default_build_compiles() {
     assert_eq!(admin.status.code(), Some(1), "{}", all_output(&admin));
     let out = stdout(&admin);
     assert!(
-        out.contains("src/admin.rs:2:12: error: table or view \"admin\" does not exist"),
+        out.contains("error[missing-table]: table or view \"admin\" does not exist\n --> src/admin.rs:2:12\n"),
         "{out}"
     );
     assert!(
-        out.contains("src/models.rs:10:9: error: column \"posts.secret\" does not exist"),
+        out.contains("error[missing-column]: column \"posts.secret\" does not exist\n  --> src/models.rs:10:9\n"),
         "{out}"
     );
     assert!(
-        out.contains("error: table or view \"audit\" does not exist"),
+        out.contains("error[missing-table]: table or view \"audit\" does not exist"),
         "{out}"
     );
     assert!(
@@ -311,7 +311,8 @@ fn compare_db_models_sees_what_a_default_build_compiles() {
     let without = project.run(&["compare-db-models"]);
     assert_eq!(without.status.code(), Some(1), "{}", all_output(&without));
     assert!(
-        stdout(&without).contains("error: table or view \"post_row\" does not exist"),
+        stdout(&without)
+            .contains("error[missing-table]: table or view \"post_row\" does not exist"),
         "without the `pg` feature the cfg_attr gives no table name: {}",
         stdout(&without)
     );

@@ -731,9 +731,11 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
     let mut issues;
     let mut models;
     let mut pass = 0;
+    let cfg = Cfg::for_package(&ctx.root, &ctx.features)?;
     loop {
         let found = schema_check::discover::discover_texts(
             texts.iter().map(|(p, t)| (p.clone(), t.clone())).collect(),
+            &cfg,
         );
         found.require_readable()?;
         models = found.models.len();
