@@ -133,7 +133,11 @@ impl Writer<'_> {
             doc_comment(&mut out, "", relation.comment.as_deref());
         }
         let mut derives = vec!["Debug".to_owned(), "pgdrift::Model".to_owned()];
-        derives.extend(self.options.derives.iter().cloned());
+        for derive in &self.options.derives {
+            if !derives.contains(derive) {
+                derives.push(derive.clone());
+            }
+        }
         list_attribute(&mut out, "", "derive", &derives);
         let mut args = Vec::new();
         if schema != "public" {
@@ -224,13 +228,11 @@ impl Writer<'_> {
         let mut derives: Vec<String> = ["Debug", "Clone", "Copy", "PartialEq", "Eq"]
             .map(str::to_owned)
             .into();
-        derives.extend(
-            self.options
-                .derives
-                .iter()
-                .filter(|d| !d.ends_with("FromRow"))
-                .cloned(),
-        );
+        for derive in &self.options.derives {
+            if !derive.ends_with("FromRow") && !derives.contains(derive) {
+                derives.push(derive.clone());
+            }
+        }
         derives.push("pgdrift::Enum".to_owned());
         list_attribute(&mut out, "", "derive", &derives);
         let sql_name = if type_name.schema == "public" {

@@ -92,7 +92,9 @@ fn assert_builds_clean(db: &TestDatabase, name: &str, code: &str) {
     // Types of crates the test crate does not depend on stand in as local
     // modules: the derive matches types by path.
     let lib = format!(
-        "pub mod rust_decimal {{\n    #[derive(Debug)]\n    pub struct Decimal;\n}}\n\n{code}"
+        "pub mod rust_decimal {{\n    #[derive(Debug, Clone, PartialEq)]\n    pub struct Decimal;\n}}\n\n\
+         pub mod sqlx {{\n    pub mod postgres {{\n        pub mod types {{\n            \
+         #[derive(Debug, Clone, PartialEq)]\n            pub struct PgInterval;\n        }}\n    }}\n}}\n\n{code}"
     );
     let krate = TestCrate::library(name, &lib);
     snapshot::save(

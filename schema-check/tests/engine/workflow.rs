@@ -123,8 +123,13 @@ pub struct Feeling {{
     assert_eq!(drift.status.code(), Some(1), "{}", all_output(&drift));
     assert_eq!(
         stdout(&drift),
-        r#"src/models.rs:23:10: error: enum `Mood` does not match enum type "mood": no variant for labels "ok", "happy"; variant `Fine` ("fine") is not a label
-    help: the labels of "mood" are "sad", "ok", "happy"; rename a variant with `#[pgdrift(rename = "…")]`
+        r#"error[enum-labels]: enum `Mood` does not match enum type "mood": no variant for labels "ok", "happy"; variant `Fine` ("fine") is not a label
+  --> src/models.rs:23:10
+   |
+23 | pub enum Mood {
+   |          ^^^^
+   |
+   = help: the labels of "mood" are "sad", "ok", "happy"; rename a variant with `#[pgdrift(rename = "…")]`
 
 1 error, 0 warnings in 3 models (1 files)
 "#
