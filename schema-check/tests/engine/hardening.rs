@@ -460,3 +460,42 @@ fn changelog_keeps_old_bytes_and_writes_nothing_when_it_cannot_finish() {
     assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
     assert!(Path::new(&log).exists());
 }
+
+#[test]
+fn slow_introspection_shows_progress_on_a_terminal_only() {
+    let db = testing::database();
+    db.execute("CREATE TABLE busy (id int PRIMARY KEY, n int DEFAULT 1 + 1)");
+    let holder = db.connect();
+    holder
+        .batch_execute("BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let dir = project("");
+    let vars = [
+        ("DATABASE_URL", db.url().expose()),
+        ("PGDRIFT_QUERY_TIMEOUT", "2"),
+    ];
+    let piped = schema_check(dir.path(), &["introspect"], &vars);
+    assert!(
+        !stderr(&piped).contains("reading the schema…") && !stderr(&piped).contains('\r'),
+        "no progress line in a pipe: {}",
+        stderr(&piped)
+    );
+    // A pseudo-terminal from util-linux's `script`: stderr is a terminal.
+    let on_terminal = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} introspect", env!("CARGO_BIN_EXE_schema-check")),
+            "/dev/null",
+        ])
+        .current_dir(dir.path())
+        .envs(vars)
+        .output()
+        .expect("`script` (util-linux) runs");
+    let seen = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(seen.contains("reading the schema…"), "{seen}");
+    assert!(
+        seen.contains("another session holds a lock on busy"),
+        "{seen}"
+    );
+    holder.batch_execute("ROLLBACK").unwrap();
+}

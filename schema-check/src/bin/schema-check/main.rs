@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod progress;
 mod workflow;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -253,11 +254,10 @@ impl Context {
         let snapshot =
             config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
-        let catalog = schema_check::load_catalog(
-            &source,
-            &self.connect_options()?,
-            self.project.schema_filter(),
-        )?;
+        let options = self.connect_options()?;
+        let catalog = progress::with_progress("reading the schema", || {
+            schema_check::load_catalog(&source, &options, self.project.schema_filter())
+        })?;
         Ok((source, catalog))
     }
 
@@ -278,11 +278,10 @@ impl Context {
                 "`{command}` needs a database: set {var} (in the environment or a .env file) or pass --database-url"
             ))
         })?;
-        schema_check::load_catalog(
-            &Source::Live(url),
-            &self.connect_options()?,
-            self.project.schema_filter(),
-        )
+        let options = self.connect_options()?;
+        progress::with_progress("reading the schema", || {
+            schema_check::load_catalog(&Source::Live(url), &options, self.project.schema_filter())
+        })
     }
 }
 

@@ -34,7 +34,9 @@ impl Context {
     /// `unreadable`. With `--verbose`, says on stderr what it left out.
     fn models_readable_or_not(&self) -> Result<Discovered, Error> {
         let cfg = Cfg::for_package(&self.root, &self.features)?;
-        let found = discover_with(&self.root, &self.project.models, &cfg)?;
+        let found = crate::progress::with_progress("reading the models", || {
+            discover_with(&self.root, &self.project.models, &cfg)
+        })?;
         if self.verbose {
             let mut text = String::new();
             for skipped in &found.skipped {
