@@ -104,7 +104,14 @@ fn null(nullable: &bool) -> String {
 }
 
 fn column_summary(column: &Column) -> String {
-    let mut text = format!("{} {}", column.data_type, null(&column.nullable));
+    let mut text = column.data_type.clone();
+    text.push_str(if column.not_null_not_valid {
+        " NOT NULL NOT VALID"
+    } else if column.nullable {
+        " NULL"
+    } else {
+        " NOT NULL"
+    });
     if let Some(default) = &column.default {
         text.push_str(&format!(" DEFAULT {default}"));
     }
@@ -220,6 +227,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         |changes, key, old, new| {
             changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
             changes.field(key, "nullability", &old.nullable, &new.nullable, null);
+            changes.field(
+                key,
+                "NOT NULL NOT VALID",
+                &old.not_null_not_valid,
+                &new.not_null_not_valid,
+                |v| if *v { "yes" } else { "no" }.to_owned(),
+            );
             changes.field(key, "default", &old.default, &new.default, opt);
             changes.field(key, "identity", &old.identity, &new.identity, |i| {
                 format!("{i:?}")
@@ -230,6 +244,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
                 &old.generated,
                 &new.generated,
                 opt,
+            );
+            changes.field(
+                key,
+                "generated kind",
+                &old.generated_kind,
+                &new.generated_kind,
+                |k| k.as_sql().to_owned(),
             );
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
@@ -359,6 +380,8 @@ mod tests {
             default: None,
             identity: None,
             generated: None,
+            generated_kind: GeneratedKind::Stored,
+            not_null_not_valid: false,
             comment: None,
         }
     }

@@ -115,7 +115,9 @@ const TYPES: &str = "
 
 /// Column numbers come back raw and are named from the column rows; only a
 /// foreign key into a table whose columns were not read (another schema, a
-/// partition) is named here.
+/// partition) is named here. Of the `NOT NULL` constraints (kept here since
+/// PostgreSQL 18; `pg_attribute.attnotnull` is true for them, valid or not)
+/// only the `NOT VALID` ones are read: their columns may still hold NULL.
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
             fn.nspname, fc.relname, co.confkey,
@@ -131,7 +133,8 @@ const CONSTRAINTS: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class fc ON fc.oid = co.confrelid
      LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-     WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0
+     WHERE (co.contype IN ('p', 'u', 'f', 'c') OR (co.contype = 'n' AND NOT co.convalidated))
+       AND co.conparentid = 0
        AND NOT c.relispartition AND",
     schema_filter!("n")
 );
@@ -415,7 +418,14 @@ async fn read_columns(
     let mut stream = std::pin::pin!(stream);
     let mut columns = Vec::new();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
-        let generated = char_of(&row, 8) == b's';
+        // 's' stored, 'v' virtual (PostgreSQL 18); either way the
+        // expression in pg_attrdef is the generation expression, not a default.
+        let generated_kind = match char_of(&row, 8) {
+            b's' => Some(GeneratedKind::Stored),
+            b'v' => Some(GeneratedKind::Virtual),
+            _ => None,
+        };
+        let generated = generated_kind.is_some();
         let expression: Option<String> = row.get(6);
         columns.push(ColumnRow {
             relid: row.get(0),
@@ -434,6 +444,8 @@ async fn read_columns(
                     _ => None,
                 },
                 generated: if generated { expression } else { None },
+                generated_kind: generated_kind.unwrap_or_default(),
+                not_null_not_valid: false,
                 comment: row.get(9),
             },
         });
@@ -591,6 +603,17 @@ fn assemble(
     for (i, row) in columns.iter().enumerate() {
         ranges.entry(row.relid).or_insert(i..i).end = i + 1;
     }
+    // A `NOT VALID` NOT NULL: NULL may still be read, not written.
+    for row in constraint_rows.iter().filter(|row| char_of(row, 2) == b'n') {
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        if let (Some(range), [attnum]) = (ranges.get(&row.get::<_, u32>(0)), keys.as_slice()) {
+            let of_relation = &mut columns[range.clone()];
+            if let Ok(i) = of_relation.binary_search_by_key(attnum, |c| c.attnum) {
+                of_relation[i].column.nullable = true;
+                of_relation[i].column.not_null_not_valid = true;
+            }
+        }
+    }
     let names = |relid: u32, attnums: &[i16]| -> Option<Vec<String>> {
         let of_relation = &columns[ranges.get(&relid)?.clone()];
         attnums
@@ -606,11 +629,11 @@ fn assemble(
 
     for row in &constraint_rows {
         let relid: u32 = row.get(0);
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
         let Some((_, relation)) = relations.get_mut(&relid) else {
             continue;
         };
         let name: String = row.get(1);
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
         let columns = names(relid, &keys).unwrap_or_default();
         match char_of(row, 2) {
             b'p' => relation.primary_key = Some(KeyConstraint { name, columns }),
