@@ -249,6 +249,11 @@ impl Cluster {
             user.own(&data.join("server.key"))?;
             conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
         }
+        if options.password_auth {
+            // PostgreSQL 12 and 13 store new passwords as md5 by default,
+            // which scram-sha-256 authentication cannot check.
+            conf.push_str("password_encryption = 'scram-sha-256'\n");
+        }
         for (key, value) in &options.settings {
             conf.push_str(&format!("{key} = '{}'\n", value.replace('\'', "''")));
         }
