@@ -448,4 +448,26 @@ mod tests {
         );
         assert!(diff(&new, &new).is_empty());
     }
+
+    #[test]
+    fn names_a_changed_generated_kind_and_a_validated_not_null() {
+        let mut station = column("station", "text", "text", true);
+        station.not_null_not_valid = true;
+        let mut total = column("total", "integer", "int4", true);
+        total.generated = Some("(a + b)".into());
+        let old = catalog(vec![station.clone(), total.clone()], &[]);
+        station.nullable = false;
+        station.not_null_not_valid = false;
+        total.generated_kind = GeneratedKind::Virtual;
+        let new = catalog(vec![station, total], &[]);
+        let changes: Vec<String> = diff(&old, &new).iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            changes,
+            [
+                "column public.users.station changed: nullability NULL → NOT NULL",
+                "column public.users.station changed: NOT NULL NOT VALID yes → no",
+                "column public.users.total changed: generated kind stored → virtual",
+            ]
+        );
+    }
 }
