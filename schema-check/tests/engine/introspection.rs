@@ -605,6 +605,7 @@ fn triggers_and_view_writability_are_read() {
             update: false
         })
     );
+}
 
 /// The relation of the PostgreSQL 18 fixture, as the snapshot stores it.
 const READINGS_18: &str = r#"{
