@@ -364,6 +364,10 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
     pub on_update: ReferentialAction,
     pub on_delete: ReferentialAction,
+    /// `NOT ENFORCED` (PostgreSQL 18): declared, but PostgreSQL does not
+    /// check it, so rows may reference nothing.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_enforced: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -344,12 +344,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
 
 fn describe_foreign_key(k: &ForeignKey) -> String {
     format!(
-        "({}) → {} ({}) ON UPDATE {} ON DELETE {}",
+        "({}) → {} ({}) ON UPDATE {} ON DELETE {}{}",
         k.columns.join(", "),
         k.references,
         k.referenced_columns.join(", "),
         k.on_update.as_sql(),
-        k.on_delete.as_sql()
+        k.on_delete.as_sql(),
+        if k.not_enforced { " NOT ENFORCED" } else { "" }
     )
 }
 

@@ -661,11 +661,16 @@ fn keys(relation: &Relation, column: &Column) -> Vec<String> {
         if let Some(i) = fk.columns.iter().position(|c| *c == column.name) {
             let target = fk.referenced_columns.get(i).cloned().unwrap_or_default();
             keys.push(format!(
-                "FK → {}",
+                "FK → {}{}",
                 code(&format!(
                     "{}.{}.{target}",
                     fk.references.schema, fk.references.name
-                ))
+                )),
+                if fk.not_enforced {
+                    " (not enforced)"
+                } else {
+                    ""
+                }
             ));
         }
     }

@@ -118,6 +118,7 @@ const TYPES: &str = "
 /// partition) is named here. Of the `NOT NULL` constraints (kept here since
 /// PostgreSQL 18; `pg_attribute.attnotnull` is true for them, valid or not)
 /// only the `NOT VALID` ones are read: their columns may still hold NULL.
+/// `{enforced}` stands for [`enforced_column`].
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
             fn.nspname, fc.relname, co.confkey,
@@ -127,7 +128,8 @@ const CONSTRAINTS: &str = concat!(
                    JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
                    ORDER BY k.ord) END,
             co.confupdtype, co.confdeltype,
-            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END
+            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END,
+            {enforced}
      FROM pg_constraint co
      JOIN pg_class c ON c.oid = co.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -138,6 +140,16 @@ const CONSTRAINTS: &str = concat!(
        AND NOT c.relispartition AND",
     schema_filter!("n")
 );
+
+/// Whether a constraint is enforced: `pg_constraint.conenforced` from
+/// PostgreSQL 18 on (`NOT ENFORCED` foreign keys and checks); before, every
+/// constraint is.
+fn enforced_column(server_version: Option<u32>) -> &'static str {
+    match server_version {
+        Some(version) if version >= 180000 => "co.conenforced",
+        _ => "true",
+    }
+}
 
 /// Key columns are named from the column rows; only expression indexes ask
 /// PostgreSQL to print each key. A plain index (see [`plain_index`]) gets
@@ -354,6 +366,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             }
         };
         let indexes = indexes_query(server_version);
+        let constraints = CONSTRAINTS.replace("{enforced}", enforced_column(server_version));
         let mut second = None;
         if let (Some(sibling), Some(id)) = (sibling, snapshot) {
             if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -370,7 +383,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             read_columns(client, params),
             other.query(SCHEMAS, params),
             other.query(RELATIONS, params),
-            other.query(CONSTRAINTS, params),
+            other.query(&constraints, params),
             other.query(&indexes, params),
             other.query(ENUMS, params),
             other.query(DOMAINS, params),
@@ -660,6 +673,7 @@ fn assemble(
                     referenced_columns,
                     on_update: referential_action(char_of(row, 9)),
                     on_delete: referential_action(char_of(row, 10)),
+                    not_enforced: !row.get::<_, bool>(12),
                 })
             }
             _ => {}

@@ -110,12 +110,13 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
     for fk in &relation.foreign_keys {
         let _ = writeln!(
             out,
-            "  foreign key {} ({}) references {} ({}) on delete {}",
+            "  foreign key {} ({}) references {} ({}) on delete {}{}",
             fk.name,
             fk.columns.join(", "),
             fk.references,
             fk.referenced_columns.join(", "),
-            fk.on_delete.as_sql().to_lowercase()
+            fk.on_delete.as_sql().to_lowercase(),
+            if fk.not_enforced { " not enforced" } else { "" }
         );
     }
     for check in &relation.check_constraints {

@@ -146,6 +146,7 @@ fn fixture_introspects_to_the_expected_catalog() {
             referenced_columns: vec!["id".into()],
             on_update: ReferentialAction::NoAction,
             on_delete: ReferentialAction::Cascade,
+            not_enforced: false,
         }]
     );
     assert_eq!(
@@ -660,6 +661,24 @@ const READINGS_18: &str = r#"{
       "id"
     ]
   },
+  "foreign_keys": [
+    {
+      "name": "readings_station_fk",
+      "columns": [
+        "station"
+      ],
+      "references": {
+        "schema": "public",
+        "name": "stations"
+      },
+      "referenced_columns": [
+        "name"
+      ],
+      "on_update": "no_action",
+      "on_delete": "no_action",
+      "not_enforced": true
+    }
+  ],
   "check_constraints": [
     {
       "name": "readings_above_absolute_zero",
@@ -720,7 +739,7 @@ fn postgres_18_virtual_generated_and_not_valid_not_null_columns() {
         "{docs}"
     );
     assert!(
-        docs.contains("| `station` | `text` | yes (`NOT NULL NOT VALID`) |"),
+        docs.contains("| `station` | `text` | yes (`NOT NULL NOT VALID`) |  | FK → `public.stations.name` (not enforced) |"),
         "{docs}"
     );
     let mut text = String::new();
@@ -730,6 +749,10 @@ fn postgres_18_virtual_generated_and_not_valid_not_null_columns() {
         "{text}"
     );
     assert!(text.contains("yes (not null not valid)"), "{text}");
+    assert!(
+        text.contains("foreign key readings_station_fk (station) references public.stations (name) on delete no action not enforced"),
+        "{text}"
+    );
     let note = column(readings, "note");
     assert!(note.nullable && !note.not_null_not_valid && note.accepts_null_on_write());
     // Once validated, the constraint is an ordinary NOT NULL.
