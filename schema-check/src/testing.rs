@@ -8,7 +8,9 @@
 //! stops the cluster and deletes its directory when the test process exits,
 //! however it exits. [`Cluster::start`] starts a dedicated cluster for tests
 //! that need a particular server setup (TLS, password authentication,
-//! statement logging).
+//! statement logging). `PGDRIFT_TEST_PGBIN=DIR` (or
+//! [`ClusterOptions::bin_dir`]) runs the server binaries of `DIR` instead of
+//! the installed ones, e.g. another PostgreSQL version.
 //!
 //! ```no_run
 //! let db = schema_check::testing::database();
