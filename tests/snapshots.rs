@@ -57,3 +57,22 @@ fn realworld_snapshots_match_their_schema() {
         "tests/realworld/drift.json",
     );
 }
+
+/// The PostgreSQL 18 UI schema: compared on 18 and newer; older servers
+/// refuse its SQL (no VIRTUAL generated columns, no NOT VALID NOT NULL).
+#[test]
+fn ui_fixture_18_snapshot_matches_its_schema() {
+    let db = testing::database();
+    if db.server_version_num() >= 180000 {
+        drop(db);
+        assert_snapshot_matches(
+            "tests/fixtures/ui-schema-18.sql",
+            "tests/fixtures/ui-schema-18.json",
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sql = std::fs::read_to_string(root.join("tests/fixtures/ui-schema-18.sql")).unwrap();
+    let refused = db.connect().batch_execute(&sql).unwrap_err();
+    assert!(refused.to_string().contains("syntax error"), "{refused}");
+}

@@ -178,16 +178,80 @@ pub struct Column {
     /// For an array column, the element type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element: Option<TypeName>,
+    /// Whether reading the column may give NULL: true without a `NOT NULL`
+    /// constraint, and also with one that is `NOT VALID` (see
+    /// [`Column::not_null_not_valid`]).
     pub nullable: bool,
+    /// The column has a `NOT NULL` constraint that is `NOT VALID`
+    /// (PostgreSQL 18): rows written from now on must hold a value, rows
+    /// written before may still hold NULL. [`Column::nullable`] is then true,
+    /// since a read can meet such a row, while writing NULL fails
+    /// ([`Column::accepts_null_on_write`] is false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_null_not_valid: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
-    /// The expression of a `GENERATED ALWAYS AS (…) STORED` column.
+    /// The expression of a `GENERATED ALWAYS AS (…)` column; its kind
+    /// (stored or virtual) is [`Column::generated_kind`]. Either kind is
+    /// computed by PostgreSQL and cannot be written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// Whether a generated column's value is stored or computed when read
+    /// (`VIRTUAL`, PostgreSQL 18); `stored` for every other column.
+    #[serde(default, skip_serializing_if = "GeneratedKind::is_stored")]
+    pub generated_kind: GeneratedKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+impl Column {
+    /// Whether an INSERT or UPDATE may set the column to NULL: never when a
+    /// `NOT NULL` constraint exists, validated or not.
+    pub fn accepts_null_on_write(&self) -> bool {
+        self.nullable && !self.not_null_not_valid
+    }
+
+    /// Whether PostgreSQL computes the column (`GENERATED ALWAYS AS (…)`,
+    /// stored or virtual), so it cannot be written.
+    pub fn is_generated(&self) -> bool {
+        self.generated.is_some()
+    }
+
+    /// The column's generated kind, when it is generated.
+    pub fn generated_as(&self) -> Option<GeneratedKind> {
+        self.generated.as_ref().map(|_| self.generated_kind)
+    }
+}
+
+/// How a generated column keeps its value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratedKind {
+    /// `STORED`: computed when the row is written, kept on disk.
+    #[default]
+    Stored,
+    /// `VIRTUAL` (PostgreSQL 18): computed when the row is read.
+    Virtual,
+}
+
+impl GeneratedKind {
+    pub fn is_stored(&self) -> bool {
+        *self == GeneratedKind::Stored
+    }
+
+    /// The SQL keyword: `stored` or `virtual`.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            GeneratedKind::Stored => "stored",
+            GeneratedKind::Virtual => "virtual",
+        }
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// A schema-qualified type name as it appears in `pg_type`.
@@ -300,6 +364,10 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
     pub on_update: ReferentialAction,
     pub on_delete: ReferentialAction,
+    /// `NOT ENFORCED` (PostgreSQL 18): declared, but PostgreSQL does not
+    /// check it, so rows may reference nothing.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_enforced: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -509,10 +509,19 @@ impl Findings<'_> {
             verdicts.push(Verdict {
                 check: Check::NullableWithoutOption,
                 level: Level::Error,
-                message: format!(
-                    "column \"{qualified}\" is nullable, but the field is not an `Option`"
-                ),
-                help: format!("use `Option<{}>`", type_text(inner)),
+                message: if column.not_null_not_valid {
+                    format!("column \"{qualified}\" is NOT NULL NOT VALID: rows written before the constraint may hold NULL, but the field is not an `Option`")
+                } else {
+                    format!("column \"{qualified}\" is nullable, but the field is not an `Option`")
+                },
+                help: if column.not_null_not_valid {
+                    format!(
+                        "use `Option<{}>`, or validate the constraint (`ALTER TABLE … VALIDATE CONSTRAINT …`) and keep the field",
+                        type_text(inner)
+                    )
+                } else {
+                    format!("use `Option<{}>`", type_text(inner))
+                },
                 on_type: true,
             });
         }
@@ -811,7 +820,11 @@ impl Findings<'_> {
                     "\"{}\" ({}, {})",
                     c.name,
                     c.data_type,
-                    if c.nullable { "nullable" } else { "not null" }
+                    match (c.nullable, c.not_null_not_valid) {
+                        (_, true) => "not null not valid",
+                        (true, false) => "nullable",
+                        (false, false) => "not null",
+                    }
                 )
             })
             .collect();

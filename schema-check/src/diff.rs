@@ -104,7 +104,14 @@ fn null(nullable: &bool) -> String {
 }
 
 fn column_summary(column: &Column) -> String {
-    let mut text = format!("{} {}", column.data_type, null(&column.nullable));
+    let mut text = column.data_type.clone();
+    text.push_str(if column.not_null_not_valid {
+        " NOT NULL NOT VALID"
+    } else if column.nullable {
+        " NULL"
+    } else {
+        " NOT NULL"
+    });
     if let Some(default) = &column.default {
         text.push_str(&format!(" DEFAULT {default}"));
     }
@@ -220,6 +227,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         |changes, key, old, new| {
             changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
             changes.field(key, "nullability", &old.nullable, &new.nullable, null);
+            changes.field(
+                key,
+                "NOT NULL NOT VALID",
+                &old.not_null_not_valid,
+                &new.not_null_not_valid,
+                |v| if *v { "yes" } else { "no" }.to_owned(),
+            );
             changes.field(key, "default", &old.default, &new.default, opt);
             changes.field(key, "identity", &old.identity, &new.identity, |i| {
                 format!("{i:?}")
@@ -230,6 +244,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
                 &old.generated,
                 &new.generated,
                 opt,
+            );
+            changes.field(
+                key,
+                "generated kind",
+                &old.generated_kind,
+                &new.generated_kind,
+                |k| k.as_sql().to_owned(),
             );
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
@@ -323,12 +344,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
 
 fn describe_foreign_key(k: &ForeignKey) -> String {
     format!(
-        "({}) → {} ({}) ON UPDATE {} ON DELETE {}",
+        "({}) → {} ({}) ON UPDATE {} ON DELETE {}{}",
         k.columns.join(", "),
         k.references,
         k.referenced_columns.join(", "),
         k.on_update.as_sql(),
-        k.on_delete.as_sql()
+        k.on_delete.as_sql(),
+        if k.not_enforced { " NOT ENFORCED" } else { "" }
     )
 }
 
@@ -359,6 +381,8 @@ mod tests {
             default: None,
             identity: None,
             generated: None,
+            generated_kind: GeneratedKind::Stored,
+            not_null_not_valid: false,
             comment: None,
         }
     }
@@ -424,5 +448,27 @@ mod tests {
             ]
         );
         assert!(diff(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn names_a_changed_generated_kind_and_a_validated_not_null() {
+        let mut station = column("station", "text", "text", true);
+        station.not_null_not_valid = true;
+        let mut total = column("total", "integer", "int4", true);
+        total.generated = Some("(a + b)".into());
+        let old = catalog(vec![station.clone(), total.clone()], &[]);
+        station.nullable = false;
+        station.not_null_not_valid = false;
+        total.generated_kind = GeneratedKind::Virtual;
+        let new = catalog(vec![station, total], &[]);
+        let changes: Vec<String> = diff(&old, &new).iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            changes,
+            [
+                "column public.users.station changed: nullability NULL → NOT NULL",
+                "column public.users.station changed: NOT NULL NOT VALID yes → no",
+                "column public.users.total changed: generated kind stored → virtual",
+            ]
+        );
     }
 }

@@ -577,7 +577,12 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
         let cells = [
             code(&column.name),
             code(&column.data_type),
-            if column.nullable { "yes" } else { "no" }.to_owned(),
+            match (column.nullable, column.not_null_not_valid) {
+                (_, true) => "yes (`NOT NULL NOT VALID`)",
+                (true, false) => "yes",
+                (false, false) => "no",
+            }
+            .to_owned(),
             default_text(column),
             keys(relation, column).join(", "),
             model_fields.join(", "),
@@ -633,7 +638,11 @@ fn default_text(column: &Column) -> String {
     match (&column.identity, &column.generated, &column.default) {
         (Some(Identity::Always), _, _) => "identity (always)".to_owned(),
         (Some(Identity::ByDefault), _, _) => "identity (by default)".to_owned(),
-        (_, Some(expression), _) => format!("generated: {}", code(expression)),
+        (_, Some(expression), _) => format!(
+            "generated ({}): {}",
+            column.generated_kind.as_sql(),
+            code(expression)
+        ),
         (_, _, Some(default)) => code(default),
         _ => String::new(),
     }
@@ -652,11 +661,16 @@ fn keys(relation: &Relation, column: &Column) -> Vec<String> {
         if let Some(i) = fk.columns.iter().position(|c| *c == column.name) {
             let target = fk.referenced_columns.get(i).cloned().unwrap_or_default();
             keys.push(format!(
-                "FK → {}",
+                "FK → {}{}",
                 code(&format!(
                     "{}.{}.{target}",
                     fk.references.schema, fk.references.name
-                ))
+                )),
+                if fk.not_enforced {
+                    " (not enforced)"
+                } else {
+                    ""
+                }
             ));
         }
     }

@@ -115,7 +115,10 @@ const TYPES: &str = "
 
 /// Column numbers come back raw and are named from the column rows; only a
 /// foreign key into a table whose columns were not read (another schema, a
-/// partition) is named here.
+/// partition) is named here. Of the `NOT NULL` constraints (kept here since
+/// PostgreSQL 18; `pg_attribute.attnotnull` is true for them, valid or not)
+/// only the `NOT VALID` ones are read: their columns may still hold NULL.
+/// `{enforced}` stands for [`enforced_column`].
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
             fn.nspname, fc.relname, co.confkey,
@@ -125,16 +128,28 @@ const CONSTRAINTS: &str = concat!(
                    JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
                    ORDER BY k.ord) END,
             co.confupdtype, co.confdeltype,
-            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END
+            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END,
+            {enforced}
      FROM pg_constraint co
      JOIN pg_class c ON c.oid = co.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class fc ON fc.oid = co.confrelid
      LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-     WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0
+     WHERE (co.contype IN ('p', 'u', 'f', 'c') OR (co.contype = 'n' AND NOT co.convalidated))
+       AND co.conparentid = 0
        AND NOT c.relispartition AND",
     schema_filter!("n")
 );
+
+/// Whether a constraint is enforced: `pg_constraint.conenforced` from
+/// PostgreSQL 18 on (`NOT ENFORCED` foreign keys and checks); before, every
+/// constraint is.
+fn enforced_column(server_version: Option<u32>) -> &'static str {
+    match server_version {
+        Some(version) if version >= 180000 => "co.conenforced",
+        _ => "true",
+    }
+}
 
 /// Key columns are named from the column rows; only expression indexes ask
 /// PostgreSQL to print each key. A plain index (see [`plain_index`]) gets
@@ -351,6 +366,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             }
         };
         let indexes = indexes_query(server_version);
+        let constraints = CONSTRAINTS.replace("{enforced}", enforced_column(server_version));
         let mut second = None;
         if let (Some(sibling), Some(id)) = (sibling, snapshot) {
             if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -367,7 +383,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             read_columns(client, params),
             other.query(SCHEMAS, params),
             other.query(RELATIONS, params),
-            other.query(CONSTRAINTS, params),
+            other.query(&constraints, params),
             other.query(&indexes, params),
             other.query(ENUMS, params),
             other.query(DOMAINS, params),
@@ -415,7 +431,14 @@ async fn read_columns(
     let mut stream = std::pin::pin!(stream);
     let mut columns = Vec::new();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
-        let generated = char_of(&row, 8) == b's';
+        // 's' stored, 'v' virtual (PostgreSQL 18); either way the
+        // expression in pg_attrdef is the generation expression, not a default.
+        let generated_kind = match char_of(&row, 8) {
+            b's' => Some(GeneratedKind::Stored),
+            b'v' => Some(GeneratedKind::Virtual),
+            _ => None,
+        };
+        let generated = generated_kind.is_some();
         let expression: Option<String> = row.get(6);
         columns.push(ColumnRow {
             relid: row.get(0),
@@ -434,6 +457,8 @@ async fn read_columns(
                     _ => None,
                 },
                 generated: if generated { expression } else { None },
+                generated_kind: generated_kind.unwrap_or_default(),
+                not_null_not_valid: false,
                 comment: row.get(9),
             },
         });
@@ -591,6 +616,17 @@ fn assemble(
     for (i, row) in columns.iter().enumerate() {
         ranges.entry(row.relid).or_insert(i..i).end = i + 1;
     }
+    // A `NOT VALID` NOT NULL: NULL may still be read, not written.
+    for row in constraint_rows.iter().filter(|row| char_of(row, 2) == b'n') {
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        if let (Some(range), [attnum]) = (ranges.get(&row.get::<_, u32>(0)), keys.as_slice()) {
+            let of_relation = &mut columns[range.clone()];
+            if let Ok(i) = of_relation.binary_search_by_key(attnum, |c| c.attnum) {
+                of_relation[i].column.nullable = true;
+                of_relation[i].column.not_null_not_valid = true;
+            }
+        }
+    }
     let names = |relid: u32, attnums: &[i16]| -> Option<Vec<String>> {
         let of_relation = &columns[ranges.get(&relid)?.clone()];
         attnums
@@ -606,11 +642,11 @@ fn assemble(
 
     for row in &constraint_rows {
         let relid: u32 = row.get(0);
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
         let Some((_, relation)) = relations.get_mut(&relid) else {
             continue;
         };
         let name: String = row.get(1);
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
         let columns = names(relid, &keys).unwrap_or_default();
         match char_of(row, 2) {
             b'p' => relation.primary_key = Some(KeyConstraint { name, columns }),
@@ -637,6 +673,7 @@ fn assemble(
                     referenced_columns,
                     on_update: referential_action(char_of(row, 9)),
                     on_delete: referential_action(char_of(row, 10)),
+                    not_enforced: !row.get::<_, bool>(12),
                 })
             }
             _ => {}

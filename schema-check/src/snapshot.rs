@@ -243,6 +243,8 @@ mod tests {
                         default: None,
                         identity: Some(Identity::Always),
                         generated: None,
+                        generated_kind: GeneratedKind::Stored,
+                        not_null_not_valid: false,
                         comment: Some("ключ \"id\"".into()),
                     }],
                     primary_key: Some(KeyConstraint {

@@ -8,7 +8,9 @@
 //! stops the cluster and deletes its directory when the test process exits,
 //! however it exits. [`Cluster::start`] starts a dedicated cluster for tests
 //! that need a particular server setup (TLS, password authentication,
-//! statement logging).
+//! statement logging). `PGDRIFT_TEST_PGBIN=DIR` (or
+//! [`ClusterOptions::bin_dir`]) runs the server binaries of `DIR` instead of
+//! the installed ones, e.g. another PostgreSQL version.
 //!
 //! ```no_run
 //! let db = schema_check::testing::database();
@@ -129,6 +131,16 @@ impl TestDatabase {
         execute_on(&self.url, sql);
     }
 
+    /// The server's `server_version_num`, e.g. `180004` for 18.4.
+    pub fn server_version_num(&self) -> u32 {
+        self.query("SHOW server_version_num")
+            .first()
+            .cloned()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("test database: no server_version_num"))
+    }
+
     /// The first column of each row of `sql`, as text.
     pub fn query(&self, sql: &str) -> Vec<Option<String>> {
         self.connect()
@@ -140,10 +152,18 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Ok(admin) = Connection::open(&self.admin, &ConnectOptions::default()) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
+            let name = &self.name;
+            // `WITH (FORCE)` is PostgreSQL 13 and newer; before, end the
+            // database's sessions first.
+            if admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .is_err()
+            {
+                let _ = admin.batch_execute(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';
+                     DROP DATABASE IF EXISTS {name}"
+                ));
+            }
         }
     }
 }
@@ -157,6 +177,9 @@ pub struct ClusterOptions {
     pub password_auth: bool,
     /// Extra `postgresql.conf` settings, e.g. `("log_statement", "all")`.
     pub settings: Vec<(String, String)>,
+    /// The directory with the server binaries to run (`initdb`, `postgres`);
+    /// default: [`bin_dir()`].
+    pub bin_dir: Option<PathBuf>,
 }
 
 /// A PostgreSQL cluster this process started; stopped and deleted on drop
@@ -171,7 +194,10 @@ pub struct Cluster {
 impl Cluster {
     /// initdb, configure and start a cluster; wait until it accepts connections.
     pub fn start(options: &ClusterOptions) -> Result<Cluster, String> {
-        let bin = bin_dir()?;
+        let bin = match &options.bin_dir {
+            Some(dir) => dir.clone(),
+            None => bin_dir()?,
+        };
         let user = RunAs::detect()?;
         let dir = tempfile::Builder::new()
             .prefix("pgdrift-pg-")
@@ -224,6 +250,11 @@ impl Cluster {
             user.own(&data.join("server.crt"))?;
             user.own(&data.join("server.key"))?;
             conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+        }
+        if options.password_auth {
+            // PostgreSQL 12 and 13 store new passwords as md5 by default,
+            // which scram-sha-256 authentication cannot check.
+            conf.push_str("password_encryption = 'scram-sha-256'\n");
         }
         for (key, value) in &options.settings {
             conf.push_str(&format!("{key} = '{}'\n", value.replace('\'', "''")));
@@ -414,9 +445,10 @@ impl RunAs {
     }
 }
 
-/// The directory with PostgreSQL's server binaries: `PGDRIFT_PG_BIN`, the
-/// directory of `initdb` on `PATH`, `pg_config --bindir`, or the newest
-/// `/usr/lib/postgresql/*/bin`.
+/// The directory with PostgreSQL's server binaries: `PGDRIFT_TEST_PGBIN`
+/// (or its older name `PGDRIFT_PG_BIN`), the directory of `initdb` on `PATH`,
+/// `pg_config --bindir`, or the newest `/usr/lib/postgresql/*/bin`. Setting
+/// the variable runs the tests against another PostgreSQL version.
 pub fn bin_dir() -> Result<PathBuf, String> {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     DIR.get_or_init(find_bin_dir).clone()
@@ -424,8 +456,18 @@ pub fn bin_dir() -> Result<PathBuf, String> {
 
 fn find_bin_dir() -> Result<PathBuf, String> {
     let has_server = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
-    if let Some(dir) = std::env::var_os("PGDRIFT_PG_BIN") {
-        return Ok(PathBuf::from(dir));
+    for var in ["PGDRIFT_TEST_PGBIN", "PGDRIFT_PG_BIN"] {
+        if let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+            let dir = PathBuf::from(dir);
+            return if has_server(&dir) {
+                Ok(dir)
+            } else {
+                Err(format!(
+                    "{var}={}: no initdb and postgres there",
+                    dir.display()
+                ))
+            };
+        }
     }
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {

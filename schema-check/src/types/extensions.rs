@@ -196,7 +196,7 @@ pub(super) fn is_extension_rust_type(ty: &syn::Type) -> bool {
 mod tests {
     use super::super::{fits, resolve, rust_types_for, SqlType};
     use super::*;
-    use crate::catalog::{Catalog, Column, Domain, Schema, TypeName};
+    use crate::catalog::{Catalog, Column, Domain, GeneratedKind, Schema, TypeName};
 
     fn fit(sql: &SqlType, rust: &str) -> Fit {
         fits(sql, &syn::parse_str(rust).unwrap())
@@ -212,6 +212,8 @@ mod tests {
             default: None,
             identity: None,
             generated: None,
+            generated_kind: GeneratedKind::Stored,
+            not_null_not_valid: false,
             comment: None,
         }
     }

@@ -4,7 +4,7 @@ use schema_check::catalog::*;
 use schema_check::testing::{self, Cluster, ClusterOptions};
 use schema_check::{introspect, snapshot};
 
-use crate::FIXTURE;
+use crate::{FIXTURE, FIXTURE_18};
 
 fn fixture_catalog() -> (testing::TestDatabase, Catalog) {
     let db = testing::database();
@@ -146,6 +146,7 @@ fn fixture_introspects_to_the_expected_catalog() {
             referenced_columns: vec!["id".into()],
             on_update: ReferentialAction::NoAction,
             on_delete: ReferentialAction::Cascade,
+            not_enforced: false,
         }]
     );
     assert_eq!(
@@ -494,9 +495,13 @@ fn index_definitions_are_what_postgres_prints() {
            CREATE INDEX keyed_column_collation ON public."Keyed" (t);
            CREATE INDEX keyed_hash ON public."Keyed" USING hash (n);
            CREATE INDEX keyed_fillfactor ON public."Keyed" (n) WITH (fillfactor = 70);
-           CREATE UNIQUE INDEX keyed_nulls ON public."Keyed" (n) NULLS NOT DISTINCT;
            CREATE INDEX users_tags_gin ON public.users USING gin (tags);"#,
     );
+    // NULLS NOT DISTINCT is PostgreSQL 15 and newer.
+    let nulls_not_distinct = db.server_version_num() >= 150000;
+    if nulls_not_distinct {
+        db.execute(r#"CREATE UNIQUE INDEX keyed_nulls ON public."Keyed" (n) NULLS NOT DISTINCT"#);
+    }
     let catalog = introspect(&db.connect(), None).unwrap();
     let printed = db.query(
         "SET search_path = pg_catalog;
@@ -516,7 +521,11 @@ fn index_definitions_are_what_postgres_prints() {
     ours.sort();
     let printed: Vec<String> = printed.into_iter().flatten().collect();
     assert_eq!(ours, printed);
-    assert_eq!(ours.len(), 19, "{ours:#?}");
+    assert_eq!(
+        ours.len(),
+        if nulls_not_distinct { 19 } else { 18 },
+        "{ours:#?}"
+    );
 }
 
 #[test]
@@ -597,4 +606,161 @@ fn triggers_and_view_writability_are_read() {
             update: false
         })
     );
+}
+
+/// The relation of the PostgreSQL 18 fixture, as the snapshot stores it.
+const READINGS_18: &str = r#"{
+  "name": "readings",
+  "kind": "table",
+  "columns": [
+    {
+      "name": "id",
+      "type": "bigint",
+      "udt": "int8",
+      "nullable": false
+    },
+    {
+      "name": "celsius",
+      "type": "numeric",
+      "udt": "\"numeric\"",
+      "nullable": false
+    },
+    {
+      "name": "fahrenheit",
+      "type": "numeric",
+      "udt": "\"numeric\"",
+      "nullable": true,
+      "generated": "(((celsius * (9)::numeric) / (5)::numeric) + (32)::numeric)",
+      "generated_kind": "virtual",
+      "comment": "Computed when read"
+    },
+    {
+      "name": "kelvin",
+      "type": "numeric",
+      "udt": "\"numeric\"",
+      "nullable": true,
+      "generated": "(celsius + 273.15)"
+    },
+    {
+      "name": "station",
+      "type": "text",
+      "udt": "text",
+      "nullable": true,
+      "not_null_not_valid": true
+    },
+    {
+      "name": "note",
+      "type": "text",
+      "udt": "text",
+      "nullable": true
+    }
+  ],
+  "primary_key": {
+    "name": "readings_pkey",
+    "columns": [
+      "id"
+    ]
+  },
+  "foreign_keys": [
+    {
+      "name": "readings_station_fk",
+      "columns": [
+        "station"
+      ],
+      "references": {
+        "schema": "public",
+        "name": "stations"
+      },
+      "referenced_columns": [
+        "name"
+      ],
+      "on_update": "no_action",
+      "on_delete": "no_action",
+      "not_enforced": true
+    }
+  ],
+  "check_constraints": [
+    {
+      "name": "readings_above_absolute_zero",
+      "definition": "CHECK (celsius > '-273.15'::numeric) NOT ENFORCED"
+    }
+  ],
+  "indexes": [
+    {
+      "name": "readings_pkey",
+      "columns": [
+        "id"
+      ],
+      "unique": true,
+      "primary": true,
+      "definition": "CREATE UNIQUE INDEX readings_pkey ON public.readings USING btree (id)"
+    }
+  ]
+}"#;
+
+#[test]
+fn postgres_18_virtual_generated_and_not_valid_not_null_columns() {
+    let db = testing::database();
+    if db.server_version_num() < 180000 {
+        // Older servers know neither feature: the fixture is refused there.
+        let refused = db.connect().batch_execute(FIXTURE_18).unwrap_err();
+        assert!(refused.to_string().contains("syntax error"), "{refused}");
+        return;
+    }
+    db.execute(FIXTURE_18);
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let readings = catalog.relation("public", "readings").unwrap();
+    assert_eq!(serde_json::to_string_pretty(readings).unwrap(), READINGS_18);
+    let fahrenheit = column(readings, "fahrenheit");
+    assert_eq!(fahrenheit.generated_as(), Some(GeneratedKind::Virtual));
+    assert_eq!(
+        fahrenheit.default, None,
+        "a generation expression, not a default"
+    );
+    assert_eq!(
+        column(readings, "kelvin").generated_as(),
+        Some(GeneratedKind::Stored)
+    );
+    let station = column(readings, "station");
+    assert!(station.nullable && station.not_null_not_valid);
+    assert!(!station.accepts_null_on_write());
+    assert_eq!(
+        db.query("SELECT count(*) FROM public.readings WHERE station IS NULL"),
+        [Some("1".to_owned())],
+        "a row from before the constraint still holds NULL"
+    );
+    let docs = schema_check::docs::relation_section("public", readings, &[]);
+    assert!(
+        docs.contains("| `fahrenheit` | `numeric` | yes | generated (virtual): `(((celsius * (9)::numeric) / (5)::numeric) + (32)::numeric)` |"),
+        "{docs}"
+    );
+    assert!(
+        docs.contains("| `kelvin` | `numeric` | yes | generated (stored): `(celsius + 273.15)` |"),
+        "{docs}"
+    );
+    assert!(
+        docs.contains("| `station` | `text` | yes (`NOT NULL NOT VALID`) |  | FK → `public.stations.name` (not enforced) |"),
+        "{docs}"
+    );
+    let mut text = String::new();
+    schema_check::text::render_relation(&mut text, "public", readings);
+    assert!(
+        text.contains("generated always as ((((celsius * (9)::numeric) / (5)::numeric) + (32)::numeric)) virtual"),
+        "{text}"
+    );
+    assert!(text.contains("yes (not null not valid)"), "{text}");
+    assert!(
+        text.contains("foreign key readings_station_fk (station) references public.stations (name) on delete no action not enforced"),
+        "{text}"
+    );
+    let note = column(readings, "note");
+    assert!(note.nullable && !note.not_null_not_valid && note.accepts_null_on_write());
+    // Once validated, the constraint is an ordinary NOT NULL.
+    db.execute(
+        "UPDATE public.readings SET station = 'north';
+         ALTER TABLE public.readings VALIDATE CONSTRAINT readings_station_not_null;",
+    );
+    let validated = introspect(&db.connect(), None).unwrap();
+    let station = column(validated.relation("public", "readings").unwrap(), "station");
+    assert!(!station.nullable && !station.not_null_not_valid);
 }

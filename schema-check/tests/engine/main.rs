@@ -18,6 +18,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 pub const FIXTURE: &str = include_str!("../fixtures/catalog.sql");
+/// What PostgreSQL 18 added; loads on 18 and newer only.
+pub const FIXTURE_18: &str = include_str!("../fixtures/catalog-18.sql");
 
 /// Runs `schema-check` in `root` with only the given variables set.
 pub fn schema_check(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
