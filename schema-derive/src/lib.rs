@@ -29,6 +29,115 @@ use schema_check::docs::{relation_section, DocModel};
 use schema_check::source::{catalog_for_crate, Loaded};
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
 
+/// Checks a struct against its PostgreSQL table or view at compile time and
+/// implements `pgdrift::Model`.
+///
+/// Every problem is reported in one compile, spanned on the item at fault:
+/// a missing table or column (with "did you mean"), a Rust type that does
+/// not fit the column's type (naming the types that do), a nullable column
+/// read into a non-`Option` field, and, as warnings (errors under
+/// `strict`), `Option` on a `NOT NULL` column and columns no field maps.
+///
+/// ```ignore
+/// use pgdrift::Model;
+///
+/// /// A registered user.
+/// #[derive(Debug, Model)]
+/// #[pgdrift(table = "users")]
+/// pub struct User {
+///     pub id: i64,
+///     pub email: String,
+///     /// Argon2 hash, never the plain password.
+///     #[pgdrift(column = "pw_hashed")]
+///     pub password_hash: String,
+///     pub last_login: Option<chrono::DateTime<chrono::Utc>>,
+///     #[pgdrift(skip)]
+///     pub unread: usize,
+/// }
+/// ```
+///
+/// # Optional container attributes
+///
+/// - `#[pgdrift(table = "users")]`: the table or view; default: the struct's
+///   name in snake_case (or what `#[diesel(table_name = …)]` says).
+/// - `#[pgdrift(schema = "app")]`: its schema; default `public`.
+/// - `#[pgdrift(rename_all = "camelCase")]`: how field names become column
+///   names: `snake_case`, `camelCase`, `PascalCase`, `lowercase`,
+///   `UPPERCASE`, `SCREAMING_SNAKE_CASE`, `kebab-case`.
+/// - `#[pgdrift(partial)]`: the struct may map a subset of the columns (no
+///   uncovered-column warning).
+/// - `#[pgdrift(strict)]`: warnings become errors, and a field whose type
+///   pgdrift cannot check needs `sql_type` or a type implementing
+///   `pgdrift::SqlType`.
+/// - `#[pgdrift(insert)]`, `#[pgdrift(update)]`, `#[pgdrift(read)]`: what the
+///   struct is used for; they combine (`#[pgdrift(insert, update)]`), each
+///   rule taking the strictest. Write structs may use `Option` for columns
+///   with a default (insert: `DEFAULT`) or to leave a column unchanged
+///   (update), must cover every column an `INSERT` cannot omit, and may not
+///   map generated or identity-always columns. Insert structs also get
+///   `INSERT_COLUMNS`.
+///
+/// ```ignore
+/// #[derive(pgdrift::Model)]
+/// #[pgdrift(table = "users", insert)]
+/// pub struct NewUser<'a> {
+///     pub email: &'a str,
+///     pub nickname: Option<&'a str>, // None: the column's DEFAULT
+/// }
+/// ```
+///
+/// # Optional field attributes
+///
+/// - `#[pgdrift(column = "pw_hashed")]`: the column this field maps.
+/// - `#[pgdrift(skip)]`: not a column.
+/// - `#[pgdrift(sql_type = "bigint")]`: the column type a field of a type
+///   pgdrift cannot see through (a newtype, an alias) expects; checked
+///   against the database.
+///
+/// ```ignore
+/// #[derive(pgdrift::Model)]
+/// #[pgdrift(table = "orders", schema = "app", rename_all = "camelCase", partial, strict)]
+/// pub struct Order {
+///     #[pgdrift(sql_type = "bigint")]
+///     pub id: OrderId,
+///     #[pgdrift(column = "createdAt")]
+///     pub created: chrono::DateTime<chrono::Utc>,
+///     #[pgdrift(skip)]
+///     pub cached_total: Option<f64>,
+/// }
+/// ```
+///
+/// # sqlx and diesel attributes
+///
+/// The attributes a struct already has for sqlx or diesel are read, so the
+/// derive needs no `#[pgdrift(…)]` that repeats them (a `#[pgdrift(…)]`
+/// attribute wins): `#[diesel(table_name = path)]`, diesel's default
+/// plural table name, `#[diesel(column_name = …)]`, `embed` and
+/// `select_expression` (skipped), `serialize_as`/`deserialize_as` (that type
+/// is checked), a field's `#[diesel(sql_type = …)]` in diesel's vocabulary;
+/// `#[sqlx(rename = "…")]`, `rename_all`, `skip`, `flatten`, `default` (the
+/// column may be missing), `try_from = "T"`, `json` (a `json`/`jsonb`
+/// column, any field type). What pgdrift does not understand in them is
+/// left to those crates.
+///
+/// ```ignore
+/// #[derive(Queryable, Selectable, pgdrift::Model)]
+/// #[diesel(table_name = crate::schema::posts)]
+/// pub struct Post {
+///     pub id: i32,
+///     #[diesel(column_name = body)]
+///     pub text: String,
+///     pub tags: Vec<Option<String>>, // text[]: elements may be NULL
+/// }
+/// ```
+///
+/// # Where the schema comes from
+///
+/// The schema file `pgdrift::build` hands over (`build.rs`), else the
+/// snapshot `.pgdrift/schema.json` found in the crate's directory or above
+/// (`PGDRIFT_SNAPSHOT` overrides, `PGDRIFT_OFFLINE=true` insists on it).
+/// With the `pgdrift` feature `live`, the derive connects to `DATABASE_URL`
+/// itself.
 #[proc_macro_derive(Model, attributes(pgdrift, diesel, sqlx))]
 pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
