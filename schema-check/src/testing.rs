@@ -21,8 +21,6 @@
 
 use std::fs;
 use std::net::TcpListener;
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -245,8 +243,7 @@ impl Cluster {
         if let Some((cert, key)) = &options.tls {
             fs::write(data.join("server.crt"), cert).map_err(|e| e.to_string())?;
             fs::write(data.join("server.key"), key).map_err(|e| e.to_string())?;
-            fs::set_permissions(data.join("server.key"), fs::Permissions::from_mode(0o600))
-                .map_err(|e| e.to_string())?;
+            owner_only(&data.join("server.key"))?;
             user.own(&data.join("server.crt"))?;
             user.own(&data.join("server.key"))?;
             conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
@@ -402,11 +399,32 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("cannot find a free port: {e}"))
 }
 
+/// Makes a file readable by its owner only (PostgreSQL refuses a private key
+/// others can read). Elsewhere than Unix, file modes do not exist.
+fn owner_only(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 /// The user the server runs as: ourselves, or `postgres` when we are root
-/// (PostgreSQL refuses to run as root).
+/// on Unix (PostgreSQL refuses to run as root). Elsewhere always ourselves.
 struct RunAs(Option<(u32, u32)>);
 
 impl RunAs {
+    #[cfg(not(unix))]
+    fn detect() -> Result<RunAs, String> {
+        Ok(RunAs(None))
+    }
+
+    #[cfg(unix)]
     fn detect() -> Result<RunAs, String> {
         let uid = Command::new("id")
             .arg("-u")
@@ -431,16 +449,21 @@ impl RunAs {
     }
 
     fn apply(&self, command: &mut Command) {
+        #[cfg(unix)]
         if let Some((uid, gid)) = self.0 {
+            use std::os::unix::process::CommandExt;
             command.uid(uid).gid(gid).env("HOME", "/tmp");
         }
+        #[cfg(not(unix))]
+        let _ = command;
     }
 
     fn own(&self, path: &Path) -> Result<(), String> {
         match self.0 {
+            #[cfg(unix)]
             Some((uid, gid)) => std::os::unix::fs::chown(path, Some(uid), Some(gid))
                 .map_err(|e| format!("cannot chown {}: {e}", path.display())),
-            None => Ok(()),
+            _ => Ok(()),
         }
     }
 }
