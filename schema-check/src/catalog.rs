@@ -10,18 +10,26 @@ use serde::{Deserialize, Serialize};
 /// Every non-system schema of a database, with its relations and types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
+    /// The schemas, sorted by name.
     pub schemas: Vec<Schema>,
 }
 
+/// A schema and the relations and user-defined types it holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
+    /// The schema's name, unquoted.
     pub name: String,
+    /// The schema's comment (`COMMENT ON SCHEMA`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Its tables, views and other relations, sorted by name; partitions are
+    /// listed under their parent instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
+    /// Its enum types, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
+    /// Its domains, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
     /// The extension that owns this schema (`pg_depend.deptype = 'e'`), as
@@ -29,17 +37,24 @@ pub struct Schema {
     /// not the user's schema (see [`Catalog::without_extension_objects`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+    /// Its composite types, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composites: Vec<CompositeType>,
 }
 
+/// What kind of relation a [`Relation`] is (from `pg_class.relkind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
+    /// An ordinary table.
     Table,
+    /// A view.
     View,
+    /// A materialized view.
     MaterializedView,
+    /// A partitioned table, whose rows live in its partitions.
     PartitionedTable,
+    /// A foreign table, whose rows live on a foreign server.
     ForeignTable,
 }
 
@@ -62,24 +77,34 @@ impl RelationKind {
 /// parent in [`Relation::partitions`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
+    /// The relation's name, unquoted.
     pub name: String,
+    /// Whether it is a table, a view, and so on.
     pub kind: RelationKind,
+    /// The relation's comment (`COMMENT ON`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Its columns, in column order.
     pub columns: Vec<Column>,
+    /// The primary key; `None` when the relation has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<KeyConstraint>,
+    /// Its foreign keys, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
+    /// Its unique constraints, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unique_constraints: Vec<KeyConstraint>,
+    /// Its `CHECK` constraints, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_constraints: Vec<CheckConstraint>,
+    /// Its indexes (including those behind keys), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
     /// `PARTITION BY …` of a partitioned table, as PostgreSQL prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_key: Option<String>,
+    /// Its partitions, when it is partitioned, sorted by schema then name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitions: Vec<Partition>,
     /// The extension that owns this relation, e.g. PostGIS's `spatial_ref_sys`.
@@ -98,14 +123,18 @@ pub struct Relation {
 /// The writes a view accepts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Writable {
+    /// Whether the view accepts `INSERT`.
     pub insert: bool,
+    /// Whether the view accepts `UPDATE`.
     pub update: bool,
 }
 
 /// A trigger on a relation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
+    /// The trigger's name, unquoted.
     pub name: String,
+    /// When it fires relative to the event: before, after or instead of it.
     pub timing: TriggerTiming,
     /// `insert`, `update`, `delete`, `truncate`, in that order.
     pub events: Vec<String>,
@@ -113,11 +142,15 @@ pub struct Trigger {
     pub row: bool,
 }
 
+/// When a trigger fires relative to its event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TriggerTiming {
+    /// `BEFORE`: before the row or statement is written.
     Before,
+    /// `AFTER`: after the row or statement is written.
     After,
+    /// `INSTEAD OF`: in place of the write, on a view.
     InsteadOf,
 }
 
@@ -161,6 +194,7 @@ impl Trigger {
 }
 
 impl Relation {
+    /// The column of that name (unquoted), if the relation has one.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -169,6 +203,7 @@ impl Relation {
 /// A column, in the relation's column order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
+    /// The column's name, unquoted.
     pub name: String,
     /// The type as PostgreSQL formats it, e.g. `character varying(255)`.
     #[serde(rename = "type")]
@@ -189,8 +224,10 @@ pub struct Column {
     /// ([`Column::accepts_null_on_write`] is false).
     #[serde(default, skip_serializing_if = "is_false")]
     pub not_null_not_valid: bool,
+    /// The default expression as PostgreSQL prints it; `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// How an identity column is generated; `None` for any other column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// The expression of a `GENERATED ALWAYS AS (…)` column; its kind
@@ -202,6 +239,7 @@ pub struct Column {
     /// (`VIRTUAL`, PostgreSQL 18); `stored` for every other column.
     #[serde(default, skip_serializing_if = "GeneratedKind::is_stored")]
     pub generated_kind: GeneratedKind,
+    /// The column's comment (`COMMENT ON COLUMN`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -237,6 +275,8 @@ pub enum GeneratedKind {
 }
 
 impl GeneratedKind {
+    /// Whether this is [`GeneratedKind::Stored`], the value every
+    /// non-generated column carries.
     pub fn is_stored(&self) -> bool {
         *self == GeneratedKind::Stored
     }
@@ -260,11 +300,14 @@ fn is_false(value: &bool) -> bool {
 /// `schema.name`, each part quoted as PostgreSQL would (`public."My Type"`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeName {
+    /// The schema's name, unquoted.
     pub schema: String,
+    /// The type's name within the schema, unquoted.
     pub name: String,
 }
 
 impl TypeName {
+    /// A type named by its schema and name, both unquoted.
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> TypeName {
         TypeName {
             schema: schema.into(),
@@ -342,27 +385,40 @@ impl<'de> Deserialize<'de> for TypeName {
     }
 }
 
+/// How an identity column takes its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`: an explicit value is refused unless the
+    /// write says `OVERRIDING SYSTEM VALUE`.
     Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`: an explicit value is accepted.
     ByDefault,
 }
 
 /// A primary key or unique constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyConstraint {
+    /// The constraint's name, unquoted.
     pub name: String,
+    /// Its columns, in key order.
     pub columns: Vec<String>,
 }
 
+/// A foreign key constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {
+    /// The constraint's name, unquoted.
     pub name: String,
+    /// The referencing columns of this relation, in key order.
     pub columns: Vec<String>,
+    /// The relation the key points at.
     pub references: RelationName,
+    /// The referenced columns, in the same order as `columns`.
     pub referenced_columns: Vec<String>,
+    /// What happens to referencing rows when a referenced key is updated.
     pub on_update: ReferentialAction,
+    /// What happens to referencing rows when a referenced row is deleted.
     pub on_delete: ReferentialAction,
     /// `NOT ENFORCED` (PostgreSQL 18): declared, but PostgreSQL does not
     /// check it, so rows may reference nothing.
@@ -370,17 +426,25 @@ pub struct ForeignKey {
     pub not_enforced: bool,
 }
 
+/// The action a foreign key takes when the row it references changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferentialAction {
+    /// `NO ACTION`: the change fails if rows still reference it, checked at
+    /// the end of the statement (or transaction, when deferred).
     NoAction,
+    /// `RESTRICT`: the change fails at once if rows still reference it.
     Restrict,
+    /// `CASCADE`: referencing rows are updated or deleted along with it.
     Cascade,
+    /// `SET NULL`: the referencing columns are set to NULL.
     SetNull,
+    /// `SET DEFAULT`: the referencing columns are set to their defaults.
     SetDefault,
 }
 
 impl ReferentialAction {
+    /// The action's SQL words, e.g. `SET NULL`.
     pub fn as_sql(self) -> &'static str {
         match self {
             ReferentialAction::NoAction => "NO ACTION",
@@ -395,7 +459,9 @@ impl ReferentialAction {
 /// A schema-qualified relation name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RelationName {
+    /// The schema's name, unquoted.
     pub schema: String,
+    /// The relation's name within the schema, unquoted.
     pub name: String,
 }
 
@@ -413,25 +479,33 @@ impl std::fmt::Display for RelationName {
 /// A `CHECK` constraint of a table or a domain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckConstraint {
+    /// The constraint's name, unquoted.
     pub name: String,
     /// As PostgreSQL prints it, e.g. `CHECK (price > 0)`.
     pub definition: String,
 }
 
+/// An index of a relation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
+    /// The index's name, unquoted.
     pub name: String,
     /// Key columns, or expressions as PostgreSQL prints them.
     pub columns: Vec<String>,
+    /// Whether it is a unique index.
     pub unique: bool,
+    /// Whether it is the index of the primary key.
     pub primary: bool,
     /// The whole `CREATE INDEX` statement as PostgreSQL prints it.
     pub definition: String,
 }
 
+/// A partition of a partitioned table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partition {
+    /// The partition's own schema, which may differ from its parent's.
     pub schema: String,
+    /// The partition's name, unquoted.
     pub name: String,
     /// e.g. `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.
     pub bound: String,
@@ -443,8 +517,11 @@ pub struct Partition {
 /// An enum type with its labels in sort order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnumType {
+    /// The type's name, unquoted.
     pub name: String,
+    /// Its labels, in their sort order (`pg_enum.enumsortorder`).
     pub labels: Vec<String>,
+    /// The type's comment (`COMMENT ON TYPE`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The extension that owns this type.
@@ -452,21 +529,28 @@ pub struct EnumType {
     pub extension: Option<String>,
 }
 
+/// A domain: a base type with optional `NOT NULL`, default and checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {
+    /// The domain's name, unquoted.
     pub name: String,
     /// The base type as PostgreSQL formats it, e.g. `numeric(10,2)`.
     #[serde(rename = "type")]
     pub data_type: String,
+    /// The base type's catalog name, e.g. `pg_catalog.numeric`.
     pub base: TypeName,
     /// For a domain over an array type, the element type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element: Option<TypeName>,
+    /// Whether the domain is declared `NOT NULL`.
     pub not_null: bool,
+    /// The default expression as PostgreSQL prints it; `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// Its `CHECK` constraints, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<CheckConstraint>,
+    /// The domain's comment (`COMMENT ON DOMAIN`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The extension that owns this type.
@@ -477,8 +561,11 @@ pub struct Domain {
 /// A composite type (`CREATE TYPE … AS (…)`), its attributes in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompositeType {
+    /// The type's name, unquoted.
     pub name: String,
+    /// Its attributes, in declaration order.
     pub attributes: Vec<Attribute>,
+    /// The type's comment (`COMMENT ON TYPE`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The extension that owns this type.
@@ -489,23 +576,28 @@ pub struct CompositeType {
 /// One attribute of a composite type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribute {
+    /// The attribute's name, unquoted.
     pub name: String,
     /// The type as PostgreSQL formats it, e.g. `numeric(10,2)`.
     #[serde(rename = "type")]
     pub data_type: String,
+    /// The type's catalog name, e.g. `pg_catalog.numeric`.
     pub udt: TypeName,
     /// For an array attribute, the element type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element: Option<TypeName>,
+    /// The attribute's comment (`COMMENT ON COLUMN`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
 impl Catalog {
+    /// The schema of that name (unquoted), if the catalog has one.
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.name == name)
     }
 
+    /// The relation `name` of schema `schema` (both unquoted), if any.
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
         self.schema(schema)?
             .relations
@@ -520,11 +612,13 @@ impl Catalog {
             .flat_map(|s| s.relations.iter().map(move |r| (s.name.as_str(), r)))
     }
 
+    /// The enum type of that name, if the catalog has one.
     pub fn enum_type(&self, name: &TypeName) -> Option<&EnumType> {
         let schema = self.schema(&name.schema)?;
         schema.enums.iter().find(|e| e.name == name.name)
     }
 
+    /// The domain of that name, if the catalog has one.
     pub fn domain(&self, name: &TypeName) -> Option<&Domain> {
         let schema = self.schema(&name.schema)?;
         schema.domains.iter().find(|d| d.name == name.name)
@@ -595,6 +689,7 @@ impl Catalog {
         users
     }
 
+    /// The composite type of that name, if the catalog has one.
     pub fn composite(&self, name: &TypeName) -> Option<&CompositeType> {
         let schema = self.schema(&name.schema)?;
         schema.composites.iter().find(|c| c.name == name.name)

@@ -32,30 +32,48 @@ use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::Level;
 
+/// The version of the JSON report's shape, written as its `version` field.
 pub const REPORT_VERSION: u32 = 1;
 
+/// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A problem that counts as drift; counted in the summary's `errors`.
     Error,
+    /// A problem that does not count as drift; counted in the summary's
+    /// `warnings`.
     Warning,
 }
 
 /// One finding of any comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
+    /// The rule that found it, e.g. `missing-column`.
     pub check: String,
+    /// The comparison that found it: `db-models`, `models-doc` or `db-doc`.
     pub kind: &'static str,
+    /// Whether it is an error or a warning.
     pub severity: Severity,
+    /// The schema of the table it is about; `None` when not about a table.
     pub schema: Option<String>,
+    /// The table it is about; `None` when not about a table.
     pub table: Option<String>,
+    /// The column it is about; `None` when not about one column.
     pub column: Option<String>,
+    /// The name of the model struct it is about; `None` when not about a model.
     pub model: Option<String>,
+    /// The model field it is about; `None` when not about one field.
     pub field: Option<String>,
+    /// The file it points at, a model's source file or the docs file.
     pub file: Option<String>,
+    /// The 1-based line in `file`; `None` when no line is known.
     pub line: Option<usize>,
+    /// The 1-based column in `line`, in characters; `None` when not known.
     pub col: Option<usize>,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// How to fix it, when there is advice to give.
     pub help: Option<String>,
     /// The one sure fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,8 +86,12 @@ pub struct Issue {
 /// A fix as edits of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IssueFix {
+    /// What the fix does, in words.
     pub description: String,
+    /// The file the edits apply to.
     pub file: String,
+    /// The edits, as byte ranges of `file` and their replacements, in file
+    /// order.
     pub edits: Vec<TextEdit>,
 }
 
@@ -146,35 +168,57 @@ impl Issue {
     }
 }
 
+/// The program that wrote a report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
+    /// The program's name, `pgdrift`.
     pub name: &'static str,
+    /// The program's version.
     pub version: &'static str,
 }
 
+/// Counts over a report's findings.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// How many findings are errors.
     pub errors: usize,
+    /// How many findings are warnings.
     pub warnings: usize,
+    /// How many models the model paths hold.
     pub models: usize,
+    /// How many relations the catalog holds (tables, views and the other
+    /// kinds, partitions not counted).
     pub tables: usize,
+    /// How many findings each comparison (`kind`) made; kinds without
+    /// findings are absent.
     pub by_kind: BTreeMap<&'static str, usize>,
+    /// How many findings each rule (`check`) made; rules without findings are
+    /// absent.
     pub by_check: BTreeMap<String, usize>,
 }
 
 /// Everything one `report` run found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The version of the report's shape, [`REPORT_VERSION`].
     pub version: u32,
+    /// The program that wrote the report.
     pub tool: Tool,
+    /// When the report was made, as the caller gave it (RFC 3339, e.g.
+    /// `2026-11-25T09:00:00Z`).
     pub generated_at: String,
     /// Where the schema came from, URL redacted.
     pub source: String,
+    /// The counts over `findings`.
     pub summary: Summary,
+    /// Every finding, sorted by table, file, line, column, check and message.
     pub findings: Vec<Issue>,
 }
 
 impl Report {
+    /// A report of `findings`: sorts them and counts them into the summary,
+    /// with `models` and `tables` as the summary's counts of models and
+    /// relations.
     pub fn new(
         generated_at: String,
         source: String,
@@ -218,6 +262,7 @@ impl Report {
         }
     }
 
+    /// The report as pretty-printed JSON, ending with a newline.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("a report always serialises");
         text.push('\n');
