@@ -516,7 +516,7 @@ fn sql_type_of(item: &syn::Item, cfg: &Cfg, aliases: &Aliases) -> Option<String>
         syn::Item::Struct(s) => derived(&s.attrs, &s.ident),
         syn::Item::Enum(e) => derived(&e.attrs, &e.ident),
         syn::Item::Impl(i) => {
-            let (_, path, _) = i.trait_.as_ref()?;
+            let (path, _) = i.trait_.as_ref()?;
             if path.segments.last()?.ident != "SqlType" {
                 return None;
             }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 fn pretty(tokens: proc_macro2::TokenStream) -> String {
-    let file: syn::File = syn::parse2(tokens).expect("the expansion parses as items");
+    let file: syn2::File = syn2::parse2(tokens).expect("the expansion parses as items");
     let text = prettyplease::unparse(&file);
     // The tracked snapshot's absolute path differs from machine to machine.
     let fixture = fixture().canonicalize().unwrap();
