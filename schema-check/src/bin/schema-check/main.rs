@@ -377,25 +377,36 @@ fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outc
 
 /// The catalog cut down to one relation, found by `name` or `schema.name`.
 fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
+    let (s, r) =
+        find_relation(&catalog, name, |_| true).map(|(s, r)| (s.to_owned(), r.to_owned()))?;
+    catalog.schemas.retain(|schema| schema.name == s);
+    for schema in &mut catalog.schemas {
+        schema.relations.retain(|rel| rel.name == r);
+        schema.enums.clear();
+        schema.domains.clear();
+    }
+    Ok(catalog)
+}
+
+/// The one relation `--table NAME` names (`name`, or `schema.name` when
+/// that schema exists) among those in a schema `keep` accepts: its schema
+/// and name, or an error saying none or several match.
+pub(crate) fn find_relation<'a>(
+    catalog: &'a Catalog,
+    name: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<(&'a str, &'a str), Error> {
     let (schema, relation) = match name.split_once('.') {
-        Some((s, r)) => (Some(s), r),
-        None => (None, name),
+        Some((s, r)) if catalog.schema(s).is_some() => (Some(s), r),
+        _ => (None, name),
     };
-    let matches: Vec<(String, String)> = catalog
+    let matches: Vec<(&str, &str)> = catalog
         .relations()
-        .filter(|(s, r)| r.name == relation && schema.is_none_or(|want| want == *s))
-        .map(|(s, r)| (s.to_owned(), r.name.clone()))
+        .filter(|(s, r)| r.name == relation && schema.is_none_or(|want| want == *s) && keep(s))
+        .map(|(s, r)| (s, r.name.as_str()))
         .collect();
     match matches.as_slice() {
-        [(s, r)] => {
-            catalog.schemas.retain(|schema| &schema.name == s);
-            for schema in &mut catalog.schemas {
-                schema.relations.retain(|rel| &rel.name == r);
-                schema.enums.clear();
-                schema.domains.clear();
-            }
-            Ok(catalog)
-        }
+        [one] => Ok(*one),
         [] => Err(Error::Config(format!(
             "--table {name}: no such table or view in the schema"
         ))),

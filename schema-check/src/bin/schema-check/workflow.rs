@@ -672,37 +672,7 @@ fn select_relations<'a>(
     };
     let mut wanted = std::collections::HashSet::new();
     for name in selection.tables {
-        let (schema, relation) = match name.split_once('.') {
-            Some((s, r)) if catalog.schema(s).is_some() => (Some(s), r),
-            _ => (None, name.as_str()),
-        };
-        let matches: Vec<(&str, &str)> = catalog
-            .relations()
-            .filter(|(s, r)| {
-                r.name == relation && schema.is_none_or(|want| want == *s) && in_schemas(s)
-            })
-            .map(|(s, r)| (s, r.name.as_str()))
-            .collect();
-        match matches.as_slice() {
-            [one] => {
-                wanted.insert(*one);
-            }
-            [] => {
-                return Err(Error::Config(format!(
-                    "--table {name}: no such table or view in the schema"
-                )))
-            }
-            several => {
-                return Err(Error::Config(format!(
-                    "--table {name} is ambiguous: it names {}; qualify it with its schema",
-                    several
-                        .iter()
-                        .map(|(s, r)| format!("{s}.{r}"))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                )))
-            }
-        }
+        wanted.insert(crate::find_relation(catalog, name, in_schemas)?);
     }
     // Unless named, what an extension owns is not the user's schema.
     Ok(catalog
