@@ -714,15 +714,7 @@ mod tests {
     #[test]
     fn positions_are_one_based() {
         let src = "use pgdrift::Model;\n\n#[derive(Model)]\n#[pgdrift(tabel = \"x\")]\nstruct A { id: i64 }\n";
-        let file = syn::parse_file(src).unwrap();
-        let mut found = Discovered::default();
-        collect(
-            &file.items,
-            &Cfg::default(),
-            &Aliases::of(&file.items),
-            Path::new("m.rs"),
-            &mut found,
-        );
+        let found = found(src);
         assert_eq!(found.attribute_findings.len(), 1);
         assert_eq!(found.attribute_findings[0].position(), (4, 11));
     }
