@@ -29,7 +29,6 @@ use std::path::{Path, PathBuf};
 
 use schema_check::config::Source;
 use schema_check::discover::discover_with;
-use schema_check::report::{Issue, Severity};
 use schema_check::source::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
@@ -312,10 +311,10 @@ fn fail_on_drift(
     found: &schema_check::discover::Discovered,
     root: &Path,
 ) -> Result<(), Error> {
-    let issues = schema_check::report::db_model_issues(catalog, found);
-    let errors: Vec<&Issue> = issues
+    let findings = schema_check::compare::db_models(catalog, found);
+    let errors: Vec<&schema_check::Finding> = findings
         .iter()
-        .filter(|i| i.severity == Severity::Error)
+        .filter(|f| f.level == schema_check::Level::Error)
         .collect();
     if errors.is_empty() {
         return Ok(());
@@ -329,8 +328,8 @@ fn fail_on_drift(
         errors.len(),
         root.display()
     );
-    for issue in errors {
-        message.push_str(&issue.to_diagnostic());
+    for finding in errors {
+        message.push_str(&finding.to_diagnostic());
         message.push_str("\n\n");
     }
     Err(Error { message })

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cfg::Cfg;
 use crate::custom::EnumDef;
 use crate::error::{Error, Result};
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Edit, Finding, Fix, Place, TextEdit};
 use crate::model::ModelDef;
 
 /// A model found in a source file.
@@ -24,21 +24,6 @@ pub struct SourceEnum {
     pub def: EnumDef,
 }
 
-/// A finding about a struct in a source file (from the check or from its
-/// attributes).
-pub struct SourceFinding {
-    pub file: PathBuf,
-    pub finding: Finding,
-}
-
-impl SourceFinding {
-    /// 1-based line and column of the finding's span.
-    pub fn position(&self) -> (usize, usize) {
-        let start = self.finding.span.start();
-        (start.line, start.column + 1)
-    }
-}
-
 /// What the model paths hold: the models, and the structs whose
 /// `#[pgdrift(...)]` attributes are wrong (reported as the derive would).
 #[derive(Default)]
@@ -48,7 +33,9 @@ pub struct Discovered {
     /// Types that implement `pgdrift::SqlType` (derived or by hand), by name:
     /// fields of these types are checked by the build, not reported unchecked.
     pub sql_types: HashSet<String>,
-    pub attribute_findings: Vec<SourceFinding>,
+    /// Their findings are placed in their files (without the texts: no
+    /// fixes).
+    pub attribute_findings: Vec<Finding>,
     pub files: usize,
     /// Files that could not be read as Rust: `file line L, column C: why`.
     /// The other files are still read.
@@ -87,13 +74,24 @@ impl Discovered {
     }
 }
 
-/// One change of a file: the bytes `start..end` become `replacement`
-/// (`start == end` inserts).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TextEdit {
-    pub start: usize,
-    pub end: usize,
-    pub replacement: String,
+/// `finding` placed in `file` (relative to the project root): its line and
+/// column from its span and, when `text` (the file's text) is at hand, the
+/// bytes it covers and its fix as byte edits.
+pub fn place(mut finding: Finding, file: &Path, text: Option<&str>) -> Finding {
+    let mut place = Place::new(file.to_string_lossy(), None);
+    if let Some(span) = finding.span {
+        let start = span.start();
+        place.line = Some(start.line);
+        place.col = Some(start.column + 1);
+        if let Some(text) = text {
+            place.bytes = Some(span_range(span, finding.end, text));
+        }
+    }
+    if let Some((fix, text)) = finding.fix.as_ref().zip(text) {
+        place.edits = resolve_fix(fix, text);
+    }
+    finding.place = Some(place);
+    finding
 }
 
 /// A fix's edits as byte ranges of `source`, the file its spans were
@@ -464,14 +462,9 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
                         file: file.to_path_buf(),
                         def,
                     }),
-                    Err(findings) => {
-                        found
-                            .attribute_findings
-                            .extend(findings.into_iter().map(|finding| SourceFinding {
-                                file: file.to_path_buf(),
-                                finding,
-                            }))
-                    }
+                    Err(findings) => found
+                        .attribute_findings
+                        .extend(findings.into_iter().map(|f| place(f, file, None))),
                 }
                 continue;
             }
@@ -495,10 +488,7 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
             }),
             Err(findings) => found
                 .attribute_findings
-                .extend(findings.into_iter().map(|finding| SourceFinding {
-                    file: file.to_path_buf(),
-                    finding,
-                })),
+                .extend(findings.into_iter().map(|f| place(f, file, None))),
         }
     }
 }
@@ -716,6 +706,7 @@ mod tests {
         let src = "use pgdrift::Model;\n\n#[derive(Model)]\n#[pgdrift(tabel = \"x\")]\nstruct A { id: i64 }\n";
         let found = found(src);
         assert_eq!(found.attribute_findings.len(), 1);
-        assert_eq!(found.attribute_findings[0].position(), (4, 11));
+        let place = found.attribute_findings[0].place.as_ref().unwrap();
+        assert_eq!((place.line, place.col), (Some(4), Some(11)));
     }
 }

@@ -14,6 +14,8 @@ pub mod catalog;
 pub mod cfg;
 pub mod changelog;
 pub mod check;
+#[cfg(feature = "source")]
+pub mod compare;
 pub mod config;
 pub mod custom;
 pub mod diagram;
@@ -49,7 +51,7 @@ pub use check::check_model;
 pub use config::{Env, ProjectConfig, Source, SourceRequest};
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
-pub use finding::{Check, Edit, Finding, Fix, Level};
+pub use finding::{Check, Comparison, Edit, Finding, Fix, Level, Place, TextEdit};
 #[cfg(feature = "live")]
 pub use introspect::introspect;
 #[cfg(feature = "live")]

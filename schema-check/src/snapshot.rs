@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, Schema};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::finding::{Check, Finding, Level, Place};
 
 /// The snapshot format this pgdrift reads and writes.
 pub const FORMAT: u32 = 1;
@@ -101,6 +102,49 @@ pub fn load(path: &Path) -> Result<Catalog> {
 /// Writes the snapshot atomically.
 pub fn save(path: &Path, catalog: &Catalog) -> Result<()> {
     files::write_atomic(path, &to_bytes(catalog))
+}
+
+/// The snapshot against the database: `None` when `current` (the snapshot
+/// file's bytes, `None` when it does not exist) is byte for byte what
+/// [`to_bytes`] writes for `catalog`, else a finding listing what changed.
+/// `path` is the file, `shown` its name as the user sees it.
+pub fn freshness(
+    current: Option<&[u8]>,
+    catalog: &Catalog,
+    path: &Path,
+    shown: &str,
+) -> Result<Option<Finding>> {
+    let finding = |check, message: String, help: &str| Finding {
+        place: Some(Place::new(shown, None)),
+        help: Some(help.to_owned()),
+        ..Finding::about(check, Level::Error, message)
+    };
+    let Some(current) = current else {
+        return Ok(Some(finding(
+            Check::SnapshotMissing,
+            format!("{shown} does not exist"),
+            "run `schema-check snapshot` to create it",
+        )));
+    };
+    if current == to_bytes(catalog) {
+        return Ok(None);
+    }
+    let old = from_bytes(current, path)?;
+    let changes = crate::diff(&old, catalog);
+    let mut message = format!("{shown} is out of date with the database:");
+    if changes.is_empty() && old != *catalog {
+        message.push_str("\n  the user's schema is the same; objects that extensions own differ (an extension was created, dropped or updated)");
+    } else if changes.is_empty() {
+        message.push_str("\n  the content is the same but the file's formatting differs");
+    }
+    for change in &changes {
+        message.push_str(&format!("\n  {change}"));
+    }
+    Ok(Some(finding(
+        Check::SnapshotStale,
+        message,
+        "run `schema-check snapshot` to update it",
+    )))
 }
 
 /// serde_json's messages end with " at line L column C"; we say it first.

@@ -236,7 +236,8 @@ proptest! {
             if let Err(findings) = ModelDef::parse(&input) {
                 prop_assert!(!findings.is_empty());
                 for finding in findings {
-                    prop_assert!(finding.span.start().line >= 1, "{}", finding.text());
+                    let span = finding.span.expect("an attribute finding points at its token");
+                    prop_assert!(span.start().line >= 1, "{}", finding.text());
                     prop_assert!(!finding.message.is_empty());
                 }
             }

@@ -219,19 +219,28 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
 }
 
 /// Errors as `compile_error!`, each at its span; warnings are left out.
+/// Where the compiler shows a finding: its token, or the derive's call
+/// site for a finding about no token.
+fn span_of(finding: &Finding) -> proc_macro2::Span {
+    finding.span.unwrap_or_else(proc_macro2::Span::call_site)
+}
+
 fn errors(findings: &[Finding]) -> TokenStream {
     findings
         .iter()
         .filter(|finding| finding.level == Level::Error)
-        .map(|finding| match finding.end {
-            // Two tokens with the first and last span make syn span the
-            // error over the whole range on stable Rust.
-            Some(end) => {
-                let first = syn::Ident::new("start", finding.span);
-                let last = syn::Ident::new("end", end);
-                syn::Error::new_spanned(quote!(#first #last), finding.text()).to_compile_error()
+        .map(|finding| {
+            let span = span_of(finding);
+            match finding.end {
+                // Two tokens with the first and last span make syn span the
+                // error over the whole range on stable Rust.
+                Some(end) => {
+                    let first = syn::Ident::new("start", span);
+                    let last = syn::Ident::new("end", end);
+                    syn::Error::new_spanned(quote!(#first #last), finding.text()).to_compile_error()
+                }
+                None => syn::Error::new(span, finding.text()).to_compile_error(),
             }
-            None => syn::Error::new(finding.span, finding.text()).to_compile_error(),
         })
         .collect()
 }
@@ -260,15 +269,16 @@ fn diagnostics_for(model: &ModelDef, findings: &[Finding]) -> TokenStream {
                 name = format!("{base}_{n}");
             }
             let note = finding.text();
-            let ident = syn::Ident::new(&name, finding.span);
+            let span = span_of(finding);
+            let ident = syn::Ident::new(&name, span);
             (
-                quote_spanned! {finding.span=>
+                quote_spanned! {span=>
                     #[deprecated(note = #note)]
                     #[doc(hidden)]
                     #[allow(non_upper_case_globals, dead_code)]
                     const #ident: () = ();
                 },
-                quote_spanned! {finding.span=> let _ = Self::#ident; },
+                quote_spanned! {span=> let _ = Self::#ident; },
             )
         })
         .unzip();

@@ -436,28 +436,17 @@ fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
         print(&format!("wrote {shown} ({tables} relations)\n"))?;
         return Ok(Outcome::Clean);
     }
-    let Some(current) = schema_check::files::read_if_exists(&path)? else {
-        print(&format!(
-            "{shown} does not exist: run `schema-check snapshot` to create it\n"
-        ))?;
-        return Ok(Outcome::Findings);
-    };
-    if current == bytes {
-        print(&format!("{shown} is up to date\n"))?;
-        return Ok(Outcome::Clean);
+    let current = schema_check::files::read_if_exists(&path)?;
+    let shown = shown.to_string();
+    match snapshot::freshness(current.as_deref(), &catalog, &path, &shown)? {
+        None => {
+            print(&format!("{shown} is up to date\n"))?;
+            Ok(Outcome::Clean)
+        }
+        Some(finding) => {
+            let help = finding.help.as_deref().unwrap_or_default();
+            print(&format!("{}\n{help}\n", finding.message))?;
+            Ok(Outcome::Findings)
+        }
     }
-    let old = snapshot::from_bytes(&current, &path)?;
-    let changes = schema_check::diff(&old, &catalog);
-    let mut report = format!("{shown} is out of date with the database:\n");
-    if changes.is_empty() && old != catalog {
-        report.push_str("  the user's schema is the same; objects that extensions own differ (an extension was created, dropped or updated)\n");
-    } else if changes.is_empty() {
-        report.push_str("  the content is the same but the file's formatting differs\n");
-    }
-    for change in &changes {
-        report.push_str(&format!("  {change}\n"));
-    }
-    report.push_str("run `schema-check snapshot` to update it\n");
-    print(&report)?;
-    Ok(Outcome::Findings)
 }

@@ -8,8 +8,9 @@ use clap::ValueEnum;
 use schema_check::cfg::Cfg;
 use schema_check::discover::{discover_with, Discovered};
 use schema_check::docs::{self, Section};
-use schema_check::report::{self, Issue, Report, Severity};
+use schema_check::report::{self, Report};
 use schema_check::{changelog as log, escape, files, generate, snapshot, Catalog, Error};
+use schema_check::{compare, Comparison, Finding, TextEdit};
 
 use crate::{print, Context, DecimalArg, Outcome, TimeArg};
 
@@ -111,7 +112,7 @@ fn model_sources(found: &Discovered) -> Sources<'_> {
 /// the span underlined, help) and a summary; findings when any is an error.
 fn print_issues(
     ctx: &Context,
-    issues: &[Issue],
+    issues: &[Finding],
     summary_tail: &str,
     sources: &Sources,
 ) -> Result<Outcome, Error> {
@@ -127,7 +128,7 @@ fn print_issues(
     }
     let errors = issues
         .iter()
-        .filter(|i| i.severity == Severity::Error)
+        .filter(|i| i.level == schema_check::Level::Error)
         .count();
     let warnings = issues.len() - errors;
     text.push_str(&format!(
@@ -150,27 +151,25 @@ fn print_issues(
 /// and its span underlined when the file is at hand), then `help:`.
 fn render_issue(
     renderer: &annotate_snippets::Renderer,
-    issue: &Issue,
+    issue: &Finding,
     sources: &Sources,
 ) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Snippet};
-    let level = match issue.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
+    let level = match issue.level {
+        schema_check::Level::Error => Level::ERROR,
+        schema_check::Level::Warning => Level::WARNING,
     };
     let message = escape::terminal(&issue.message);
-    let title = level
-        .primary_title(message.as_ref())
-        .id(issue.check.as_str());
-    let file = issue.file.as_deref().map(escape::terminal);
-    let source = issue
-        .file
-        .as_deref()
-        .and_then(|f| sources.get(f))
+    let title = level.primary_title(message.as_ref()).id(issue.check.code());
+    let place = issue.place.as_ref();
+    let (line, col) = (place.and_then(|p| p.line), place.and_then(|p| p.col));
+    let file = place.map(|p| escape::terminal(&p.file));
+    let source = place
+        .and_then(|p| sources.get(p.file.as_str()))
         .map(|text| shown_source(text));
-    let range = match (&source, &issue.span, issue.line) {
-        (Some(_), Some(span), _) => Some(span.clone()),
-        (Some(text), None, Some(line)) => line_range(text, line, issue.col),
+    let range = match (&source, place.and_then(|p| p.bytes.as_ref()), line) {
+        (Some(_), Some(bytes), _) => Some(bytes.clone()),
+        (Some(text), None, Some(line)) => line_range(text, line, col),
         _ => None,
     };
     let mut group = match (&file, &source, range) {
@@ -182,10 +181,10 @@ fn render_issue(
         ),
         (Some(file), _, _) => {
             let mut origin = Origin::path(file.as_ref());
-            if let Some(line) = issue.line {
+            if let Some(line) = line {
                 origin = origin.line(line);
             }
-            if let Some(col) = issue.col {
+            if let Some(col) = col {
                 origin = origin.char_column(col.saturating_sub(1));
             }
             title.element(origin)
@@ -241,12 +240,10 @@ fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::R
 pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
     let found = ctx.models_readable_or_not()?;
-    let issues = report::db_model_issues(&catalog, &found);
+    let issues = compare::db_models(&catalog, &found);
     let outcome = if json {
-        let mut text = serde_json::to_string_pretty(&issues).expect("issues serialise");
-        text.push('\n');
-        print(&text)?;
-        if issues.iter().any(|i| i.severity == Severity::Error) {
+        print(&report::findings_json(&issues))?;
+        if issues.iter().any(|i| i.level == schema_check::Level::Error) {
             Outcome::Findings
         } else {
             Outcome::Clean
@@ -348,7 +345,7 @@ pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
     let found = ctx.models()?;
     let (path, text) = read_docs(ctx)?;
     let wanted = sections(ctx, &catalog, &found);
-    let issues = report::docs_vs_schema(text.as_deref(), &relative(ctx, &path), &wanted)?;
+    let issues = compare::docs_db(text.as_deref(), &relative(ctx, &path), &wanted)?;
     if issues.is_empty() {
         print(&format!("{} is up to date\n", ctx.shown(&path)))?;
         return Ok(Outcome::Clean);
@@ -407,7 +404,7 @@ pub fn compare_models_doc(ctx: &Context) -> Result<Outcome, Error> {
         ))?;
         return Ok(Outcome::Findings);
     };
-    let issues = report::models_vs_docs(&found.models, &text, &relative(ctx, &path))?;
+    let issues = compare::models_docs(&found.models, &text, &relative(ctx, &path))?;
     let mut sources = model_sources(&found);
     sources.insert(relative(ctx, &path).to_string_lossy().into_owned(), &text);
     print_issues(
@@ -431,11 +428,11 @@ pub fn report(
     let found = ctx.models()?;
     let (docs_path, docs_text) = read_docs(ctx)?;
     let docs_shown = relative(ctx, &docs_path);
-    let mut issues = report::db_model_issues(&catalog, &found);
+    let mut issues = compare::db_models(&catalog, &found);
     if let Some(text) = &docs_text {
-        issues.extend(report::models_vs_docs(&found.models, text, &docs_shown)?);
+        issues.extend(compare::models_docs(&found.models, text, &docs_shown)?);
     }
-    issues.extend(report::docs_vs_schema(
+    issues.extend(compare::docs_db(
         docs_text.as_deref(),
         &docs_shown,
         &sections(ctx, &catalog, &found),
@@ -446,6 +443,11 @@ pub fn report(
         source.to_string(),
         found.models.len(),
         catalog.relations().count(),
+        vec![
+            Comparison::DbModels,
+            Comparison::ModelsDoc,
+            Comparison::DbDoc,
+        ],
         issues,
     );
     let dir = out.map_or_else(|| ctx.root.join(&ctx.project.reports), |p| ctx.root.join(p));
@@ -711,7 +713,7 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
         );
         found.require_readable()?;
         models = found.models.len();
-        issues = report::db_model_issues(&catalog, &found);
+        issues = compare::db_models(&catalog, &found);
         pass += 1;
         if pass > FIX_PASSES {
             break;
@@ -719,10 +721,12 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
         let mut changed = false;
         for (file, text) in texts.iter_mut() {
             let shown = file.to_string_lossy();
-            let fixes: Vec<&report::IssueFix> = issues
+            let fixes: Vec<&[TextEdit]> = issues
                 .iter()
-                .filter_map(|i| i.fix.as_ref())
-                .filter(|f| f.file == shown)
+                .filter(|i| i.fix.is_some())
+                .filter_map(|i| i.place.as_ref())
+                .filter(|p| p.file == shown && !p.edits.is_empty())
+                .map(|p| p.edits.as_slice())
                 .collect();
             let (fixed, count) = apply_fixes(text, &fixes);
             if count > 0 {
@@ -776,24 +780,22 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
 
 /// `text` with every fix applied whose edits do not touch an edit of a fix
 /// applied before it, and how many were applied.
-fn apply_fixes(text: &str, fixes: &[&report::IssueFix]) -> (String, usize) {
-    let mut accepted: Vec<&schema_check::discover::TextEdit> = Vec::new();
+fn apply_fixes(text: &str, fixes: &[&[TextEdit]]) -> (String, usize) {
+    let mut accepted: Vec<&TextEdit> = Vec::new();
     let mut count = 0;
-    for fix in fixes {
-        let clashes = fix.edits.iter().any(|edit| {
+    for edits in fixes {
+        let clashes = edits.iter().any(|edit| {
             edit.end > text.len()
                 || accepted.iter().any(|other| {
                     let overlap = edit.start < other.end && other.start < edit.end;
-                    let inside =
-                        |a: &schema_check::discover::TextEdit,
-                         b: &schema_check::discover::TextEdit| {
-                            a.start == a.end && b.start < a.start && a.start < b.end
-                        };
+                    let inside = |a: &TextEdit, b: &TextEdit| {
+                        a.start == a.end && b.start < a.start && a.start < b.end
+                    };
                     overlap || inside(edit, other) || inside(other, edit)
                 })
         });
         if !clashes {
-            accepted.extend(&fix.edits);
+            accepted.extend(edits.iter());
             count += 1;
         }
     }
