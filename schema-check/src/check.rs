@@ -20,7 +20,6 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
     let mut findings = Findings {
         model,
         out: Vec::new(),
-        end: None,
         renamed: Vec::new(),
     };
     let Some(relation) = catalog.relation(&model.schema, &model.table) else {
@@ -37,19 +36,16 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
             continue;
         };
         if let Some(first) = mapped.insert(&column.name, field) {
-            findings.push(
-                Check::DuplicateColumn,
-                Level::Error,
-                field.ident.span(),
-                Some(field),
-                Some(&column.name),
-                format!(
-                    "column \"{}\" is already mapped by field `{}`",
-                    findings.qualified_column(&column.name),
-                    first.name()
-                ),
-                Some("map each column to one field, or `#[pgdrift(skip)]` this one".into()),
+            let message = format!(
+                "column \"{}\" is already mapped by field `{}`",
+                findings.qualified_column(&column.name),
+                first.name()
             );
+            let finding = findings
+                .found(Check::DuplicateColumn, Level::Error, message)
+                .on(field, &column.name)
+                .help("map each column to one field, or `#[pgdrift(skip)]` this one");
+            findings.push(finding);
             mapped.insert(&column.name, first);
             continue;
         }
@@ -78,17 +74,17 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
             .filter(|c| !required.iter().any(|r| r.name == c.name))
             .collect();
         if !rest.is_empty() {
-            findings.uncovered(&rest);
             // A column that a misspelt field's fix will map gets no new field.
             let new: Vec<&Column> = rest
                 .iter()
                 .copied()
                 .filter(|c| !findings.renamed.contains(&c.name))
                 .collect();
-            if !new.is_empty() {
-                let fix = findings.uncovered_fix(catalog, relation, &mapped, &new);
-                findings.fix(fix);
-            }
+            let fix = match new.is_empty() {
+                true => None,
+                false => findings.uncovered_fix(catalog, relation, &mapped, &new),
+            };
+            findings.uncovered(&rest, fix);
         }
     }
     findings.out
@@ -137,6 +133,41 @@ struct Verdict {
     on_type: bool,
 }
 
+/// A field's Rust type as its column's nullability sees it.
+struct Shape<'a> {
+    /// The whole type.
+    ty: &'a syn::Type,
+    /// The type inside its `Option`s (one, or two for an update struct's
+    /// `Option<Option<T>>`).
+    inner: &'a syn::Type,
+    is_option: bool,
+    /// An update-only struct's `Option<Option<T>>`: `Some(None)` sets NULL.
+    double_option: bool,
+}
+
+impl<'a> Shape<'a> {
+    fn of(field: &'a FieldDef, directions: crate::model::Directions) -> Shape<'a> {
+        let ty = field.checked_ty();
+        let (mut inner, is_option) = match types::option_inner(ty) {
+            Some(inner) => (inner, true),
+            None => (ty, false),
+        };
+        let mut double_option = false;
+        if directions.update && !directions.read {
+            if let Some(innermost) = types::option_inner(inner) {
+                inner = innermost;
+                double_option = true;
+            }
+        }
+        Shape {
+            ty,
+            inner,
+            is_option,
+            double_option,
+        }
+    }
+}
+
 /// The first and last token of `tokens`.
 fn bounds(tokens: &impl quote::ToTokens) -> (Span, Span) {
     let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
@@ -144,56 +175,75 @@ fn bounds(tokens: &impl quote::ToTokens) -> (Span, Span) {
     (first, spans.last().unwrap_or(first))
 }
 
+/// A finding being built: where it points and what it is about, then
+/// [`Findings::push`]ed.
+struct Draft(Finding);
+
+impl Draft {
+    /// Points at the one token `span`.
+    fn at(mut self, span: Span) -> Draft {
+        self.0.span = Some(span);
+        self.0.end = None;
+        self
+    }
+
+    /// Points at all of `tokens` (a whole type, say).
+    fn over(mut self, tokens: &impl quote::ToTokens) -> Draft {
+        let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
+        self.0.span = Some(spans.next().unwrap_or_else(Span::call_site));
+        self.0.end = spans.last();
+        self
+    }
+
+    /// About `field`, which maps `column`; points at the field's name.
+    fn on(mut self, field: &FieldDef, column: &str) -> Draft {
+        self.0.field = Some(field.name());
+        self.0.column = Some(column.to_owned());
+        self.at(field.ident.span())
+    }
+
+    /// With advice on how to fix it.
+    fn help(self, help: impl Into<String>) -> Draft {
+        self.maybe_help(Some(help.into()))
+    }
+
+    /// With advice on how to fix it, when there is some.
+    fn maybe_help(mut self, help: Option<String>) -> Draft {
+        self.0.help = help;
+        self
+    }
+
+    /// With the sure fix, when there is one.
+    fn fix(mut self, fix: Option<Fix>) -> Draft {
+        self.0.fix = fix;
+        self
+    }
+}
+
 struct Findings<'a> {
     model: &'a ModelDef,
     out: Vec<Finding>,
-    /// The last token of the next finding's span, when it covers several.
-    end: Option<Span>,
     /// Columns that fixes of misspelt fields map.
     renamed: Vec<String>,
 }
 
 impl Findings<'_> {
-    #[allow(clippy::too_many_arguments)]
-    /// Spans the next finding over all of `tokens` (a type, say).
-    fn over(&mut self, tokens: &impl quote::ToTokens) -> Span {
-        let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
-        let first = spans.next().unwrap_or_else(Span::call_site);
-        self.end = spans.last();
-        first
+    /// A finding about the model's table, pointing at the struct's name
+    /// until told otherwise.
+    fn found(&self, check: Check, level: Level, message: String) -> Draft {
+        let model = self.model;
+        let mut finding = Finding::new(check, level, model.ident.span(), &model.name(), message);
+        finding.schema = Some(model.schema.clone());
+        finding.table = Some(model.table.clone());
+        Draft(finding)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        check: Check,
-        level: Level,
-        span: Span,
-        field: Option<&FieldDef>,
-        column: Option<&str>,
-        message: String,
-        help: Option<String>,
-    ) {
-        let level = if self.model.strict {
-            Level::Error
-        } else {
-            level
-        };
-        let mut finding = Finding::new(check, level, span, &self.model.name(), message);
-        finding.end = self.end.take();
-        finding.field = field.map(FieldDef::name);
-        finding.schema = Some(self.model.schema.clone());
-        finding.table = Some(self.model.table.clone());
-        finding.column = column.map(str::to_owned);
-        finding.help = help;
-        self.out.push(finding);
-    }
-
-    /// Attaches `fix` to the finding pushed last.
-    fn fix(&mut self, fix: Option<Fix>) {
-        if let Some(last) = self.out.last_mut() {
-            last.fix = fix;
+    /// Adds the finding; every finding of a `strict` model is an error.
+    fn push(&mut self, Draft(mut finding): Draft) {
+        if self.model.strict {
+            finding.level = Level::Error;
         }
+        self.out.push(finding);
     }
 
     /// `users` in `public`, `app.orders` elsewhere.
@@ -214,17 +264,11 @@ impl Findings<'_> {
         let composite = crate::catalog::TypeName::new(&model.schema, &model.table);
         if catalog.composite(&composite).is_some() {
             let name = self.qualified_table();
-            self.push(
-                Check::MissingTable,
-                Level::Error,
-                model.ident.span(),
-                None,
-                None,
-                format!("\"{name}\" is a composite type, not a table or view"),
-                Some(format!(
-                    "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = \"{name}\")]`"
-                )),
-            );
+            let message = format!("\"{name}\" is a composite type, not a table or view");
+            let finding = self.found(Check::MissingTable, Level::Error, message).help(format!(
+                "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = \"{name}\")]`"
+            ));
+            self.push(finding);
             return;
         }
         let elsewhere: Vec<&str> = catalog
@@ -271,15 +315,10 @@ impl Findings<'_> {
             "table or view \"{}\" does not exist",
             self.qualified_table()
         );
-        self.push(
-            Check::MissingTable,
-            Level::Error,
-            model.ident.span(),
-            None,
-            None,
-            message,
-            help,
-        );
+        let finding = self
+            .found(Check::MissingTable, Level::Error, message)
+            .maybe_help(help);
+        self.push(finding);
     }
 
     fn missing_column(&mut self, relation: &Relation, field: &FieldDef) {
@@ -308,16 +347,12 @@ impl Findings<'_> {
             "column \"{}\" does not exist",
             self.qualified_column(&field.column)
         );
-        self.push(
-            Check::MissingColumn,
-            Level::Error,
-            field.ident.span(),
-            Some(field),
-            Some(&field.column),
-            message,
-            help,
-        );
-        self.fix(fix);
+        let finding = self
+            .found(Check::MissingColumn, Level::Error, message)
+            .on(field, &field.column)
+            .maybe_help(help)
+            .fix(fix);
+        self.push(finding);
     }
 
     /// An insert or update struct on a relation that does not take those
@@ -345,127 +380,132 @@ impl Findings<'_> {
             self.qualified_table(),
             refused.join(" or ")
         );
-        let help = Some(
-            "write to the underlying table, or make the view updatable (a simple view, or INSTEAD OF triggers)".to_owned(),
+        let finding = self.found(Check::NotWritable, Level::Error, message).help(
+            "write to the underlying table, or make the view updatable (a simple view, or INSTEAD OF triggers)",
         );
-        let span = self.model.ident.span();
-        self.push(
-            Check::NotWritable,
-            Level::Error,
-            span,
-            None,
-            None,
-            message,
-            help,
-        );
+        self.push(finding);
     }
 
+    /// Every check of one field against its column: nullability, whether
+    /// the column may be written, the declared SQL types, the Rust type.
     fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
-        let qualified = self.qualified_column(&column.name);
-        let directions = self.model.directions;
-        let ty = field.checked_ty();
-        let (mut inner, is_option) = match types::option_inner(ty) {
-            Some(inner) => (inner, true),
-            None => (ty, false),
-        };
-        let mut double_option = false;
-        if directions.update && !directions.read {
-            if let Some(innermost) = types::option_inner(inner) {
-                inner = innermost;
-                double_option = true;
-            }
-        }
-        let verdicts = self.nullability(relation, column, (is_option, double_option), inner);
-        if let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) {
-            let span = if verdict.on_type {
-                self.over(ty)
-            } else {
-                field.ident.span()
-            };
-            let fix = self.nullability_fix(&verdict, ty, inner, double_option);
-            self.push(
-                verdict.check,
-                verdict.level,
-                span,
-                Some(field),
-                Some(&column.name),
-                verdict.message,
-                Some(verdict.help),
-            );
-            self.fix(fix);
-        }
-        if directions.insert || directions.update {
-            if let Some(what) = never_written(column) {
-                let verb = if directions.insert {
-                    "an INSERT"
-                } else {
-                    "an UPDATE"
-                };
-                self.push(
-                    Check::NotWritable,
-                    Level::Error,
-                    field.ident.span(),
-                    Some(field),
-                    Some(&column.name),
-                    format!("column \"{qualified}\" is {what}, which {verb} cannot write"),
-                    Some(
-                        "leave the field out of structs that write, or `#[pgdrift(skip)]` it"
-                            .into(),
-                    ),
-                );
-            }
-        }
+        let shape = Shape::of(field, self.model.directions);
+        self.nullability(relation, field, column, &shape);
+        self.writability(field, column);
         let sql = types::resolve(catalog, column);
+        self.declared_types(catalog, &sql, field, column);
+        if field.json {
+            self.json(&sql, field, column);
+        } else {
+            self.type_fit(&sql, field, column, shape.inner);
+        }
+    }
+
+    /// The field's `Option`s against the column's nullability, as the
+    /// struct's directions read and write it: the most serious verdict.
+    fn nullability(
+        &mut self,
+        relation: &Relation,
+        field: &FieldDef,
+        column: &Column,
+        shape: &Shape,
+    ) {
+        let verdicts = self.nullability_verdicts(relation, column, shape);
+        let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) else {
+            return;
+        };
+        let fix = self.nullability_fix(&verdict, shape);
+        let finding = self
+            .found(verdict.check, verdict.level, verdict.message)
+            .on(field, &column.name);
+        let finding = match verdict.on_type {
+            true => finding.over(shape.ty),
+            false => finding,
+        };
+        self.push(finding.help(verdict.help).fix(fix));
+    }
+
+    /// A field of a struct that writes, on a column no write may set.
+    fn writability(&mut self, field: &FieldDef, column: &Column) {
+        let directions = self.model.directions;
+        if !(directions.insert || directions.update) {
+            return;
+        }
+        let Some(what) = never_written(column) else {
+            return;
+        };
+        let verb = if directions.insert {
+            "an INSERT"
+        } else {
+            "an UPDATE"
+        };
+        let message = format!(
+            "column \"{}\" is {what}, which {verb} cannot write",
+            self.qualified_column(&column.name)
+        );
+        let finding = self
+            .found(Check::NotWritable, Level::Error, message)
+            .on(field, &column.name)
+            .help("leave the field out of structs that write, or `#[pgdrift(skip)]` it");
+        self.push(finding);
+    }
+
+    /// `#[pgdrift(sql_type = "…")]` and `#[diesel(sql_type = …)]` against
+    /// the column's type.
+    fn declared_types(
+        &mut self,
+        catalog: &Catalog,
+        sql: &types::SqlType,
+        field: &FieldDef,
+        column: &Column,
+    ) {
         if let Some(declared) = &field.sql_type {
             if !types::sql_type_matches(catalog, column, &declared.value()) {
-                self.push(
-                    Check::SqlTypeMismatch,
-                    Level::Error,
-                    declared.span(),
-                    Some(field),
-                    Some(&column.name),
-                    format!(
-                        "`sql_type = \"{}\"` does not match column \"{qualified}\", which is `{}`",
-                        declared.value(),
-                        column.data_type
-                    ),
-                    Some(format!("write `sql_type = \"{}\"`", column.data_type)),
+                let message = format!(
+                    "`sql_type = \"{}\"` does not match column \"{}\", which is `{}`",
+                    declared.value(),
+                    self.qualified_column(&column.name),
+                    column.data_type
                 );
+                let finding = self
+                    .found(Check::SqlTypeMismatch, Level::Error, message)
+                    .on(field, &column.name)
+                    .at(declared.span())
+                    .help(format!("write `sql_type = \"{}\"`", column.data_type));
+                self.push(finding);
             }
         }
         if let Some(declared) = &field.diesel_sql_type {
-            self.diesel_sql_type(&sql, field, column, declared);
+            self.diesel_sql_type(sql, field, column, declared);
         }
-        if field.json {
-            if !matches!(sql, types::SqlType::Mapped("json" | "jsonb")) {
-                let span = self.over(&field.ty);
-                self.push(
-                    Check::TypeMismatch,
-                    Level::Error,
-                    span,
-                    Some(field),
-                    Some(&column.name),
-                    format!(
-                        "column \"{qualified}\" is `{}`, but `#[sqlx(json)]` reads `json` or `jsonb`",
-                        column.data_type
-                    ),
-                    None,
-                );
-            }
+    }
+
+    /// A `#[sqlx(json)]` field: the column must hold JSON.
+    fn json(&mut self, sql: &types::SqlType, field: &FieldDef, column: &Column) {
+        if matches!(sql, types::SqlType::Mapped("json" | "jsonb")) {
             return;
         }
-        self.type_fit(&sql, field, column, inner);
+        let message = format!(
+            "column \"{}\" is `{}`, but `#[sqlx(json)]` reads `json` or `jsonb`",
+            self.qualified_column(&column.name),
+            column.data_type
+        );
+        let finding = self
+            .found(Check::TypeMismatch, Level::Error, message)
+            .on(field, &column.name)
+            .over(&field.ty);
+        self.push(finding);
     }
 
     /// The sure fix of a read struct's nullability verdict: wrap the type in
     /// `Option`, or (under `strict`) unwrap it.
-    fn nullability_fix(
-        &self,
-        verdict: &Verdict,
-        ty: &syn::Type,
-        inner: &syn::Type,
-        double_option: bool,
-    ) -> Option<Fix> {
+    fn nullability_fix(&self, verdict: &Verdict, shape: &Shape) -> Option<Fix> {
+        let Shape {
+            ty,
+            inner,
+            double_option,
+            ..
+        } = *shape;
         let (first, last) = bounds(ty);
         match verdict.check {
             Check::NullableWithoutOption => Some(Fix {
@@ -495,13 +535,18 @@ impl Findings<'_> {
 
     /// What each of the struct's directions says about the column's
     /// nullability against the field's `Option`s.
-    fn nullability(
+    fn nullability_verdicts(
         &self,
         relation: &Relation,
         column: &Column,
-        (is_option, double_option): (bool, bool),
-        inner: &syn::Type,
+        shape: &Shape,
     ) -> Vec<Verdict> {
+        let Shape {
+            inner,
+            is_option,
+            double_option,
+            ..
+        } = *shape;
         let directions = self.model.directions;
         let qualified = self.qualified_column(&column.name);
         let mut verdicts = Vec::new();
@@ -590,7 +635,6 @@ impl Findings<'_> {
             (diesel.dimensions > 0) != (dimensions > 0) || (diesel.builtin && !same_name);
         let written = type_text(declared);
         if mismatch {
-            let span = self.over(declared);
             let column_type = match diesel_name(&name) {
                 Some(diesel) => {
                     let mut text = diesel.to_owned();
@@ -604,30 +648,26 @@ impl Findings<'_> {
                 }
                 None => format!("the column's type is `{name}{}`", "[]".repeat(dimensions)),
             };
-            self.push(
-                Check::SqlTypeMismatch,
-                Level::Error,
-                span,
-                Some(field),
-                Some(&column.name),
-                format!(
-                    "`sql_type = {written}` is `{}`, but column \"{qualified}\" is `{}`",
-                    diesel.describe(),
-                    column.data_type
-                ),
-                Some(column_type),
+            let message = format!(
+                "`sql_type = {written}` is `{}`, but column \"{qualified}\" is `{}`",
+                diesel.describe(),
+                column.data_type
             );
+            let finding = self
+                .found(Check::SqlTypeMismatch, Level::Error, message)
+                .on(field, &column.name)
+                .over(declared)
+                .help(column_type);
+            self.push(finding);
         } else if column.nullable && !diesel.nullable && self.model.directions.read {
-            let span = self.over(declared);
-            self.push(
-                Check::SqlTypeMismatch,
-                Level::Error,
-                span,
-                Some(field),
-                Some(&column.name),
-                format!("column \"{qualified}\" is nullable, but `sql_type = {written}` is not"),
-                Some(format!("write `sql_type = Nullable<{written}>`")),
-            );
+            let message =
+                format!("column \"{qualified}\" is nullable, but `sql_type = {written}` is not");
+            let finding = self
+                .found(Check::SqlTypeMismatch, Level::Error, message)
+                .on(field, &column.name)
+                .over(declared)
+                .help(format!("write `sql_type = Nullable<{written}>`"));
+            self.push(finding);
         }
     }
 
@@ -643,7 +683,6 @@ impl Findings<'_> {
             Fit::Yes => {}
             Fit::No => {
                 let fits = types::rust_types_for(sql);
-                let span = self.over(inner);
                 let help = match fits.as_slice() {
                     [] => None,
                     [one] => Some(format!("use `{one}`")),
@@ -655,18 +694,10 @@ impl Findings<'_> {
                             .join(", ")
                     )),
                 };
-                self.push(
-                    Check::TypeMismatch,
-                    Level::Error,
-                    span,
-                    Some(field),
-                    Some(&column.name),
-                    format!(
-                        "column \"{qualified}\" is `{}`, which `{}` does not fit",
-                        column.data_type,
-                        type_text(inner)
-                    ),
-                    help,
+                let message = format!(
+                    "column \"{qualified}\" is `{}`, which `{}` does not fit",
+                    column.data_type,
+                    type_text(inner)
                 );
                 let options = generate::families_of(
                     std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
@@ -682,31 +713,34 @@ impl Findings<'_> {
                         }],
                     }
                 });
-                self.fix(fix);
+                let finding = self
+                    .found(Check::TypeMismatch, Level::Error, message)
+                    .on(field, &column.name)
+                    .over(inner)
+                    .maybe_help(help)
+                    .fix(fix);
+                self.push(finding);
             }
             Fit::Unknown
                 if self.model.strict
                     && field.sql_type.is_none()
                     && field.diesel_sql_type.is_none() =>
             {
-                let span = self.over(inner);
-                self.push(
-                    Check::UncheckedType,
-                    Level::Error,
-                    span,
-                    Some(field),
-                    Some(&column.name),
-                    format!(
-                        "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
-                        type_text(inner),
-                        column.data_type
-                    ),
-                    Some(format!(
+                let message = format!(
+                    "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
+                    type_text(inner),
+                    column.data_type
+                );
+                let finding = self
+                    .found(Check::UncheckedType, Level::Error, message)
+                    .on(field, &column.name)
+                    .over(inner)
+                    .help(format!(
                         "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
                         type_text(inner),
                         column.data_type
-                    )),
-                );
+                    ));
+                self.push(finding);
             }
             Fit::Unknown => {}
         }
@@ -735,16 +769,8 @@ impl Findings<'_> {
             ),
             None => (Level::Error, format!("add a field for {each}")),
         };
-        let span = self.model.ident.span();
-        self.push(
-            Check::RequiredColumn,
-            level,
-            span,
-            None,
-            None,
-            message,
-            Some(help),
-        );
+        let finding = self.found(Check::RequiredColumn, level, message).help(help);
+        self.push(finding);
     }
 
     /// New fields for the uncovered `columns`, each before the field of the
@@ -812,7 +838,7 @@ impl Findings<'_> {
         })
     }
 
-    fn uncovered(&mut self, columns: &[&Column]) {
+    fn uncovered(&mut self, columns: &[&Column], fix: Option<Fix>) {
         let list: Vec<String> = columns
             .iter()
             .map(|c| {
@@ -838,18 +864,12 @@ impl Findings<'_> {
             self.qualified_table(),
             list.join(", ")
         );
-        let help = Some(format!(
-            "add a field for {each}, or mark the struct `#[pgdrift(partial)]` if it reads only some columns"
-        ));
-        let span = self.model.ident.span();
-        self.push(
-            Check::UncoveredColumns,
-            Level::Warning,
-            span,
-            None,
-            None,
-            message,
-            help,
-        );
+        let finding = self
+            .found(Check::UncoveredColumns, Level::Warning, message)
+            .help(format!(
+                "add a field for {each}, or mark the struct `#[pgdrift(partial)]` if it reads only some columns"
+            ))
+            .fix(fix);
+        self.push(finding);
     }
 }
