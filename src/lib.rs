@@ -7,24 +7,32 @@
 //! from the database named by `DATABASE_URL`, or from the committed snapshot
 //! `.pgdrift/schema.json` (`PGDRIFT_OFFLINE=true`, or no `DATABASE_URL`).
 //!
-//! ```text
+//! ```rust
 //! use pgdrift::Model;
 //!
-//! /// A registered user.
+//! /// A registered account.
 //! #[derive(Debug, Model)]
 //! #[pgdrift(table = "users")]
 //! pub struct User {
 //!     pub id: i64,
 //!     pub email: String,
-//!     /// Argon2 hash, never the plain password.
+//!     pub display_name: String,
+//!     /// Argon2id hash, never the plain password.
 //!     #[pgdrift(column = "pw_hashed")]
 //!     pub password_hash: String,
+//!     pub role_id: i32,
+//!     pub bio: Option<String>,
 //!     pub last_login: Option<chrono::DateTime<chrono::Utc>>,
+//!     pub created_at: chrono::DateTime<chrono::Utc>,
 //!     #[pgdrift(skip)]
 //!     pub unread: usize,
 //! }
 //!
-//! assert_eq!(User::SELECT_LIST, "id, email, pw_hashed, last_login");
+//! assert_eq!(
+//!     User::SELECT_LIST,
+//!     "id, email, display_name, pw_hashed, role_id, bio, last_login, created_at"
+//! );
+//! assert_eq!(User::COLUMNS[3].field, "password_hash");
 //! ```
 //!
 //! A struct that writes rows says so: `#[pgdrift(insert)]`,
@@ -32,20 +40,32 @@
 //! `Option` means `DEFAULT` and an update struct's means "leave unchanged";
 //! generated and identity `ALWAYS` columns cannot be written. Insert structs
 //! also get an inherent `INSERT_COLUMNS: &'static str`, the columns they
-//! write in field order:
+//! write in field order. diesel's and sqlx's attributes are read too:
 //!
-//! ```text
+//! ```rust
+//! # mod schema { pub mod users {} }
 //! #[derive(pgdrift::Model)]
-//! #[diesel(table_name = crate::schema::posts)]   // diesel's and sqlx's attributes are read too
+//! #[diesel(table_name = crate::schema::users)]
 //! #[pgdrift(insert)]
-//! pub struct NewPost<'a> {
-//!     pub author_id: i64,
-//!     pub title: &'a str,
-//!     pub published: Option<bool>,                // None: the column's DEFAULT
+//! pub struct NewUser<'a> {
+//!     pub email: &'a str,
+//!     pub display_name: &'a str,
+//!     #[pgdrift(column = "pw_hashed")]
+//!     pub password_hash: &'a str,
+//!     pub role_id: i32,
+//!     pub bio: Option<&'a str>,
+//!     pub created_at: Option<chrono::DateTime<chrono::Utc>>, // None: the column's DEFAULT
 //! }
 //!
-//! assert_eq!(NewPost::INSERT_COLUMNS, "author_id, title, published");
+//! assert_eq!(
+//!     NewUser::INSERT_COLUMNS,
+//!     "email, display_name, pw_hashed, role_id, bio, created_at"
+//! );
 //! ```
+//!
+//! The examples above compile against the example app's schema (this
+//! workspace's `pgdrift.toml` points there); in your crate, the derive reads
+//! your own snapshot or database.
 
 pub use schema_derive::{Enum, Model, SqlType};
 
