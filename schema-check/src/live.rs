@@ -15,7 +15,7 @@ use tokio_postgres::config::SslMode as DriverSslMode;
 use tokio_postgres::error::SqlState;
 
 use crate::error::{Error, Result};
-use crate::url::{percent_decode, DatabaseUrl};
+use crate::url::{query_options, DatabaseUrl};
 
 mod tls;
 
@@ -321,22 +321,21 @@ fn parse(
     let driver_text = if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
         let (base, query) = raw.split_once('?').unwrap_or((raw, ""));
         let mut kept = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decoded =
-                || percent_decode(value).map_err(|_| invalid(format!("{key} is not valid UTF-8")));
-            match key {
+        for option in query_options(query) {
+            let decoded = || option.value().map_err(|e| invalid(e.to_string()));
+            match option.key {
                 "sslmode" => {
                     tls.mode = decoded()?.parse().map_err(|()| {
                         invalid(format!(
-                            "sslmode={value} is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                            "sslmode={} is not one of disable, allow, prefer, require, verify-ca, verify-full",
+                            option.raw_value.unwrap_or_default()
                         ))
                     })?
                 }
                 "sslrootcert" => tls.root_cert = Some(base_dir.join(decoded()?)),
                 "sslcert" => tls.cert = Some(base_dir.join(decoded()?)),
                 "sslkey" => tls.key = Some(base_dir.join(decoded()?)),
-                _ => kept.push(pair),
+                _ => kept.push(option.text),
             }
         }
         if kept.is_empty() {
