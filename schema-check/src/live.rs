@@ -3,28 +3,24 @@
 //!
 //! The connect timeout bounds the whole startup (TCP, TLS, authentication),
 //! not only the socket connect, so a server that accepts the connection and
-//! never answers cannot hang a build. TLS is rustls for every `sslmode`,
-//! including `verify-ca` and `verify-full`, which tokio-postgres leaves to the
-//! TLS connector.
+//! never answers cannot hang a build. TLS (the `sslmode` settings, the
+//! certificates) is in [`tls`].
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::ClientConfig;
 use tokio_postgres::config::SslMode as DriverSslMode;
 use tokio_postgres::error::SqlState;
 
 use crate::error::{Error, Result};
-use crate::url::{percent_decode, DatabaseUrl};
+use crate::url::{query_options, DatabaseUrl};
+
+mod tls;
+
+pub use tls::SslMode;
+use tls::TlsSettings;
 
 /// Options for [`Connection::open`].
 #[derive(Debug, Clone)]
@@ -59,53 +55,6 @@ impl ConnectOptions {
             base_dir: base_dir.to_path_buf(),
         })
     }
-}
-
-/// The `sslmode` values of libpq.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SslMode {
-    Disable,
-    Prefer,
-    Require,
-    VerifyCa,
-    VerifyFull,
-}
-
-impl SslMode {
-    /// The mode as libpq spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SslMode::Disable => "disable",
-            SslMode::Prefer => "prefer",
-            SslMode::Require => "require",
-            SslMode::VerifyCa => "verify-ca",
-            SslMode::VerifyFull => "verify-full",
-        }
-    }
-}
-
-impl FromStr for SslMode {
-    type Err = ();
-
-    fn from_str(s: &str) -> std::result::Result<SslMode, ()> {
-        match s {
-            "disable" => Ok(SslMode::Disable),
-            "allow" | "prefer" => Ok(SslMode::Prefer),
-            "require" => Ok(SslMode::Require),
-            "verify-ca" => Ok(SslMode::VerifyCa),
-            "verify-full" => Ok(SslMode::VerifyFull),
-            _ => Err(()),
-        }
-    }
-}
-
-/// TLS settings taken out of the URL before the driver parses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct TlsSettings {
-    mode: SslMode,
-    root_cert: Option<PathBuf>,
-    cert: Option<PathBuf>,
-    key: Option<PathBuf>,
 }
 
 /// A live, read-only session with a database.
@@ -372,22 +321,21 @@ fn parse(
     let driver_text = if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
         let (base, query) = raw.split_once('?').unwrap_or((raw, ""));
         let mut kept = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decoded =
-                || percent_decode(value).map_err(|_| invalid(format!("{key} is not valid UTF-8")));
-            match key {
+        for option in query_options(query) {
+            let decoded = || option.value().map_err(|e| invalid(e.to_string()));
+            match option.key {
                 "sslmode" => {
                     tls.mode = decoded()?.parse().map_err(|()| {
                         invalid(format!(
-                            "sslmode={value} is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                            "sslmode={} is not one of disable, allow, prefer, require, verify-ca, verify-full",
+                            option.raw_value.unwrap_or_default()
                         ))
                     })?
                 }
                 "sslrootcert" => tls.root_cert = Some(base_dir.join(decoded()?)),
                 "sslcert" => tls.cert = Some(base_dir.join(decoded()?)),
                 "sslkey" => tls.key = Some(base_dir.join(decoded()?)),
-                _ => kept.push(pair),
+                _ => kept.push(option.text),
             }
         }
         if kept.is_empty() {
@@ -426,212 +374,9 @@ fn parse(
     });
     let client_config = match tls.mode {
         SslMode::Disable => None,
-        _ => Some(tls_config(&tls)?),
+        _ => Some(tls::client_config(&tls)?),
     };
     Ok((config, client_config))
-}
-
-fn tls_config(tls: &TlsSettings) -> Result<ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?;
-    let root_cert = match (&tls.root_cert, tls.mode) {
-        (Some(path), _) => Some(path.clone()),
-        (None, SslMode::VerifyCa | SslMode::VerifyFull) => {
-            let default = std::env::var_os("HOME")
-                .map(|home| Path::new(&home).join(".postgresql/root.crt"))
-                .filter(|p| p.exists());
-            Some(default.ok_or_else(|| {
-                Error::Config(format!(
-                    "sslmode={} needs the certificate authority to trust: add sslrootcert=PATH to the URL",
-                    if tls.mode == SslMode::VerifyCa { "verify-ca" } else { "verify-full" }
-                ))
-            })?)
-        }
-        (None, _) => None,
-    };
-    let builder = match root_cert {
-        // libpq: a root certificate makes `require` verify the chain as `verify-ca` does.
-        Some(path) if tls.mode != SslMode::Prefer => {
-            let mut roots = RootCertStore::empty();
-            for cert in read_certs(&path)? {
-                roots
-                    .add(cert)
-                    .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
-            }
-            let webpki =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| Error::Config(format!("sslrootcert {}: {e}", path.display())))?;
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(Verifying {
-                    webpki,
-                    mode: tls.mode,
-                }))
-        }
-        _ => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NoVerification(provider))),
-    };
-    match (&tls.cert, &tls.key) {
-        (None, None) => Ok(builder.with_no_client_auth()),
-        (Some(cert), Some(key)) => {
-            let chain = read_certs(cert)?;
-            let key_der = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| Error::Config(format!("sslkey {}: {e}", key.display())))?;
-            builder
-                .with_client_auth_cert(chain, key_der)
-                .map_err(|e| Error::Config(format!("sslcert {}: {e}", cert.display())))
-        }
-        _ => Err(Error::Config(
-            "sslcert and sslkey go together: give both or neither".to_owned(),
-        )),
-    }
-}
-
-fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Error::Config(format!(
-            "cannot read certificates from {}: {e}",
-            path.display()
-        ))
-    };
-    let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| fail(&e))?
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| fail(&e))?;
-    if certs.is_empty() {
-        return Err(fail(&"no PEM certificate in it"));
-    }
-    Ok(certs)
-}
-
-/// `sslmode=prefer|require`: encrypted, but the server is not authenticated,
-/// as with libpq: its certificate is neither verified nor even parsed (a
-/// certificate the TLS library cannot read, such as the X.509 version 1
-/// certificate Citus generates, still connects), and neither is the
-/// handshake signature made with it, which without a trusted certificate
-/// would prove nothing.
-#[derive(Debug)]
-struct NoVerification(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// `sslmode=verify-ca|verify-full` against a certificate that cannot be
-/// verified at all (as opposed to one that fails verification): one
-/// sentence saying why, and what to do instead.
-fn unverifiable(error: rustls::Error, mode: SslMode) -> rustls::Error {
-    let kind = match &error {
-        rustls::Error::InvalidCertificate(CertificateError::Other(other))
-            if format!("{other:?}").contains("UnsupportedCertVersion") =>
-        {
-            "an X.509 version 1 certificate (as Citus generates), and only version 3 certificates can be verified"
-        }
-        rustls::Error::InvalidCertificate(CertificateError::BadEncoding) => {
-            "not a certificate the TLS library can read"
-        }
-        _ => return error,
-    };
-    let instead = if mode == SslMode::Require {
-        "leave sslrootcert out of the URL"
-    } else {
-        "use sslmode=require"
-    };
-    rustls::Error::General(format!(
-        "sslmode={} cannot verify the server's certificate: it is {kind}; give the server a version 3 certificate signed by the certificate authority, or {instead} to encrypt without verifying, as libpq does",
-        mode.name()
-    ))
-}
-
-/// `sslmode=verify-full`: the chain must lead to the trusted CA and the
-/// certificate must name the host. `verify-ca` (and `require` given a root
-/// certificate, as libpq does): the chain only, the host name is not checked.
-#[derive(Debug)]
-struct Verifying {
-    webpki: Arc<WebPkiServerVerifier>,
-    mode: SslMode,
-}
-
-impl ServerCertVerifier for Verifying {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self.webpki.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) if self.mode != SslMode::VerifyFull => Ok(ServerCertVerified::assertion()),
-            Err(error) => Err(unverifiable(error, self.mode)),
-            ok => ok,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
-    }
 }
 
 #[cfg(test)]

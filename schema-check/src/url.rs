@@ -212,9 +212,9 @@ fn secrets(raw: &str) -> Vec<String> {
     match url_parts(raw) {
         Some(parts) => {
             push(&raw[parts.password.clone()]);
-            for pair in raw[parts.query_start..].trim_start_matches('?').split('&') {
-                if let Some(value) = pair.strip_prefix("password=") {
-                    push(value);
+            for option in query_options(raw[parts.query_start..].trim_start_matches('?')) {
+                if option.key == "password" {
+                    push(option.raw_value.unwrap_or_default());
                 }
             }
         }
@@ -266,18 +266,108 @@ fn url_parts(raw: &str) -> Option<UrlParts> {
 }
 
 fn redact_query(query: &str) -> String {
-    let Some(pairs) = query.strip_prefix('?') else {
+    let Some(options) = query.strip_prefix('?') else {
         return query.to_owned();
     };
-    let redacted: Vec<String> = pairs
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if key == "password" => format!("{key}=***"),
-            _ => pair.to_owned(),
-        })
-        .collect();
-    format!("?{}", redacted.join("&"))
+    let mut out = String::with_capacity(query.len());
+    out.push('?');
+    let mut done = 0;
+    for option in query_options(options) {
+        if let (Some(value), "password") = (option.value_span(), option.key) {
+            out.push_str(&options[done..value.start]);
+            out.push_str("***");
+            done = value.end;
+        }
+    }
+    out.push_str(&options[done..]);
+    out
 }
+
+/// The options of a URL query, `key=value&key=value` (the text after the
+/// `?`), in the order written.
+///
+/// Options are separated by `&`; empty ones (`&&`, a trailing `&`) are
+/// skipped. An option's key runs to its first `=` and is compared as
+/// written, not decoded; its value is the rest, decoded only when asked for
+/// ([`QueryOption::value`]), so that one option's bad encoding does not stop
+/// the others from being read. Never fails and never panics, whatever the
+/// text.
+pub fn query_options(query: &str) -> impl Iterator<Item = QueryOption<'_>> {
+    query
+        .split('&')
+        .scan(0, |start, text| {
+            let option_start = *start;
+            *start += text.len() + 1;
+            Some((option_start, text))
+        })
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(start, text)| {
+            let (key, raw_value) = match text.split_once('=') {
+                Some((key, value)) => (key, Some(value)),
+                None => (text, None),
+            };
+            QueryOption {
+                text,
+                key,
+                raw_value,
+                start,
+            }
+        })
+}
+
+/// One option of a URL query, as written; see [`query_options`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryOption<'a> {
+    /// The whole option, `key=value`.
+    pub text: &'a str,
+    /// What stands before the first `=` (all of `text` when there is none).
+    pub key: &'a str,
+    /// What follows the first `=`, still percent-encoded; `None` when the
+    /// option has no `=`.
+    pub raw_value: Option<&'a str>,
+    /// Where `text` starts in the query, in bytes.
+    pub start: usize,
+}
+
+impl QueryOption<'_> {
+    /// Where the raw value is in the query, in bytes (`None` without `=`).
+    pub fn value_span(&self) -> Option<std::ops::Range<usize>> {
+        let value = self.raw_value?;
+        let value_start = self.start + self.key.len() + 1;
+        Some(value_start..value_start + value.len())
+    }
+
+    /// The value percent-decoded (empty when the option has no `=`), or an
+    /// error naming the option whose value is not UTF-8 once decoded.
+    pub fn value(&self) -> Result<String, QueryValueError> {
+        let (Some(raw), Some(span)) = (self.raw_value, self.value_span()) else {
+            return Ok(String::new());
+        };
+        percent_decode(raw).map_err(|_| QueryValueError {
+            key: self.key.to_owned(),
+            at: span.start,
+        })
+    }
+}
+
+/// A query option's value that does not percent-decode to UTF-8.
+///
+/// Displayed as `KEY is not valid UTF-8`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryValueError {
+    /// The key of the option, as written.
+    pub key: String,
+    /// Where the option's value starts in the query, in bytes.
+    pub at: usize,
+}
+
+impl fmt::Display for QueryValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not valid UTF-8", self.key)
+    }
+}
+
+impl std::error::Error for QueryValueError {}
 
 /// `(value, range)` of every `password=value` in a `key=value` string; a
 /// value is a single-quoted string or runs to the next whitespace.
@@ -320,7 +410,7 @@ fn redact_key_values(raw: &str) -> String {
     out
 }
 
-pub(crate) fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
+fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
         .map(|decoded| decoded.into_owned())
@@ -343,6 +433,42 @@ mod tests {
         assert_eq!(redact("postgres://db/app"), "postgres://db/app");
         assert_eq!(redact("postgres://u:p@w@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u:@h/db"), "postgres://u:@h/db");
+    }
+
+    #[test]
+    fn query_options_are_read_once_in_order_and_decoded_on_demand() {
+        let query = "sslmode=require&&password=p%40ss&flag&=x&sslcert=%FF%FE&";
+        let options: Vec<QueryOption> = query_options(query).collect();
+        let written: Vec<(&str, Option<&str>, usize)> = options
+            .iter()
+            .map(|o| (o.key, o.raw_value, o.start))
+            .collect();
+        assert_eq!(
+            written,
+            [
+                ("sslmode", Some("require"), 0),
+                ("password", Some("p%40ss"), 17),
+                ("flag", None, 33),
+                ("", Some("x"), 38),
+                ("sslcert", Some("%FF%FE"), 41),
+            ]
+        );
+        for option in &options {
+            assert_eq!(&query[option.start..][..option.text.len()], option.text);
+            if let (Some(span), Some(raw)) = (option.value_span(), option.raw_value) {
+                assert_eq!(&query[span], raw);
+            }
+        }
+        assert_eq!(options[1].value().unwrap(), "p@ss");
+        assert_eq!(options[2].value().unwrap(), "");
+        let error = options[4].value().unwrap_err();
+        assert_eq!(error.to_string(), "sslcert is not valid UTF-8");
+        assert_eq!(&query[error.at..], "%FF%FE&");
+        assert_eq!(query_options("").count(), 0);
+        assert_eq!(
+            redact_query("?password&password=&&a=b&password=x=y"),
+            "?password&password=***&&a=b&password=***"
+        );
     }
 
     #[test]

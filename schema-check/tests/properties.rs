@@ -8,6 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use schema_check::catalog::Catalog;
 use schema_check::docs::{self, Segment};
+use schema_check::url::{self, DatabaseUrl};
 use schema_check::{snapshot, Env, ModelDef, ProjectConfig};
 
 /// Names a database can hold: ordinary ones, any printable text, and the
@@ -199,6 +200,31 @@ proptest! {
             prop_assert!(message.contains(".env"), "{}", message);
             prop_assert!(!message.contains(&secret), "{}", message);
         }
+    }
+
+    #[test]
+    fn any_url_query_reads_as_options_or_names_the_option_that_fails(
+        query in "[^\u{0}]{0,40}|((sslmode|sslrootcert|password|[a-z]{1,6})(=([a-z0-9./-]|%[0-9A-Fa-f]{2}|%[^\u{0}]?){0,6})?&{0,2}){0,5}",
+        secret in "[A-Za-z0-9]{12}",
+    ) {
+        let mut read = Vec::new();
+        for option in url::query_options(&query) {
+            prop_assert!(!option.text.is_empty());
+            prop_assert_eq!(&query[option.start..][..option.text.len()], option.text);
+            match option.value() {
+                Ok(value) => prop_assert!(option.raw_value.is_some() || value.is_empty()),
+                Err(e) => {
+                    prop_assert_eq!(e.to_string(), format!("{} is not valid UTF-8", option.key));
+                    let raw = option.raw_value.unwrap_or_default();
+                    prop_assert!(query[e.at..].starts_with(raw), "{} at {}", raw, e.at);
+                }
+            }
+            read.push(option.text);
+        }
+        let written: Vec<&str> = query.split('&').filter(|o| !o.is_empty()).collect();
+        prop_assert_eq!(read, written);
+        let url = DatabaseUrl::new(format!("postgres://u@h/db?{query}&password={secret}"));
+        prop_assert!(!url.redacted().contains(&secret), "{}", url.redacted());
     }
 
     #[test]
