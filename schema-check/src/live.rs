@@ -323,7 +323,7 @@ fn parse(
         let mut kept = Vec::new();
         for option in query_options(query) {
             let decoded = || option.value().map_err(|e| invalid(e.to_string()));
-            match option.key {
+            match &*option.name() {
                 "sslmode" => {
                     tls.mode = decoded()?.parse().map_err(|()| {
                         invalid(format!(

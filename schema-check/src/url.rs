@@ -213,7 +213,7 @@ fn secrets(raw: &str) -> Vec<String> {
         Some(parts) => {
             push(&raw[parts.password.clone()]);
             for option in query_options(raw[parts.query_start..].trim_start_matches('?')) {
-                if option.key == "password" {
+                if option.name() == "password" {
                     push(option.raw_value.unwrap_or_default());
                 }
             }
@@ -273,7 +273,7 @@ fn redact_query(query: &str) -> String {
     out.push('?');
     let mut done = 0;
     for option in query_options(options) {
-        if let (Some(value), "password") = (option.value_span(), option.key) {
+        if let (Some(value), "password") = (option.value_span(), &*option.name()) {
             out.push_str(&options[done..value.start]);
             out.push_str("***");
             done = value.end;
@@ -287,8 +287,8 @@ fn redact_query(query: &str) -> String {
 /// `?`), in the order written.
 ///
 /// Options are separated by `&`; empty ones (`&&`, a trailing `&`) are
-/// skipped. An option's key runs to its first `=` and is compared as
-/// written, not decoded; its value is the rest, decoded only when asked for
+/// skipped. An option's key runs to its first `=` (percent-decoded by
+/// [`QueryOption::name`], as the driver decodes it); its value is the rest, decoded only when asked for
 /// ([`QueryOption::value`]), so that one option's bad encoding does not stop
 /// the others from being read. Never fails and never panics, whatever the
 /// text.
@@ -330,6 +330,15 @@ pub struct QueryOption<'a> {
 }
 
 impl QueryOption<'_> {
+    /// The key percent-decoded, as the driver reads it (`pass%77ord` is
+    /// `password`); the key as written when it does not decode to UTF-8.
+    pub fn name(&self) -> std::borrow::Cow<'_, str> {
+        match percent_decode(self.key) {
+            Ok(name) => name.into(),
+            Err(_) => self.key.into(),
+        }
+    }
+
     /// Where the raw value is in the query, in bytes (`None` without `=`).
     pub fn value_span(&self) -> Option<std::ops::Range<usize>> {
         let value = self.raw_value?;
@@ -433,6 +442,13 @@ mod tests {
         assert_eq!(redact("postgres://db/app"), "postgres://db/app");
         assert_eq!(redact("postgres://u:p@w@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u:@h/db"), "postgres://u:@h/db");
+        // The driver decodes keys, so an encoded `password` is one too.
+        assert_eq!(
+            redact("postgres://h/db?pass%77ord=hunter2"),
+            "postgres://h/db?pass%77ord=***"
+        );
+        let url = DatabaseUrl::new("postgres://h/db?pass%77ord=hunter2");
+        assert!(!url.scrub("failed: hunter2").contains("hunter2"));
     }
 
     #[test]
