@@ -4,6 +4,10 @@
 //! (pipelined) inside `READ ONLY`, `REPEATABLE READ` transactions that share
 //! one snapshot, so they see one consistent state and can change nothing.
 //! Only catalog features of PostgreSQL 12 and newer are used.
+//!
+//! Rows are read by column name, never by position: every selected
+//! expression has a name of its own in its query (an `AS` alias where
+//! PostgreSQL would make one up, or where two columns would share one).
 
 use std::collections::HashMap;
 
@@ -64,14 +68,14 @@ const SCHEMAS: &str = concat!(
 /// not the relation's).
 const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
-            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
             i.inhparent, x.extname,
             ARRAY(SELECT t.tgname::text FROM pg_trigger t
-                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname),
+                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_names,
             ARRAY(SELECT t.tgtype::int4 FROM pg_trigger t
-                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname),
-            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END
+                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_types,
+            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_description d
@@ -91,8 +95,9 @@ const RELATIONS: &str = concat!(
 );
 
 const COLUMNS: &str = concat!(
-    "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid,
-            a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+    "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS data_type,
+            a.atttypid, a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+            a.attidentity, a.attgenerated,
             d.description
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
@@ -108,7 +113,8 @@ const COLUMNS: &str = concat!(
 /// Every type's name and, for an array type, its element type: looked up
 /// here once rather than joined into every column row.
 const TYPES: &str = "
-    SELECT t.oid, n.nspname, t.typname, CASE WHEN t.typlen = -1 THEN t.typelem ELSE 0 END
+    SELECT t.oid, n.nspname, t.typname,
+           CASE WHEN t.typlen = -1 THEN t.typelem ELSE 0 END AS element
     FROM pg_type t
     JOIN pg_namespace n ON n.oid = t.typnamespace
 ";
@@ -121,15 +127,15 @@ const TYPES: &str = "
 /// `{enforced}` stands for [`enforced_column`].
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
-            fn.nspname, fc.relname, co.confkey,
+            fn.nspname AS referenced_schema, fc.relname AS referenced_table, co.confkey,
             CASE WHEN co.contype = 'f' AND (fc.relispartition OR NOT (",
     schema_filter!("fn"),
     ")) THEN ARRAY(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY AS k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
-                   ORDER BY k.ord) END,
+                   ORDER BY k.ord) END AS referenced_columns,
             co.confupdtype, co.confdeltype,
-            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END,
-            {enforced}
+            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS check_definition,
+            {enforced} AS enforced
      FROM pg_constraint co
      JOIN pg_class c ON c.oid = co.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -158,12 +164,13 @@ fn enforced_column(server_version: Option<u32>) -> &'static str {
 fn indexes_query(server_version: Option<u32>) -> String {
     format!(
         "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary,
-                CASE WHEN {} THEN NULL ELSE pg_get_indexdef(i.indexrelid) END,
-                i.indkey::int2[], i.indnkeyatts,
+                CASE WHEN {} THEN NULL ELSE pg_get_indexdef(i.indexrelid) END AS definition,
+                i.indkey::int2[] AS indkey, i.indnkeyatts,
                 CASE WHEN i.indexprs IS NOT NULL
                      THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-                                FROM generate_series(1, i.indnkeyatts::int) AS k ORDER BY k) END,
-                am.amname, c.relkind = 'p'
+                                FROM generate_series(1, i.indnkeyatts::int) AS k ORDER BY k)
+                     END AS key_expressions,
+                am.amname, c.relkind = 'p' AS partitioned
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -221,7 +228,7 @@ fn plain_index_definition(
 const ENUMS: &str = concat!(
     "SELECT n.nspname, t.typname,
             ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid
-                  ORDER BY e.enumsortorder),
+                  ORDER BY e.enumsortorder) AS labels,
             d.description, x.extname
      FROM pg_type t
      JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -234,13 +241,16 @@ const ENUMS: &str = concat!(
 );
 
 const DOMAINS: &str = concat!(
-    "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
-            bn.nspname, bt.typname, en.nspname, et.typname,
+    "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod) AS data_type,
+            bn.nspname AS base_schema, bt.typname AS base_name,
+            en.nspname AS element_schema, et.typname AS element_name,
             t.typnotnull, t.typdefault,
             ARRAY(SELECT co.conname FROM pg_constraint co
-                  WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname),
+                  WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname)
+              AS check_names,
             ARRAY(SELECT pg_get_constraintdef(co.oid, true) FROM pg_constraint co
-                  WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname),
+                  WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname)
+              AS check_definitions,
             d.description, x.extname
      FROM pg_type t
      JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -270,12 +280,13 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_type),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_trigger),
-    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))";
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))
+    AS fingerprint";
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
 pub fn fingerprint(connection: &Connection) -> Result<String> {
     let row = connection.run(async |client| client.query_one(FINGERPRINT, &[]).await)?;
-    Ok(row.get(0))
+    Ok(row.get("fingerprint"))
 }
 
 /// The catalog's fingerprint, and the catalog itself only when the
@@ -343,7 +354,8 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
     let rows = connection.run(async |client| {
         let params: &[&(dyn ToSql + Sync)] = &[&filter];
         let export = format!(
-            "{}; SELECT pg_export_snapshot(), current_setting('server_version_num')",
+            "{}; SELECT pg_export_snapshot() AS snapshot, \
+             current_setting('server_version_num') AS server_version",
             begin(timeout, None)
         );
         let (sibling, exported) = tokio::join!(connection.sibling(), client.simple_query(&export));
@@ -352,8 +364,9 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
                 .into_iter()
                 .find_map(|m| match m {
                     tokio_postgres::SimpleQueryMessage::Row(row) => Some((
-                        row.get(0).map(str::to_owned),
-                        row.get(1).and_then(|v| v.parse::<u32>().ok()),
+                        row.get("snapshot").map(str::to_owned),
+                        row.get("server_version")
+                            .and_then(|v| v.parse::<u32>().ok()),
                     )),
                     _ => None,
                 })
@@ -433,25 +446,25 @@ async fn read_columns(
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
         // 's' stored, 'v' virtual (PostgreSQL 18); either way the
         // expression in pg_attrdef is the generation expression, not a default.
-        let generated_kind = match char_of(&row, 8) {
+        let generated_kind = match char_of(&row, "attgenerated") {
             b's' => Some(GeneratedKind::Stored),
             b'v' => Some(GeneratedKind::Virtual),
             _ => None,
         };
         let generated = generated_kind.is_some();
-        let expression: Option<String> = row.get(6);
+        let expression: Option<String> = row.get("expression");
         columns.push(ColumnRow {
-            relid: row.get(0),
-            attnum: row.get(1),
-            type_oid: row.get(4),
+            relid: row.get("attrelid"),
+            attnum: row.get("attnum"),
+            type_oid: row.get("atttypid"),
             column: Column {
-                name: row.get(2),
-                data_type: row.get(3),
+                name: row.get("attname"),
+                data_type: row.get("data_type"),
                 udt: TypeName::builtin("unknown"),
                 element: None,
-                nullable: !row.get::<_, bool>(5),
+                nullable: !row.get::<_, bool>("attnotnull"),
                 default: if generated { None } else { expression.clone() },
-                identity: match char_of(&row, 7) {
+                identity: match char_of(&row, "attidentity") {
                     b'a' => Some(Identity::Always),
                     b'd' => Some(Identity::ByDefault),
                     _ => None,
@@ -459,7 +472,7 @@ async fn read_columns(
                 generated: if generated { expression } else { None },
                 generated_kind: generated_kind.unwrap_or_default(),
                 not_null_not_valid: false,
-                comment: row.get(9),
+                comment: row.get("description"),
             },
         });
     }
@@ -468,8 +481,8 @@ async fn read_columns(
 
 /// The relation row's triggers, from its names and `tgtype` arrays.
 fn triggers(row: &Row) -> Vec<Trigger> {
-    let names: Vec<String> = row.get(10);
-    let types: Vec<i32> = row.get(11);
+    let names: Vec<String> = row.get("trigger_names");
+    let types: Vec<i32> = row.get("trigger_types");
     names
         .into_iter()
         .zip(types)
@@ -477,158 +490,242 @@ fn triggers(row: &Row) -> Vec<Trigger> {
         .collect()
 }
 
-fn char_of(row: &Row, idx: usize) -> u8 {
-    row.get::<_, i8>(idx) as u8
+/// The `"char"` column `column` of `row`, as its byte.
+fn char_of(row: &Row, column: &str) -> u8 {
+    row.get::<_, i8>(column) as u8
 }
 
-fn type_name(row: &Row, schema: usize, name: usize) -> Option<TypeName> {
+/// The type named by the columns `schema` and `name` of `row`; `None` when
+/// either is NULL.
+fn type_name(row: &Row, schema: &str, name: &str) -> Option<TypeName> {
     Some(TypeName::new(
         row.get::<_, Option<String>>(schema)?,
         row.get::<_, Option<String>>(name)?,
     ))
 }
 
+/// Relations by oid, each with the position of its schema in the schema list.
+type Relations = HashMap<u32, (usize, Relation)>;
+
+/// Composite types by their relation's oid, each with the position of its
+/// schema in the schema list.
+type Composites = HashMap<u32, (usize, CompositeType)>;
+
+/// Schema names to their position in the schema list.
+type SchemaIndex = HashMap<String, usize>;
+
+/// Builds the catalog from the rows of every query, one kind of object at a
+/// time. An object of a schema that was not read is left out.
+fn assemble(
+    mut columns: Vec<ColumnRow>,
+    [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
+) -> Catalog {
+    let mut schemas = read_schemas(&schema_rows);
+    let schema_index = index_schemas(&schemas);
+    let (mut relations, mut composites) = read_relations(&relation_rows, &schema_index);
+    name_column_types(&mut columns, &TypeNames::read(&type_rows));
+    let mut columns = ColumnIndex::new(columns);
+    columns.mark_not_valid_not_nulls(&constraint_rows);
+    add_constraints(&mut relations, &constraint_rows, &columns);
+    add_indexes(&mut relations, &index_rows, &columns, &schemas);
+    add_columns(&mut relations, &mut composites, columns);
+    add_enums(&mut schemas, &schema_index, &enum_rows);
+    add_domains(&mut schemas, &schema_index, &domain_rows);
+    place_in_schemas(&mut schemas, relations, composites);
+    let mut catalog = Catalog { schemas };
+    catalog.normalize();
+    catalog
+}
+
+/// The schemas, with nothing in them yet.
+fn read_schemas(rows: &[Row]) -> Vec<Schema> {
+    rows.iter()
+        .map(|row| Schema {
+            name: row.get("nspname"),
+            comment: row.get("description"),
+            extension: row.get("extname"),
+            ..Schema::default()
+        })
+        .collect()
+}
+
+/// Each schema's position in `schemas`, by name.
+fn index_schemas(schemas: &[Schema]) -> SchemaIndex {
+    schemas
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect()
+}
+
+/// A partition, before it is hung under its parent.
 struct PartitionRow {
     oid: u32,
     parent: u32,
     partition: Partition,
 }
 
-fn assemble(
-    mut columns: Vec<ColumnRow>,
-    [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
-) -> Catalog {
-    let mut schemas: Vec<Schema> = schema_rows
-        .iter()
-        .map(|row| Schema {
-            name: row.get(0),
-            comment: row.get(1),
-            extension: row.get(2),
-            ..Schema::default()
-        })
-        .collect();
-    let schema_index: HashMap<String, usize> = schemas
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.clone(), i))
-        .collect();
-
-    let mut relations: HashMap<u32, (usize, Relation)> = HashMap::new();
-    let mut composites: HashMap<u32, (usize, CompositeType)> = HashMap::new();
+/// The relations, with their partitions, and the composite types, from the
+/// relation rows; columns, constraints and indexes come later.
+fn read_relations(rows: &[Row], schema_index: &SchemaIndex) -> (Relations, Composites) {
+    let mut relations = Relations::new();
+    let mut composites = Composites::new();
     let mut partitions = Vec::new();
-    for row in &relation_rows {
-        let oid: u32 = row.get(0);
-        let schema: String = row.get(1);
-        let name: String = row.get(2);
-        if row.get::<_, bool>(4) {
+    for row in rows {
+        let oid: u32 = row.get("oid");
+        let schema: String = row.get("nspname");
+        if row.get::<_, bool>("relispartition") {
             partitions.push(PartitionRow {
                 oid,
-                parent: row.get::<_, Option<u32>>(8).unwrap_or(0),
+                parent: row.get::<_, Option<u32>>("inhparent").unwrap_or(0),
                 partition: Partition {
                     schema,
-                    name,
-                    bound: row.get::<_, Option<String>>(7).unwrap_or_default(),
+                    name: row.get("relname"),
+                    bound: row
+                        .get::<_, Option<String>>("partition_bound")
+                        .unwrap_or_default(),
                     partitions: Vec::new(),
                 },
             });
             continue;
         }
-        if char_of(row, 3) == b'c' {
-            if let Some(&schema_idx) = schema_index.get(&schema) {
-                composites.insert(
-                    oid,
-                    (
-                        schema_idx,
-                        CompositeType {
-                            name,
-                            attributes: Vec::new(),
-                            comment: row.get(5),
-                            extension: row.get(9),
-                        },
-                    ),
-                );
-            }
-            continue;
-        }
-        let kind = match char_of(row, 3) {
-            b'v' => RelationKind::View,
-            b'm' => RelationKind::MaterializedView,
-            b'p' => RelationKind::PartitionedTable,
-            b'f' => RelationKind::ForeignTable,
-            _ => RelationKind::Table,
-        };
         let Some(&schema_idx) = schema_index.get(&schema) else {
             continue;
         };
-        relations.insert(
-            oid,
-            (
-                schema_idx,
-                Relation {
-                    name,
-                    kind,
-                    comment: row.get(5),
-                    columns: Vec::new(),
-                    primary_key: None,
-                    foreign_keys: Vec::new(),
-                    unique_constraints: Vec::new(),
-                    check_constraints: Vec::new(),
-                    indexes: Vec::new(),
-                    partition_key: row.get(6),
-                    partitions: Vec::new(),
-                    extension: row.get(9),
-                    triggers: triggers(row),
-                    // Bits of `pg_relation_is_updatable`: 4 update, 8 insert.
-                    writable: row.get::<_, Option<i32>>(12).map(|bits| Writable {
-                        insert: bits & 8 != 0,
-                        update: bits & 4 != 0,
-                    }),
-                },
-            ),
-        );
-    }
-
-    // oid → (name, element type oid or 0)
-    let types: HashMap<u32, (TypeName, u32)> = type_rows
-        .iter()
-        .map(|row| {
-            let name = TypeName::new(row.get::<_, String>(1), row.get::<_, String>(2));
-            (row.get(0), (name, row.get(3)))
-        })
-        .collect();
-    let type_of = |oid: u32| {
-        types
-            .get(&oid)
-            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
-    };
-    for row in &mut columns {
-        row.column.udt = type_of(row.type_oid);
-        row.column.element = types
-            .get(&row.type_oid)
-            .map(|(_, element)| *element)
-            .filter(|element| *element != 0)
-            .map(type_of);
-    }
-    columns.sort_unstable_by_key(|row| (row.relid, row.attnum));
-    // relation oid → its columns' range in `columns`, to name constraint and
-    // index keys by their attnum.
-    let mut ranges: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
-    for (i, row) in columns.iter().enumerate() {
-        ranges.entry(row.relid).or_insert(i..i).end = i + 1;
-    }
-    // A `NOT VALID` NOT NULL: NULL may still be read, not written.
-    for row in constraint_rows.iter().filter(|row| char_of(row, 2) == b'n') {
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
-        if let (Some(range), [attnum]) = (ranges.get(&row.get::<_, u32>(0)), keys.as_slice()) {
-            let of_relation = &mut columns[range.clone()];
-            if let Ok(i) = of_relation.binary_search_by_key(attnum, |c| c.attnum) {
-                of_relation[i].column.nullable = true;
-                of_relation[i].column.not_null_not_valid = true;
-            }
+        if char_of(row, "relkind") == b'c' {
+            composites.insert(oid, (schema_idx, composite_type(row)));
+        } else {
+            relations.insert(oid, (schema_idx, relation(row)));
         }
     }
-    let names = |relid: u32, attnums: &[i16]| -> Option<Vec<String>> {
-        let of_relation = &columns[ranges.get(&relid)?.clone()];
+    attach_partitions(&mut relations, partitions);
+    (relations, composites)
+}
+
+/// A composite type from its relation row; its attributes come with the columns.
+fn composite_type(row: &Row) -> CompositeType {
+    CompositeType {
+        name: row.get("relname"),
+        attributes: Vec::new(),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+    }
+}
+
+/// A relation from its row, without its columns, constraints, indexes and
+/// partitions.
+fn relation(row: &Row) -> Relation {
+    let kind = match char_of(row, "relkind") {
+        b'v' => RelationKind::View,
+        b'm' => RelationKind::MaterializedView,
+        b'p' => RelationKind::PartitionedTable,
+        b'f' => RelationKind::ForeignTable,
+        _ => RelationKind::Table,
+    };
+    Relation {
+        name: row.get("relname"),
+        kind,
+        comment: row.get("description"),
+        columns: Vec::new(),
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        unique_constraints: Vec::new(),
+        check_constraints: Vec::new(),
+        indexes: Vec::new(),
+        partition_key: row.get("partition_key"),
+        partitions: Vec::new(),
+        extension: row.get("extname"),
+        triggers: triggers(row),
+        // Bits of `pg_relation_is_updatable`: 4 update, 8 insert.
+        writable: row
+            .get::<_, Option<i32>>("updatable_events")
+            .map(|bits| Writable {
+                insert: bits & 8 != 0,
+                update: bits & 4 != 0,
+            }),
+    }
+}
+
+/// Every type by oid: its name and, for an array type, its element type's
+/// oid (0 for any other type).
+struct TypeNames(HashMap<u32, (TypeName, u32)>);
+
+impl TypeNames {
+    fn read(rows: &[Row]) -> Self {
+        Self(
+            rows.iter()
+                .map(|row| {
+                    let name = TypeName::new(
+                        row.get::<_, String>("nspname"),
+                        row.get::<_, String>("typname"),
+                    );
+                    (row.get("oid"), (name, row.get("element")))
+                })
+                .collect(),
+        )
+    }
+
+    /// The type's name; `unknown` for a type that was not read.
+    fn name(&self, oid: u32) -> TypeName {
+        self.0
+            .get(&oid)
+            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
+    }
+
+    /// The element type's name, for an array type.
+    fn element(&self, oid: u32) -> Option<TypeName> {
+        self.0
+            .get(&oid)
+            .map(|(_, element)| *element)
+            .filter(|element| *element != 0)
+            .map(|element| self.name(element))
+    }
+}
+
+/// Names each column's type (and element type, for an array) from its oid.
+fn name_column_types(columns: &mut [ColumnRow], types: &TypeNames) {
+    for row in columns {
+        row.column.udt = types.name(row.type_oid);
+        row.column.element = types.element(row.type_oid);
+    }
+}
+
+/// Every column row, sorted by relation and column number,
+/// with each relation's range: constraint and index keys come as column
+/// numbers and are named from here.
+struct ColumnIndex {
+    rows: Vec<ColumnRow>,
+    ranges: HashMap<u32, std::ops::Range<usize>>,
+}
+
+impl ColumnIndex {
+    fn new(mut rows: Vec<ColumnRow>) -> Self {
+        rows.sort_unstable_by_key(|row| (row.relid, row.attnum));
+        let mut ranges: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            ranges.entry(row.relid).or_insert(i..i).end = i + 1;
+        }
+        Self { rows, ranges }
+    }
+
+    /// The columns of relation `relid`, in column order.
+    fn of_relation(&self, relid: u32) -> Option<&[ColumnRow]> {
+        Some(&self.rows[self.ranges.get(&relid)?.clone()])
+    }
+
+    /// Column `attnum` of relation `relid`.
+    fn column_mut(&mut self, relid: u32, attnum: i16) -> Option<&mut Column> {
+        let of_relation = &mut self.rows[self.ranges.get(&relid)?.clone()];
+        let i = of_relation
+            .binary_search_by_key(&attnum, |c| c.attnum)
+            .ok()?;
+        Some(&mut of_relation[i].column)
+    }
+
+    /// The names of columns `attnums` of relation `relid`; `None` when the
+    /// relation's columns or one of these were not read.
+    fn names(&self, relid: u32, attnums: &[i16]) -> Option<Vec<String>> {
+        let of_relation = self.of_relation(relid)?;
         attnums
             .iter()
             .map(|attnum| {
@@ -638,77 +735,149 @@ fn assemble(
                 Some(of_relation[i].column.name.clone())
             })
             .collect()
-    };
+    }
 
-    for row in &constraint_rows {
-        let relid: u32 = row.get(0);
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+    /// A `NOT VALID` NOT NULL: NULL may still be read, not written.
+    fn mark_not_valid_not_nulls(&mut self, constraint_rows: &[Row]) {
+        for row in constraint_rows
+            .iter()
+            .filter(|row| char_of(row, "contype") == b'n')
+        {
+            let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+            if let [attnum] = keys.as_slice() {
+                if let Some(column) = self.column_mut(row.get("conrelid"), *attnum) {
+                    column.nullable = true;
+                    column.not_null_not_valid = true;
+                }
+            }
+        }
+    }
+}
+
+/// Primary keys, unique constraints, checks and foreign keys, each on its
+/// relation.
+fn add_constraints(relations: &mut Relations, rows: &[Row], columns: &ColumnIndex) {
+    for row in rows {
+        let relid: u32 = row.get("conrelid");
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
         let Some((_, relation)) = relations.get_mut(&relid) else {
             continue;
         };
-        let name: String = row.get(1);
-        let columns = names(relid, &keys).unwrap_or_default();
-        match char_of(row, 2) {
-            b'p' => relation.primary_key = Some(KeyConstraint { name, columns }),
-            b'u' => relation
-                .unique_constraints
-                .push(KeyConstraint { name, columns }),
-            b'c' => relation.check_constraints.push(CheckConstraint {
-                name,
-                definition: row.get::<_, Option<String>>(11).unwrap_or_default(),
-            }),
-            b'f' => {
-                let referenced: Vec<i16> = row.get::<_, Option<Vec<i16>>>(7).unwrap_or_default();
-                let referenced_columns = row
-                    .get::<_, Option<Vec<String>>>(8)
-                    .or_else(|| names(row.get(4), &referenced))
-                    .unwrap_or_default();
-                relation.foreign_keys.push(ForeignKey {
+        let name: String = row.get("conname");
+        let key_columns = columns.names(relid, &keys).unwrap_or_default();
+        match char_of(row, "contype") {
+            b'p' => {
+                relation.primary_key = Some(KeyConstraint {
                     name,
-                    columns,
-                    references: RelationName {
-                        schema: row.get::<_, Option<String>>(5).unwrap_or_default(),
-                        name: row.get::<_, Option<String>>(6).unwrap_or_default(),
-                    },
-                    referenced_columns,
-                    on_update: referential_action(char_of(row, 9)),
-                    on_delete: referential_action(char_of(row, 10)),
-                    not_enforced: !row.get::<_, bool>(12),
+                    columns: key_columns,
                 })
             }
+            b'u' => relation.unique_constraints.push(KeyConstraint {
+                name,
+                columns: key_columns,
+            }),
+            b'c' => relation.check_constraints.push(CheckConstraint {
+                name,
+                definition: row
+                    .get::<_, Option<String>>("check_definition")
+                    .unwrap_or_default(),
+            }),
+            b'f' => relation
+                .foreign_keys
+                .push(foreign_key(row, name, key_columns, columns)),
             _ => {}
         }
     }
+}
 
-    for row in &index_rows {
-        let relid: u32 = row.get(0);
+/// A foreign key from its constraint row. The referenced columns come named
+/// from the query when their table's columns were not read.
+fn foreign_key(
+    row: &Row,
+    name: String,
+    key_columns: Vec<String>,
+    columns: &ColumnIndex,
+) -> ForeignKey {
+    let referenced: Vec<i16> = row
+        .get::<_, Option<Vec<i16>>>("confkey")
+        .unwrap_or_default();
+    let referenced_columns = row
+        .get::<_, Option<Vec<String>>>("referenced_columns")
+        .or_else(|| columns.names(row.get("confrelid"), &referenced))
+        .unwrap_or_default();
+    ForeignKey {
+        name,
+        columns: key_columns,
+        references: RelationName {
+            schema: row
+                .get::<_, Option<String>>("referenced_schema")
+                .unwrap_or_default(),
+            name: row
+                .get::<_, Option<String>>("referenced_table")
+                .unwrap_or_default(),
+        },
+        referenced_columns,
+        on_update: referential_action(char_of(row, "confupdtype")),
+        on_delete: referential_action(char_of(row, "confdeltype")),
+        not_enforced: !row.get::<_, bool>("enforced"),
+    }
+}
+
+/// The indexes, each on its relation.
+fn add_indexes(relations: &mut Relations, rows: &[Row], columns: &ColumnIndex, schemas: &[Schema]) {
+    for row in rows {
+        let relid: u32 = row.get("indrelid");
         if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
-            let key_count = usize::try_from(row.get::<_, i16>(6)).unwrap_or(0);
-            let keys: Vec<i16> = row.get(5);
-            let columns = row.get::<_, Option<Vec<String>>>(7).unwrap_or_else(|| {
-                names(relid, &keys[..key_count.min(keys.len())]).unwrap_or_default()
-            });
-            let mut index = Index {
-                name: row.get(1),
-                unique: row.get(2),
-                primary: row.get(3),
-                definition: row.get::<_, Option<String>>(4).unwrap_or_default(),
+            let index = index(
+                row,
+                relid,
                 columns,
-            };
-            if index.definition.is_empty() {
-                index.definition = plain_index_definition(
-                    &index,
-                    &schemas[*schema_idx].name,
-                    &relation.name,
-                    &row.get::<_, String>(8),
-                    row.get(9),
-                );
-            }
+                &schemas[*schema_idx].name,
+                &relation.name,
+            );
             relation.indexes.push(index);
         }
     }
+}
 
-    for row in columns {
+/// An index of table `schema.table` (oid `relid`) from its row: key columns
+/// named from the column rows unless the index has expressions; a plain
+/// index's definition written here.
+fn index(row: &Row, relid: u32, columns: &ColumnIndex, schema: &str, table: &str) -> Index {
+    let key_count = usize::try_from(row.get::<_, i16>("indnkeyatts")).unwrap_or(0);
+    let keys: Vec<i16> = row.get("indkey");
+    let key_columns = row
+        .get::<_, Option<Vec<String>>>("key_expressions")
+        .unwrap_or_else(|| {
+            columns
+                .names(relid, &keys[..key_count.min(keys.len())])
+                .unwrap_or_default()
+        });
+    let mut index = Index {
+        name: row.get("relname"),
+        unique: row.get("indisunique"),
+        primary: row.get("indisprimary"),
+        definition: row
+            .get::<_, Option<String>>("definition")
+            .unwrap_or_default(),
+        columns: key_columns,
+    };
+    if index.definition.is_empty() {
+        index.definition = plain_index_definition(
+            &index,
+            schema,
+            table,
+            &row.get::<_, String>("amname"),
+            row.get("partitioned"),
+        );
+    }
+    index
+}
+
+/// Each column to its relation and each attribute to its composite type, in
+/// column order.
+fn add_columns(relations: &mut Relations, composites: &mut Composites, columns: ColumnIndex) {
+    for row in columns.rows {
         if let Some((_, relation)) = relations.get_mut(&row.relid) {
             relation.columns.push(row.column);
         } else if let Some((_, composite)) = composites.get_mut(&row.relid) {
@@ -722,49 +891,63 @@ fn assemble(
             });
         }
     }
+}
+
+/// The enum types, each in its schema.
+fn add_enums(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
+    for row in rows {
+        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+            schemas[i].enums.push(EnumType {
+                name: row.get("typname"),
+                labels: row.get("labels"),
+                comment: row.get("description"),
+                extension: row.get("extname"),
+            });
+        }
+    }
+}
+
+/// The domains, each in its schema.
+fn add_domains(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
+    for row in rows {
+        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+            schemas[i].domains.push(domain(row));
+        }
+    }
+}
+
+/// A domain from its row, its checks paired by name with their definitions.
+fn domain(row: &Row) -> Domain {
+    let names: Vec<String> = row.get("check_names");
+    let definitions: Vec<String> = row.get("check_definitions");
+    Domain {
+        name: row.get("typname"),
+        data_type: row.get("data_type"),
+        base: TypeName::new(
+            row.get::<_, String>("base_schema"),
+            row.get::<_, String>("base_name"),
+        ),
+        element: type_name(row, "element_schema", "element_name"),
+        not_null: row.get("typnotnull"),
+        default: row.get("typdefault"),
+        checks: names
+            .into_iter()
+            .zip(definitions)
+            .map(|(name, definition)| CheckConstraint { name, definition })
+            .collect(),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+    }
+}
+
+/// Each relation and composite type, complete, into its schema.
+fn place_in_schemas(schemas: &mut [Schema], relations: Relations, composites: Composites) {
     for (schema_idx, composite) in composites.into_values() {
         schemas[schema_idx].composites.push(composite);
     }
-    attach_partitions(&mut relations, partitions);
-
-    for row in &enum_rows {
-        if let Some(&i) = schema_index.get(&row.get::<_, String>(0)) {
-            schemas[i].enums.push(EnumType {
-                name: row.get(1),
-                labels: row.get(2),
-                comment: row.get(3),
-                extension: row.get(4),
-            });
-        }
-    }
-    for row in &domain_rows {
-        if let Some(&i) = schema_index.get(&row.get::<_, String>(0)) {
-            let names: Vec<String> = row.get(9);
-            let definitions: Vec<String> = row.get(10);
-            schemas[i].domains.push(Domain {
-                name: row.get(1),
-                data_type: row.get(2),
-                base: TypeName::new(row.get::<_, String>(3), row.get::<_, String>(4)),
-                element: type_name(row, 5, 6),
-                not_null: row.get(7),
-                default: row.get(8),
-                checks: names
-                    .into_iter()
-                    .zip(definitions)
-                    .map(|(name, definition)| CheckConstraint { name, definition })
-                    .collect(),
-                comment: row.get(11),
-                extension: row.get(12),
-            });
-        }
-    }
-
     for (schema_idx, relation) in relations.into_values() {
         schemas[schema_idx].relations.push(relation);
     }
-    let mut catalog = Catalog { schemas };
-    catalog.normalize();
-    catalog
 }
 
 fn referential_action(code: u8) -> ReferentialAction {
@@ -779,7 +962,7 @@ fn referential_action(code: u8) -> ReferentialAction {
 
 /// Hangs every partition under its parent: a relation, or a partition that
 /// is itself partitioned.
-fn attach_partitions(relations: &mut HashMap<u32, (usize, Relation)>, rows: Vec<PartitionRow>) {
+fn attach_partitions(relations: &mut Relations, rows: Vec<PartitionRow>) {
     let mut children: HashMap<u32, Vec<(u32, Partition)>> = HashMap::new();
     for row in rows {
         children
