@@ -12,7 +12,8 @@ use proc_macro2::Span;
 use crate::catalog::{Catalog, Column, TypeName};
 use crate::finding::{Check, Finding, Level};
 use crate::model::{
-    once, parse_items, type_text, unraw, FieldDef, Item, ModelDef, RenameAll, RENAME_ALL,
+    attr_names, once, parse_items, type_text, unraw, AttrName, FieldDef, Item, ModelDef, RenameAll,
+    RENAME_ALL,
 };
 use crate::suggest::closest;
 use crate::types;
@@ -35,9 +36,27 @@ pub struct VariantDef {
     pub label: String,
 }
 
-const ENUM_ATTRS: &[&str] = &["type_name", "rename_all"];
-const VARIANT_ATTRS: &[&str] = &["rename"];
-const NEWTYPE_ATTRS: &[&str] = &["sql_type"];
+attr_names! {
+    /// The attributes of an enum deriving `Enum`.
+    enum EnumAttr {
+        TypeName = "type_name",
+        RenameAll = "rename_all",
+    }
+}
+
+attr_names! {
+    /// The attributes of a variant of an enum deriving `Enum`.
+    enum VariantAttr {
+        Rename = "rename",
+    }
+}
+
+attr_names! {
+    /// The attributes of a newtype deriving `SqlType`.
+    enum NewtypeAttr {
+        SqlType = "sql_type",
+    }
+}
 
 /// The items of every `#[name(...)]` list that parses; pgdrift reads the
 /// attributes of other crates (sqlx) and leaves their errors to them.
@@ -167,15 +186,15 @@ impl EnumDef {
         };
         let mut type_name: Option<syn::LitStr> = None;
         let mut rename_all: Option<RenameAll> = None;
-        let places = (("the enum", ENUM_ATTRS), ("a variant", VARIANT_ATTRS));
+        let others = ("a variant", VariantAttr::NAMES);
         parse_items(
             &input.attrs,
             &mut errors,
-            places.0,
-            places.1,
-            |key, item| match key {
-                "type_name" => once(&mut type_name, item, item.string("media_kind")),
-                _ => once(&mut rename_all, item, rename_rule(item)),
+            "the enum",
+            others,
+            |attr, item| match attr {
+                EnumAttr::TypeName => once(&mut type_name, item, item.string("media_kind")),
+                EnumAttr::RenameAll => once(&mut rename_all, item, rename_rule(item)),
             },
         );
         let sqlx = foreign_items(&input.attrs, "sqlx");
@@ -232,13 +251,15 @@ impl EnumDef {
                 ));
             }
             let mut rename: Option<syn::LitStr> = None;
-            let places = (("a variant", VARIANT_ATTRS), ("the enum", ENUM_ATTRS));
+            let others = ("the enum", EnumAttr::NAMES);
             parse_items(
                 &variant.attrs,
                 &mut errors,
-                places.0,
-                places.1,
-                |_, item| once(&mut rename, item, item.string("voice memo")),
+                "a variant",
+                others,
+                |attr, item| match attr {
+                    VariantAttr::Rename => once(&mut rename, item, item.string("voice memo")),
+                },
             );
             let label = rename
                 .or_else(|| foreign_string(&foreign_items(&variant.attrs, "sqlx"), "rename"))
@@ -408,10 +429,16 @@ impl NewtypeDef {
             }
         };
         let mut sql_type: Option<syn::LitStr> = None;
-        let places = (("the newtype", NEWTYPE_ATTRS), ("nothing", &[][..]));
-        parse_items(&input.attrs, &mut errors, places.0, places.1, |_, item| {
-            once(&mut sql_type, item, item.string("text"))
-        });
+        let others = ("nothing", &[][..]);
+        parse_items(
+            &input.attrs,
+            &mut errors,
+            "the newtype",
+            others,
+            |attr, item| match attr {
+                NewtypeAttr::SqlType => once(&mut sql_type, item, item.string("text")),
+            },
+        );
         if !errors.is_empty() {
             return Err(into_findings(&name, errors));
         }
@@ -718,6 +745,13 @@ mod tests {
                 "variant `B` carries data, but a PostgreSQL enum label is a plain name",
             ]
         );
+    }
+
+    #[test]
+    fn every_attribute_name_parses_to_its_own_variant() {
+        crate::model::assert_names_round_trip::<EnumAttr>();
+        crate::model::assert_names_round_trip::<VariantAttr>();
+        crate::model::assert_names_round_trip::<NewtypeAttr>();
     }
 
     fn newtype(src: &str) -> String {

@@ -371,6 +371,53 @@ impl Item {
     }
 }
 
+/// The attributes one place (the struct, a field, …) accepts, as an enum
+/// declared with [`attr_names!`], so that the list in help texts and the
+/// names parsing matches cannot drift apart.
+pub(crate) trait AttrName: Copy + 'static {
+    /// Every attribute of the place, in the order help texts list them.
+    const ALL: &'static [Self];
+    /// The names of [`AttrName::ALL`], in the same order.
+    const NAMES: &'static [&'static str];
+
+    /// The name written in `#[pgdrift(...)]`.
+    fn name(self) -> &'static str;
+
+    /// The attribute written `name`, if the place has one.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
+/// Declares an enum of attribute names from one table of
+/// `Variant = "name"` pairs and implements [`AttrName`] for it from the same
+/// table: a name can only be added with its variant, and every `match` on the
+/// enum must then handle it.
+macro_rules! attr_names {
+    (
+        $(#[$meta:meta])*
+        enum $ty:ident { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum $ty {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $crate::model::AttrName for $ty {
+            const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            const NAMES: &'static [&'static str] = &[$($name),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use attr_names;
+
 /// The items of every `#[pgdrift(...)]` attribute; a list that does not
 /// parse is one error.
 fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
@@ -415,40 +462,52 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
     )
 }
 
-const STRUCT_ATTRS: &[&str] = &[
-    "table",
-    "schema",
-    "rename_all",
-    "partial",
-    "strict",
-    "read",
-    "insert",
-    "update",
-];
-const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
+attr_names! {
+    /// The attributes of a `Model` struct.
+    enum StructAttr {
+        Table = "table",
+        Schema = "schema",
+        RenameAll = "rename_all",
+        Partial = "partial",
+        Strict = "strict",
+        Read = "read",
+        Insert = "insert",
+        Update = "update",
+    }
+}
 
-/// Reads every item of `attrs` with `handle`, which knows the names of
-/// `place` (`"struct"` or `"field"`); the names of the other place get a
-/// "goes on …" error, any other name an unknown-attribute error with help.
-pub(crate) fn parse_items(
+attr_names! {
+    /// The attributes of a field of a `Model` struct.
+    enum FieldAttr {
+        Column = "column",
+        Skip = "skip",
+        SqlType = "sql_type",
+    }
+}
+
+/// Reads every item of `attrs` with `handle`, which gets the attributes `A`
+/// of `place` (`"the struct"`, `"a field"`, …); the names of `other_place`
+/// get a "goes on …" error, any other name an unknown-attribute error with
+/// help.
+pub(crate) fn parse_items<A: AttrName>(
     attrs: &[syn::Attribute],
     errors: &mut Vec<(syn::Error, Option<String>)>,
-    (place, own): (&str, &[&str]),
+    place: &str,
     (other_place, others): (&str, &[&str]),
-    mut handle: impl FnMut(&str, &Item) -> syn::Result<()>,
+    mut handle: impl FnMut(A, &Item) -> syn::Result<()>,
 ) {
     let mut syntax = Vec::new();
     for item in items(attrs, &mut syntax) {
         let name = item.name();
-        let result = if own.contains(&name.as_str()) {
-            handle(&name, &item)
+        let result = if let Some(known) = A::from_name(&name) {
+            handle(known, &item)
         } else if others.contains(&name.as_str()) {
             Err(syn::Error::new(
                 item.span(),
                 format!("`{name}` goes on {other_place}, not on {place}"),
             ))
         } else {
-            errors.push(unknown(&item, own, place));
+            errors.push(unknown(&item, A::NAMES, place));
             Ok(())
         };
         if let Err(e) = result {
@@ -486,30 +545,36 @@ impl ContainerAttrs {
         errors: &mut Vec<(syn::Error, Option<String>)>,
     ) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
-        let places = (("the struct", STRUCT_ATTRS), ("a field", FIELD_ATTRS));
-        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
-            "table" => once(&mut out.table, item, item.string("users")),
-            "schema" => once(&mut out.schema, item, item.string("public")),
-            "rename_all" => {
-                let rule = item.string("camelCase").and_then(|lit| {
-                    RenameAll::from_name(&lit.value()).ok_or_else(|| {
-                        syn::Error::new(
-                            lit.span(),
-                            format!(
-                                "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
-                                lit.value()
-                            ),
-                        )
-                    })
-                });
-                once(&mut out.rename_all, item, rule)
-            }
-            "partial" => once(&mut out.partial, item, item.flag()),
-            "read" => once(&mut out.read, item, item.flag()),
-            "insert" => once(&mut out.insert, item, item.flag()),
-            "update" => once(&mut out.update, item, item.flag()),
-            _ => once(&mut out.strict, item, item.flag()),
-        });
+        let others = ("a field", FieldAttr::NAMES);
+        parse_items(
+            attrs,
+            errors,
+            "the struct",
+            others,
+            |attr, item| match attr {
+                StructAttr::Table => once(&mut out.table, item, item.string("users")),
+                StructAttr::Schema => once(&mut out.schema, item, item.string("public")),
+                StructAttr::RenameAll => {
+                    let rule = item.string("camelCase").and_then(|lit| {
+                        RenameAll::from_name(&lit.value()).ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                format!(
+                                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
+                                    lit.value()
+                                ),
+                            )
+                        })
+                    });
+                    once(&mut out.rename_all, item, rule)
+                }
+                StructAttr::Partial => once(&mut out.partial, item, item.flag()),
+                StructAttr::Strict => once(&mut out.strict, item, item.flag()),
+                StructAttr::Read => once(&mut out.read, item, item.flag()),
+                StructAttr::Insert => once(&mut out.insert, item, item.flag()),
+                StructAttr::Update => once(&mut out.update, item, item.flag()),
+            },
+        );
         out
     }
 }
@@ -527,11 +592,11 @@ impl FieldAttrs {
         errors: &mut Vec<(syn::Error, Option<String>)>,
     ) -> FieldAttrs {
         let mut out = FieldAttrs::default();
-        let places = (("a field", FIELD_ATTRS), ("the struct", STRUCT_ATTRS));
-        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
-            "column" => once(&mut out.column, item, item.string("pw_hashed")),
-            "sql_type" => once(&mut out.sql_type, item, item.string("bigint")),
-            _ => once(&mut out.skip, item, item.flag()),
+        let others = ("the struct", StructAttr::NAMES);
+        parse_items(attrs, errors, "a field", others, |attr, item| match attr {
+            FieldAttr::Column => once(&mut out.column, item, item.string("pw_hashed")),
+            FieldAttr::SqlType => once(&mut out.sql_type, item, item.string("bigint")),
+            FieldAttr::Skip => once(&mut out.skip, item, item.flag()),
         });
         if let (Some(()), Some(column)) = (out.skip, &out.column) {
             errors.push((
@@ -565,6 +630,18 @@ pub fn type_text(ty: &syn::Type) -> String {
         text = text.trim_start_matches("::").to_owned();
     }
     text
+}
+
+/// Asserts that the attribute table of `A` is one table: every variant has
+/// its own name, listed at its own place, and that name reads back as it.
+#[cfg(test)]
+pub(crate) fn assert_names_round_trip<A: AttrName + PartialEq + std::fmt::Debug>() {
+    assert_eq!(A::ALL.len(), A::NAMES.len());
+    for (i, (&attr, &name)) in A::ALL.iter().zip(A::NAMES).enumerate() {
+        assert_eq!(attr.name(), name, "{attr:?} is listed as {name:?}");
+        assert_eq!(A::from_name(name), Some(attr), "{name:?} reads as another");
+        assert!(!A::NAMES[..i].contains(&name), "{name:?} is listed twice");
+    }
 }
 
 #[cfg(test)]
@@ -672,6 +749,12 @@ mod tests {
         );
         assert!(messages("enum Mood { Sad }")[0]
             .starts_with("#[derive(Model)] is for structs, but `Mood` is an enum"));
+    }
+
+    #[test]
+    fn every_attribute_name_parses_to_its_own_variant() {
+        assert_names_round_trip::<StructAttr>();
+        assert_names_round_trip::<FieldAttr>();
     }
 
     #[test]
