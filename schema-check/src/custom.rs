@@ -12,8 +12,8 @@ use proc_macro2::Span;
 use crate::catalog::{Catalog, Column, TypeName};
 use crate::finding::{Check, Finding, Level};
 use crate::model::{
-    attr_names, once, parse_items, type_text, unraw, AttrName, FieldDef, Item, ModelDef, RenameAll,
-    RENAME_ALL,
+    attr_names, once, parse_items, type_text, unraw, AttrName, Errors, FieldDef, Item, ModelDef,
+    RenameAll, RENAME_ALL,
 };
 use crate::suggest::closest;
 use crate::types;
@@ -128,25 +128,6 @@ fn db_value_style(style: &str) -> Option<RenameAll> {
     }
 }
 
-type Errors = Vec<(syn::Error, Option<String>)>;
-
-fn into_findings(name: &str, errors: Errors) -> Vec<Finding> {
-    errors
-        .into_iter()
-        .map(|(e, help)| {
-            let mut f = Finding::new(
-                Check::Attribute,
-                Level::Error,
-                e.span(),
-                name,
-                e.to_string(),
-            );
-            f.help = help;
-            f
-        })
-        .collect()
-}
-
 fn rename_rule(item: &Item) -> syn::Result<RenameAll> {
     item.string("lowercase").and_then(|lit| {
         RenameAll::from_name(&lit.value()).ok_or_else(|| {
@@ -167,20 +148,17 @@ impl EnumDef {
     /// reported.
     pub fn parse(input: &syn::DeriveInput) -> Result<EnumDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors: Errors = Vec::new();
+        let errors = Errors::new();
         let data = match &input.data {
             syn::Data::Enum(data) => Some(data),
             _ => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(Enum)] is for enums, but `{name}` is not one"),
                     ),
-                    Some(
-                        "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct"
-                            .into(),
-                    ),
-                ));
+                    "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct",
+                );
                 None
             }
         };
@@ -189,7 +167,7 @@ impl EnumDef {
         let others = ("a variant", VariantAttr::NAMES);
         parse_items(
             &input.attrs,
-            &mut errors,
+            &errors,
             "the enum",
             others,
             |attr, item| match attr {
@@ -239,7 +217,7 @@ impl EnumDef {
         let mut variants = Vec::new();
         for variant in data.map(|d| d.variants.iter()).into_iter().flatten() {
             if !matches!(variant.fields, syn::Fields::Unit) {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         variant.ident.span(),
                         format!(
@@ -247,14 +225,14 @@ impl EnumDef {
                             variant.ident
                         ),
                     ),
-                    Some("give every variant of an Enum no fields".into()),
-                ));
+                    "give every variant of an Enum no fields",
+                );
             }
             let mut rename: Option<syn::LitStr> = None;
             let others = ("the enum", EnumAttr::NAMES);
             parse_items(
                 &variant.attrs,
-                &mut errors,
+                &errors,
                 "a variant",
                 others,
                 |attr, item| match attr {
@@ -270,9 +248,7 @@ impl EnumDef {
                 label,
             });
         }
-        if !errors.is_empty() {
-            return Err(into_findings(&name, errors));
-        }
+        errors.finish(&name)?;
         Ok(EnumDef {
             ident: input.ident.clone(),
             generics: input.generics.clone(),
@@ -404,27 +380,27 @@ impl NewtypeDef {
     /// or `#[sqlx(type_name)]`.
     pub fn parse(input: &syn::DeriveInput) -> Result<NewtypeDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors: Errors = Vec::new();
+        let errors = Errors::new();
         let inner = match &input.data {
             syn::Data::Struct(data) if data.fields.len() == 1 => data.fields.iter().next(),
             syn::Data::Enum(_) => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(SqlType)] is for newtypes, but `{name}` is an enum"),
                     ),
-                    Some("derive `pgdrift::Enum` on an enum over a PostgreSQL enum type".into()),
-                ));
+                    "derive `pgdrift::Enum` on an enum over a PostgreSQL enum type",
+                );
                 None
             }
             _ => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(SqlType)] is for one-field newtypes, but `{name}` has no single field"),
                     ),
-                    Some("wrap one value: `struct Email(String);`".into()),
-                ));
+                    "wrap one value: `struct Email(String);`",
+                );
                 None
             }
         };
@@ -432,16 +408,14 @@ impl NewtypeDef {
         let others = ("nothing", &[][..]);
         parse_items(
             &input.attrs,
-            &mut errors,
+            &errors,
             "the newtype",
             others,
             |attr, item| match attr {
                 NewtypeAttr::SqlType => once(&mut sql_type, item, item.string("text")),
             },
         );
-        if !errors.is_empty() {
-            return Err(into_findings(&name, errors));
-        }
+        errors.finish(&name)?;
         let inner = &inner.expect("one field").ty;
         let sqlx = foreign_items(&input.attrs, "sqlx");
         let transparent = sqlx.iter().any(|m| m.path().is_ident("transparent"));

@@ -5,6 +5,8 @@
 //! the derive and `schema-check compare-db-models` agree on what a model is.
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::cell::RefCell;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -112,44 +114,41 @@ impl ModelDef {
     /// attribute is reported, not only the first.
     pub fn parse(input: &syn::DeriveInput) -> Result<ModelDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors = Vec::new();
-        let mut error = |span: Span, message: String, help: Option<String>| {
-            let mut finding = Finding::new(Check::Attribute, Level::Error, span, &name, message);
-            finding.help = help;
-            errors.push(finding);
-        };
+        let errors = Errors::new();
         let named = match &input.data {
             syn::Data::Struct(data) => match &data.fields {
                 syn::Fields::Named(named) => Some(named),
                 syn::Fields::Unnamed(_) | syn::Fields::Unit => {
-                    error(
-                        input.ident.span(),
-                        format!("#[derive(Model)] needs named fields, but `{name}` is a tuple or unit struct"),
-                        Some("name each field after its column: `struct User { id: i64, … }`".into()),
+                    errors.push_with_help(
+                        syn::Error::new(
+                            input.ident.span(),
+                            format!("#[derive(Model)] needs named fields, but `{name}` is a tuple or unit struct"),
+                        ),
+                        "name each field after its column: `struct User { id: i64, … }`",
                     );
                     None
                 }
             },
             syn::Data::Enum(data) => {
-                error(
-                    data.enum_token.span,
-                    format!("#[derive(Model)] is for structs, but `{name}` is an enum"),
-                    Some("derive Model on a struct with one field per column".into()),
+                errors.push_with_help(
+                    syn::Error::new(
+                        data.enum_token.span,
+                        format!("#[derive(Model)] is for structs, but `{name}` is an enum"),
+                    ),
+                    "derive Model on a struct with one field per column",
                 );
                 None
             }
             syn::Data::Union(data) => {
-                error(
+                errors.push(syn::Error::new(
                     data.union_token.span,
                     format!("#[derive(Model)] is for structs, but `{name}` is a union"),
-                    None,
-                );
+                ));
                 None
             }
         };
 
-        let mut attr_errors = Vec::new();
-        let container = ContainerAttrs::parse(&input.attrs, &mut attr_errors);
+        let container = ContainerAttrs::parse(&input.attrs, &errors);
         let foreign = ForeignContainer::parse(&input.attrs);
         let rename_all = container
             .rename_all
@@ -159,7 +158,7 @@ impl ModelDef {
         let mut fields = Vec::new();
         for field in named.map(|n| n.named.iter()).into_iter().flatten() {
             let ident = field.ident.clone().expect("named field");
-            let attrs = FieldAttrs::parse(&field.attrs, &mut attr_errors);
+            let attrs = FieldAttrs::parse(&field.attrs, &errors);
             let foreign = ForeignField::parse(&field.attrs);
             let field_name = unraw(&ident);
             let column = attrs.column.as_ref().map(syn::LitStr::value);
@@ -188,12 +187,7 @@ impl ModelDef {
             });
         }
 
-        for (e, help) in attr_errors {
-            error(e.span(), e.to_string(), help);
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        errors.finish(&name)?;
         let directions = container.directions();
         Ok(ModelDef {
             ident: input.ident.clone(),
@@ -371,6 +365,87 @@ impl Item {
     }
 }
 
+/// The errors found while reading one definition, with their help, in the
+/// order they were recorded.
+///
+/// A collector must be consumed by [`Errors::finish`]: dropping one that was
+/// not panics, so an error can never be lost on the way to the user.
+pub(crate) struct Errors {
+    /// What was recorded; `None` once finished.
+    found: RefCell<Option<Found>>,
+}
+
+/// The errors recorded so far.
+#[derive(Default)]
+struct Found {
+    /// Each error with its help, in the order recorded.
+    entries: Vec<(syn::Error, Option<String>)>,
+}
+
+impl Errors {
+    /// An empty collector, to be consumed by [`Errors::finish`].
+    pub(crate) fn new() -> Errors {
+        Errors {
+            found: RefCell::new(Some(Found::default())),
+        }
+    }
+
+    /// Records `error` after those recorded so far.
+    pub(crate) fn push(&self, error: syn::Error) {
+        self.push_help(error, None);
+    }
+
+    /// Records `error` with `help` after those recorded so far.
+    pub(crate) fn push_with_help(&self, error: syn::Error, help: impl Into<String>) {
+        self.push_help(error, Some(help.into()));
+    }
+
+    fn push_help(&self, error: syn::Error, help: Option<String>) {
+        self.found
+            .borrow_mut()
+            .as_mut()
+            .expect("an error recorded after `Errors::finish`")
+            .entries
+            .push((error, help));
+    }
+
+    /// Consumes the collector: `Ok` when nothing was recorded, else every
+    /// error in the order recorded as an attribute finding of the model (or
+    /// enum, or newtype) named `model`.
+    pub(crate) fn finish(self, model: &str) -> Result<(), Vec<Finding>> {
+        let found = self.found.borrow_mut().take().unwrap_or_default();
+        if found.entries.is_empty() {
+            return Ok(());
+        }
+        Err(found
+            .entries
+            .into_iter()
+            .map(|(error, help)| {
+                let mut finding = Finding::new(
+                    Check::Attribute,
+                    Level::Error,
+                    error.span(),
+                    model,
+                    error.to_string(),
+                );
+                finding.help = help;
+                finding
+            })
+            .collect())
+    }
+}
+
+impl Drop for Errors {
+    /// An unconsumed collector is a bug in pgdrift: its errors would vanish.
+    /// While a panic unwinds, the collector goes quietly, as a second panic
+    /// would abort and hide the first.
+    fn drop(&mut self) {
+        if self.found.get_mut().is_some() && !std::thread::panicking() {
+            panic!("pgdrift bug: attribute errors were collected but never reported (`Errors::finish` was not called)");
+        }
+    }
+}
+
 /// The attributes one place (the struct, a field, …) accepts, as an enum
 /// declared with [`attr_names!`], so that the list in help texts and the
 /// names parsing matches cannot drift apart.
@@ -450,7 +525,7 @@ pub(crate) fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) 
 }
 
 /// An unknown attribute, with the closest known name (or the list) as help.
-fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<String>) {
+fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, String) {
     let name = item.name();
     let help = match crate::suggest::closest(&name, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
@@ -458,7 +533,7 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
     };
     (
         syn::Error::new(item.span(), format!("unknown pgdrift attribute `{name}`")),
-        Some(help),
+        help,
     )
 }
 
@@ -491,7 +566,7 @@ attr_names! {
 /// help.
 pub(crate) fn parse_items<A: AttrName>(
     attrs: &[syn::Attribute],
-    errors: &mut Vec<(syn::Error, Option<String>)>,
+    errors: &Errors,
     place: &str,
     (other_place, others): (&str, &[&str]),
     mut handle: impl FnMut(A, &Item) -> syn::Result<()>,
@@ -507,14 +582,17 @@ pub(crate) fn parse_items<A: AttrName>(
                 format!("`{name}` goes on {other_place}, not on {place}"),
             ))
         } else {
-            errors.push(unknown(&item, A::NAMES, place));
+            let (e, help) = unknown(&item, A::NAMES, place);
+            errors.push_with_help(e, help);
             Ok(())
         };
         if let Err(e) = result {
-            errors.push((e, None));
+            errors.push(e);
         }
     }
-    errors.extend(syntax.into_iter().map(|e| (e, None)));
+    for e in syntax {
+        errors.push(e);
+    }
 }
 
 #[derive(Default)]
@@ -540,10 +618,7 @@ impl ContainerAttrs {
         }
     }
 
-    fn parse(
-        attrs: &[syn::Attribute],
-        errors: &mut Vec<(syn::Error, Option<String>)>,
-    ) -> ContainerAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &Errors) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
         let others = ("a field", FieldAttr::NAMES);
         parse_items(
@@ -587,10 +662,7 @@ struct FieldAttrs {
 }
 
 impl FieldAttrs {
-    fn parse(
-        attrs: &[syn::Attribute],
-        errors: &mut Vec<(syn::Error, Option<String>)>,
-    ) -> FieldAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &Errors) -> FieldAttrs {
         let mut out = FieldAttrs::default();
         let others = ("the struct", StructAttr::NAMES);
         parse_items(attrs, errors, "a field", others, |attr, item| match attr {
@@ -599,12 +671,9 @@ impl FieldAttrs {
             FieldAttr::Skip => once(&mut out.skip, item, item.flag()),
         });
         if let (Some(()), Some(column)) = (out.skip, &out.column) {
-            errors.push((
-                syn::Error::new(
-                    column.span(),
-                    "`skip` and `column` contradict each other: a skipped field maps to no column",
-                ),
-                None,
+            errors.push(syn::Error::new(
+                column.span(),
+                "`skip` and `column` contradict each other: a skipped field maps to no column",
             ));
         }
         out
@@ -749,6 +818,34 @@ mod tests {
         );
         assert!(messages("enum Mood { Sad }")[0]
             .starts_with("#[derive(Model)] is for structs, but `Mood` is an enum"));
+    }
+
+    #[test]
+    #[should_panic(expected = "never reported")]
+    fn an_unconsumed_collector_panics_on_drop() {
+        let errors = Errors::new();
+        errors.push(syn::Error::new(Span::call_site(), "lost"));
+    }
+
+    #[test]
+    #[should_panic(expected = "the first panic")]
+    fn a_collector_dropped_while_panicking_stays_quiet() {
+        // A second panic during unwinding would abort the test binary.
+        let _errors = Errors::new();
+        panic!("the first panic");
+    }
+
+    #[test]
+    fn a_collector_gives_its_errors_in_the_order_recorded() {
+        let errors = Errors::new();
+        let error = |text: &str| syn::Error::new(Span::call_site(), text);
+        errors.push(error("first"));
+        errors.push_with_help(error("second"), "help");
+        let found = errors.finish("M").unwrap_err();
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["first", "second"]);
+        assert_eq!(found[1].help.as_deref(), Some("help"));
+        assert!(Errors::new().finish("M").is_ok());
     }
 
     #[test]
