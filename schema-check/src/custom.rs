@@ -149,19 +149,7 @@ impl EnumDef {
     pub fn parse(input: &syn::DeriveInput) -> Result<EnumDef, Vec<Finding>> {
         let name = unraw(&input.ident);
         let errors = Errors::new();
-        let data = match &input.data {
-            syn::Data::Enum(data) => Some(data),
-            _ => {
-                errors.push_with_help(
-                    syn::Error::new(
-                        input.ident.span(),
-                        format!("#[derive(Enum)] is for enums, but `{name}` is not one"),
-                    ),
-                    "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct",
-                );
-                None
-            }
-        };
+        // In source order: the enum's attributes, its kind, its variants.
         let mut type_name: Option<syn::LitStr> = None;
         let mut rename_all: Option<RenameAll> = None;
         let others = ("a variant", VariantAttr::NAMES);
@@ -175,6 +163,19 @@ impl EnumDef {
                 EnumAttr::RenameAll => once(&mut rename_all, item, rename_rule(item)),
             },
         );
+        let data = match &input.data {
+            syn::Data::Enum(data) => Some(data),
+            _ => {
+                errors.push_with_help(
+                    syn::Error::new(
+                        input.ident.span(),
+                        format!("#[derive(Enum)] is for enums, but `{name}` is not one"),
+                    ),
+                    "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct",
+                );
+                None
+            }
+        };
         let sqlx = foreign_items(&input.attrs, "sqlx");
         let existing = name_value(&input.attrs, "ExistingTypePath");
         let type_name = type_name.or_else(|| foreign_string(&sqlx, "type_name"));
@@ -216,6 +217,18 @@ impl EnumDef {
 
         let mut variants = Vec::new();
         for variant in data.map(|d| d.variants.iter()).into_iter().flatten() {
+            // The variant's attributes come before its name and fields.
+            let mut rename: Option<syn::LitStr> = None;
+            let others = ("the enum", EnumAttr::NAMES);
+            parse_items(
+                &variant.attrs,
+                &errors,
+                "a variant",
+                others,
+                |attr, item| match attr {
+                    VariantAttr::Rename => once(&mut rename, item, item.string("voice memo")),
+                },
+            );
             if !matches!(variant.fields, syn::Fields::Unit) {
                 errors.push_with_help(
                     syn::Error::new(
@@ -228,17 +241,6 @@ impl EnumDef {
                     "give every variant of an Enum no fields",
                 );
             }
-            let mut rename: Option<syn::LitStr> = None;
-            let others = ("the enum", EnumAttr::NAMES);
-            parse_items(
-                &variant.attrs,
-                &errors,
-                "a variant",
-                others,
-                |attr, item| match attr {
-                    VariantAttr::Rename => once(&mut rename, item, item.string("voice memo")),
-                },
-            );
             let label = rename
                 .or_else(|| foreign_string(&foreign_items(&variant.attrs, "sqlx"), "rename"))
                 .or_else(|| name_value(&variant.attrs, "db_rename"))
@@ -381,6 +383,18 @@ impl NewtypeDef {
     pub fn parse(input: &syn::DeriveInput) -> Result<NewtypeDef, Vec<Finding>> {
         let name = unraw(&input.ident);
         let errors = Errors::new();
+        // In source order: the newtype's attributes, then its kind.
+        let mut sql_type: Option<syn::LitStr> = None;
+        let others = ("nothing", &[][..]);
+        parse_items(
+            &input.attrs,
+            &errors,
+            "the newtype",
+            others,
+            |attr, item| match attr {
+                NewtypeAttr::SqlType => once(&mut sql_type, item, item.string("text")),
+            },
+        );
         let inner = match &input.data {
             syn::Data::Struct(data) if data.fields.len() == 1 => data.fields.iter().next(),
             syn::Data::Enum(_) => {
@@ -404,17 +418,6 @@ impl NewtypeDef {
                 None
             }
         };
-        let mut sql_type: Option<syn::LitStr> = None;
-        let others = ("nothing", &[][..]);
-        parse_items(
-            &input.attrs,
-            &errors,
-            "the newtype",
-            others,
-            |attr, item| match attr {
-                NewtypeAttr::SqlType => once(&mut sql_type, item, item.string("text")),
-            },
-        );
         errors.finish(&name)?;
         let inner = &inner.expect("one field").ty;
         let sqlx = foreign_items(&input.attrs, "sqlx");
@@ -728,6 +731,49 @@ mod tests {
         crate::model::assert_names_round_trip::<NewtypeAttr>();
     }
 
+    #[test]
+    fn errors_come_out_in_source_order() {
+        let messages = |result: Result<(), Vec<Finding>>| -> Vec<String> {
+            let findings = result.err().unwrap();
+            assert!(crate::model::in_source_order(&findings));
+            findings.into_iter().map(|f| f.message).collect()
+        };
+        let parse = |src: &str| syn::parse_str::<syn::DeriveInput>(src).unwrap();
+        assert_eq!(
+            messages(
+                EnumDef::parse(&parse(
+                    r#"enum K { A, #[pgdrift(renam = "b")] #[pgdrift(rename = 5)] B(i32), #[pgdrift(rename_all = "lowercase")] C }"#
+                ))
+                .map(drop)
+            ),
+            [
+                "unknown pgdrift attribute `renam`",
+                "`rename` takes a string: `rename = \"voice memo\"`",
+                "variant `B` carries data, but a PostgreSQL enum label is a plain name",
+                "`rename_all` goes on the enum, not on a variant",
+            ]
+        );
+        assert_eq!(
+            messages(EnumDef::parse(&parse(r#"#[pgdrift(type_name)] struct K;"#)).map(drop)),
+            [
+                "`type_name` takes a string: `type_name = \"media_kind\"`",
+                "#[derive(Enum)] is for enums, but `K` is not one",
+            ]
+        );
+        assert_eq!(
+            messages(
+                NewtypeDef::parse(&parse(
+                    r#"#[pgdrift(sql_type = "a", sql_type = "b")] enum N { A }"#
+                ))
+                .map(drop)
+            ),
+            [
+                "duplicate `sql_type` attribute",
+                "#[derive(SqlType)] is for newtypes, but `N` is an enum",
+            ]
+        );
+    }
+
     fn newtype(src: &str) -> String {
         match NewtypeDef::parse(&syn::parse_str(src).unwrap())
             .ok()
@@ -856,6 +902,7 @@ mod tests {
                     for result in results {
                         if let Err(findings) = result {
                             prop_assert!(!findings.is_empty());
+                            prop_assert!(crate::model::in_source_order(&findings), "{src}");
                             for finding in findings {
                                 prop_assert!(!finding.message.is_empty());
                             }

@@ -115,6 +115,8 @@ impl ModelDef {
     pub fn parse(input: &syn::DeriveInput) -> Result<ModelDef, Vec<Finding>> {
         let name = unraw(&input.ident);
         let errors = Errors::new();
+        // In source order: the struct's attributes, its kind, its fields.
+        let container = ContainerAttrs::parse(&input.attrs, &errors);
         let named = match &input.data {
             syn::Data::Struct(data) => match &data.fields {
                 syn::Fields::Named(named) => Some(named),
@@ -148,7 +150,6 @@ impl ModelDef {
             }
         };
 
-        let container = ContainerAttrs::parse(&input.attrs, &errors);
         let foreign = ForeignContainer::parse(&input.attrs);
         let rename_all = container
             .rename_all
@@ -365,8 +366,10 @@ impl Item {
     }
 }
 
-/// The errors found while reading one definition, with their help, in the
-/// order they were recorded.
+/// The errors found while reading one definition, in the order of the
+/// source: parsing walks attributes, fields and variants front to back and
+/// records each error when it meets it, so no sorting is needed (spans in a
+/// proc macro carry no line and column to sort by).
 ///
 /// A collector must be consumed by [`Errors::finish`]: dropping one that was
 /// not panics, so an error can never be lost on the way to the user.
@@ -378,9 +381,18 @@ pub(crate) struct Errors {
 /// The errors recorded so far.
 #[derive(Default)]
 struct Found {
-    /// Each error with its help, in the order recorded.
-    entries: Vec<(syn::Error, Option<String>)>,
+    /// How many errors were pushed at the end, which numbers the next.
+    pushed: usize,
+    /// Each error with its help and its place in the order: the number it
+    /// was pushed as, or (for one recorded at a [`Place`]) the number of the
+    /// error pushed next after the place was taken, before which it goes.
+    entries: Vec<((usize, bool), syn::Error, Option<String>)>,
 }
+
+/// A place in the order of an [`Errors`], to record an error there once a
+/// later part of the source shows it is one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place(usize);
 
 impl Errors {
     /// An empty collector, to be consumed by [`Errors::finish`].
@@ -401,26 +413,51 @@ impl Errors {
     }
 
     fn push_help(&self, error: syn::Error, help: Option<String>) {
-        self.found
+        self.with(|found| {
+            found.entries.push(((found.pushed, true), error, help));
+            found.pushed += 1;
+        });
+    }
+
+    /// Where the next pushed error will go: one recorded later at this place
+    /// with [`Errors::push_at`] comes before every error pushed from now on.
+    pub(crate) fn here(&self) -> Place {
+        Place(self.with(|found| found.pushed))
+    }
+
+    /// Records `error` at `place`: after the errors pushed before the place
+    /// was taken (and those recorded at it earlier), before the ones pushed
+    /// since.
+    pub(crate) fn push_at(&self, place: Place, error: syn::Error) {
+        self.with(|found| found.entries.push(((place.0, false), error, None)));
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Found) -> T) -> T {
+        f(self
+            .found
             .borrow_mut()
             .as_mut()
-            .expect("an error recorded after `Errors::finish`")
-            .entries
-            .push((error, help));
+            .expect("an error recorded after `Errors::finish`"))
     }
 
     /// Consumes the collector: `Ok` when nothing was recorded, else every
-    /// error in the order recorded as an attribute finding of the model (or
-    /// enum, or newtype) named `model`.
+    /// error in source order as an attribute finding of the model (or enum,
+    /// or newtype) named `model`.
     pub(crate) fn finish(self, model: &str) -> Result<(), Vec<Finding>> {
-        let found = self.found.borrow_mut().take().unwrap_or_default();
-        if found.entries.is_empty() {
+        let mut entries = self
+            .found
+            .borrow_mut()
+            .take()
+            .map(|found| found.entries)
+            .unwrap_or_default();
+        if entries.is_empty() {
             return Ok(());
         }
-        Err(found
-            .entries
+        // Stable: errors recorded at the same place keep their order.
+        entries.sort_by_key(|(order, _, _)| *order);
+        Err(entries
             .into_iter()
-            .map(|(error, help)| {
+            .map(|(_, error, help)| {
                 let mut finding = Finding::new(
                     Check::Attribute,
                     Level::Error,
@@ -493,23 +530,22 @@ macro_rules! attr_names {
 }
 pub(crate) use attr_names;
 
-/// The items of every `#[pgdrift(...)]` attribute; a list that does not
-/// parse is one error.
-fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("pgdrift")) {
-        let parsed = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        );
-        match parsed {
-            Ok(list) => out.extend(list.into_iter().map(|meta| Item { meta })),
-            Err(e) => errors.push(syn::Error::new(
+/// The items of one `#[pgdrift(...)]` attribute; a list that does not parse
+/// is one error, and no items.
+fn items(attr: &syn::Attribute, errors: &Errors) -> Vec<Item> {
+    let parsed = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+    );
+    match parsed {
+        Ok(list) => list.into_iter().map(|meta| Item { meta }).collect(),
+        Err(e) => {
+            errors.push(syn::Error::new(
                 e.span(),
                 format!("malformed #[pgdrift(...)] attribute: {e}"),
-            )),
+            ));
+            Vec::new()
         }
     }
-    out
 }
 
 /// Records `value` into `slot`, refusing a second one.
@@ -560,10 +596,11 @@ attr_names! {
     }
 }
 
-/// Reads every item of `attrs` with `handle`, which gets the attributes `A`
-/// of `place` (`"the struct"`, `"a field"`, …); the names of `other_place`
-/// get a "goes on …" error, any other name an unknown-attribute error with
-/// help.
+/// Reads every item of the `#[pgdrift(...)]` attributes in `attrs`, in
+/// order, with `handle`, which gets the attributes `A` of `place` (`"the
+/// struct"`, `"a field"`, …); the names of `other_place` get a "goes on …"
+/// error, any other name an unknown-attribute error with help. Each error is
+/// recorded when its item is read.
 pub(crate) fn parse_items<A: AttrName>(
     attrs: &[syn::Attribute],
     errors: &Errors,
@@ -571,27 +608,25 @@ pub(crate) fn parse_items<A: AttrName>(
     (other_place, others): (&str, &[&str]),
     mut handle: impl FnMut(A, &Item) -> syn::Result<()>,
 ) {
-    let mut syntax = Vec::new();
-    for item in items(attrs, &mut syntax) {
-        let name = item.name();
-        let result = if let Some(known) = A::from_name(&name) {
-            handle(known, &item)
-        } else if others.contains(&name.as_str()) {
-            Err(syn::Error::new(
-                item.span(),
-                format!("`{name}` goes on {other_place}, not on {place}"),
-            ))
-        } else {
-            let (e, help) = unknown(&item, A::NAMES, place);
-            errors.push_with_help(e, help);
-            Ok(())
-        };
-        if let Err(e) = result {
-            errors.push(e);
+    for attr in attrs.iter().filter(|a| a.path().is_ident("pgdrift")) {
+        for item in items(attr, errors) {
+            let name = item.name();
+            match A::from_name(&name) {
+                Some(known) => {
+                    if let Err(e) = handle(known, &item) {
+                        errors.push(e);
+                    }
+                }
+                None if others.contains(&name.as_str()) => errors.push(syn::Error::new(
+                    item.span(),
+                    format!("`{name}` goes on {other_place}, not on {place}"),
+                )),
+                None => {
+                    let (e, help) = unknown(&item, A::NAMES, place);
+                    errors.push_with_help(e, help);
+                }
+            }
         }
-    }
-    for e in syntax {
-        errors.push(e);
     }
 }
 
@@ -664,17 +699,29 @@ struct FieldAttrs {
 impl FieldAttrs {
     fn parse(attrs: &[syn::Attribute], errors: &Errors) -> FieldAttrs {
         let mut out = FieldAttrs::default();
+        // Where the accepted `column` was read: a contradiction with `skip`
+        // is pointed at its value, so it is recorded there.
+        let mut column_at = None;
         let others = ("the struct", StructAttr::NAMES);
         parse_items(attrs, errors, "a field", others, |attr, item| match attr {
-            FieldAttr::Column => once(&mut out.column, item, item.string("pw_hashed")),
+            FieldAttr::Column => {
+                let read = once(&mut out.column, item, item.string("pw_hashed"));
+                if read.is_ok() {
+                    column_at = Some(errors.here());
+                }
+                read
+            }
             FieldAttr::SqlType => once(&mut out.sql_type, item, item.string("bigint")),
             FieldAttr::Skip => once(&mut out.skip, item, item.flag()),
         });
-        if let (Some(()), Some(column)) = (out.skip, &out.column) {
-            errors.push(syn::Error::new(
-                column.span(),
-                "`skip` and `column` contradict each other: a skipped field maps to no column",
-            ));
+        if let (Some(()), Some(column), Some(at)) = (out.skip, &out.column, column_at) {
+            errors.push_at(
+                at,
+                syn::Error::new(
+                    column.span(),
+                    "`skip` and `column` contradict each other: a skipped field maps to no column",
+                ),
+            );
         }
         out
     }
@@ -710,6 +757,29 @@ pub(crate) fn assert_names_round_trip<A: AttrName + PartialEq + std::fmt::Debug>
         assert_eq!(attr.name(), name, "{attr:?} is listed as {name:?}");
         assert_eq!(A::from_name(name), Some(attr), "{name:?} reads as another");
         assert!(!A::NAMES[..i].contains(&name), "{name:?} is listed twice");
+    }
+}
+
+/// Whether `findings` start in the order of the source (line, then column).
+/// Spans know their position only with `proc-macro2/span-locations`, which
+/// the `source` feature turns on; without it every order passes.
+#[cfg(test)]
+pub(crate) fn in_source_order(findings: &[Finding]) -> bool {
+    #[cfg(feature = "source")]
+    {
+        let starts: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                let start = f.span.start();
+                (start.line, start.column)
+            })
+            .collect();
+        starts.windows(2).all(|pair| pair[0] <= pair[1])
+    }
+    #[cfg(not(feature = "source"))]
+    {
+        let _ = findings;
+        true
     }
 }
 
@@ -836,15 +906,17 @@ mod tests {
     }
 
     #[test]
-    fn a_collector_gives_its_errors_in_the_order_recorded() {
+    fn a_collector_keeps_the_order_of_recording_and_places() {
         let errors = Errors::new();
         let error = |text: &str| syn::Error::new(Span::call_site(), text);
         errors.push(error("first"));
-        errors.push_with_help(error("second"), "help");
+        let place = errors.here();
+        errors.push_with_help(error("third"), "help");
+        errors.push_at(place, error("second"));
         let found = errors.finish("M").unwrap_err();
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(messages, ["first", "second"]);
-        assert_eq!(found[1].help.as_deref(), Some("help"));
+        assert_eq!(messages, ["first", "second", "third"]);
+        assert_eq!(found[2].help.as_deref(), Some("help"));
         assert!(Errors::new().finish("M").is_ok());
     }
 
@@ -855,10 +927,107 @@ mod tests {
     }
 
     #[test]
+    fn errors_come_out_in_source_order() {
+        let src = r#"
+            #[pgdrift(tabel = "users")]
+            #[pgdrift(schema = )]
+            #[pgdrift(strict = 1)]
+            struct User(i64);"#;
+        assert_eq!(
+            messages(src),
+            [
+                "unknown pgdrift attribute `tabel` / help: did you mean `table`?",
+                "malformed #[pgdrift(...)] attribute: unexpected end of input, expected an expression",
+                "`strict` is a flag and takes no value: write `strict`",
+                "#[derive(Model)] needs named fields, but `User` is a tuple or unit struct / help: name each field after its column: `struct User { id: i64, … }`",
+            ]
+        );
+        let src = r#"
+            #[pgdrift(partial = "yes")]
+            struct User {
+                #[pgdrift(column = "x", skip, colum = "y")]
+                id: i64,
+                #[pgdrift(skip)]
+                #[pgdrift(column = "z")]
+                #[pgdrift(table = "t")]
+                name: String,
+            }"#;
+        assert_eq!(
+            messages(src),
+            [
+                "`partial` is a flag and takes no value: write `partial`",
+                "`skip` and `column` contradict each other: a skipped field maps to no column",
+                "unknown pgdrift attribute `colum` / help: did you mean `column`?",
+                "`skip` and `column` contradict each other: a skipped field maps to no column",
+                "`table` goes on the struct, not on a field",
+            ]
+        );
+        assert!(in_source_order(&parse(src).err().unwrap()));
+    }
+
+    #[test]
     fn type_text_reads_like_source() {
         let ty: syn::Type = syn::parse_str("Option < chrono :: DateTime < Utc > >").unwrap();
         assert_eq!(type_text(&ty), "Option<chrono::DateTime<Utc>>");
         let ty: syn::Type = syn::parse_str("&'a [u8]").unwrap();
         assert_eq!(type_text(&ty), "&'a [u8]");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The contents of one `#[pgdrift(...)]`: known and unknown keys,
+        /// odd values, stray punctuation.
+        fn attribute() -> impl Strategy<Value = String> {
+            let key = prop_oneof![
+                proptest::sample::select(StructAttr::NAMES).prop_map(str::to_owned),
+                proptest::sample::select(FieldAttr::NAMES).prop_map(str::to_owned),
+                "[a-z_]{1,8}",
+            ];
+            let value = prop_oneof![
+                Just(String::new()),
+                Just(" = \"x\"".to_owned()),
+                Just(" = \"camelCase\"".to_owned()),
+                Just(" = 5".to_owned()),
+                Just("(x)".to_owned()),
+                "[ =,\"()a-z.]{0,6}",
+            ];
+            prop::collection::vec((key, value), 0..4).prop_map(|items| {
+                let items: Vec<String> =
+                    items.into_iter().map(|(k, v)| format!("{k}{v}")).collect();
+                format!("#[pgdrift({})]", items.join(", "))
+            })
+        }
+
+        proptest! {
+            /// Whatever the attributes and wherever they are, the errors come
+            /// out in the order of the source.
+            #[test]
+            fn model_errors_come_out_in_source_order(
+                container in prop::collection::vec(attribute(), 0..3),
+                fields in prop::collection::vec(prop::collection::vec(attribute(), 0..3), 0..3),
+                shape in 0..3usize,
+            ) {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, attrs)| format!("{}\n f{i}: i64", attrs.join("\n")))
+                    .collect();
+                let body = match shape {
+                    0 => format!("struct S {{ {} }}", fields.join(",\n")),
+                    1 => "struct S(i64);".to_owned(),
+                    _ => "enum S { A }".to_owned(),
+                };
+                let src = format!("{}\n{body}", container.join("\n"));
+                let Ok(input) = syn::parse_str::<syn::DeriveInput>(&src) else {
+                    return Ok(());
+                };
+                if let Err(findings) = ModelDef::parse(&input) {
+                    prop_assert!(!findings.is_empty());
+                    prop_assert!(in_source_order(&findings), "{src}");
+                }
+            }
+        }
     }
 }
