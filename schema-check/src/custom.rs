@@ -12,7 +12,8 @@ use proc_macro2::Span;
 use crate::catalog::{Catalog, Column, TypeName};
 use crate::finding::{Check, Finding, Level};
 use crate::model::{
-    once, parse_items, type_text, unraw, FieldDef, Item, ModelDef, RenameAll, RENAME_ALL,
+    attr_names, once, parse_items, type_text, unraw, AttrName, Errors, FieldDef, Item, ModelDef,
+    RenameAll, RENAME_ALL,
 };
 use crate::suggest::closest;
 use crate::types;
@@ -35,9 +36,27 @@ pub struct VariantDef {
     pub label: String,
 }
 
-const ENUM_ATTRS: &[&str] = &["type_name", "rename_all"];
-const VARIANT_ATTRS: &[&str] = &["rename"];
-const NEWTYPE_ATTRS: &[&str] = &["sql_type"];
+attr_names! {
+    /// The attributes of an enum deriving `Enum`.
+    enum EnumAttr {
+        TypeName = "type_name",
+        RenameAll = "rename_all",
+    }
+}
+
+attr_names! {
+    /// The attributes of a variant of an enum deriving `Enum`.
+    enum VariantAttr {
+        Rename = "rename",
+    }
+}
+
+attr_names! {
+    /// The attributes of a newtype deriving `SqlType`.
+    enum NewtypeAttr {
+        SqlType = "sql_type",
+    }
+}
 
 /// The items of every `#[name(...)]` list that parses; pgdrift reads the
 /// attributes of other crates (sqlx) and leaves their errors to them.
@@ -109,25 +128,6 @@ fn db_value_style(style: &str) -> Option<RenameAll> {
     }
 }
 
-type Errors = Vec<(syn::Error, Option<String>)>;
-
-fn into_findings(name: &str, errors: Errors) -> Vec<Finding> {
-    errors
-        .into_iter()
-        .map(|(e, help)| {
-            let mut f = Finding::new(
-                Check::Attribute,
-                Level::Error,
-                e.span(),
-                name,
-                e.to_string(),
-            );
-            f.help = help;
-            f
-        })
-        .collect()
-}
-
 fn rename_rule(item: &Item) -> syn::Result<RenameAll> {
     item.string("lowercase").and_then(|lit| {
         RenameAll::from_name(&lit.value()).ok_or_else(|| {
@@ -148,36 +148,34 @@ impl EnumDef {
     /// reported.
     pub fn parse(input: &syn::DeriveInput) -> Result<EnumDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors: Errors = Vec::new();
+        let errors = Errors::new();
+        // In source order: the enum's attributes, its kind, its variants.
+        let mut type_name: Option<syn::LitStr> = None;
+        let mut rename_all: Option<RenameAll> = None;
+        let others = ("a variant", VariantAttr::NAMES);
+        parse_items(
+            &input.attrs,
+            &errors,
+            "the enum",
+            others,
+            |attr, item| match attr {
+                EnumAttr::TypeName => once(&mut type_name, item, item.string("media_kind")),
+                EnumAttr::RenameAll => once(&mut rename_all, item, rename_rule(item)),
+            },
+        );
         let data = match &input.data {
             syn::Data::Enum(data) => Some(data),
             _ => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(Enum)] is for enums, but `{name}` is not one"),
                     ),
-                    Some(
-                        "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct"
-                            .into(),
-                    ),
-                ));
+                    "derive `pgdrift::SqlType` on a newtype, `pgdrift::Model` on a row struct",
+                );
                 None
             }
         };
-        let mut type_name: Option<syn::LitStr> = None;
-        let mut rename_all: Option<RenameAll> = None;
-        let places = (("the enum", ENUM_ATTRS), ("a variant", VARIANT_ATTRS));
-        parse_items(
-            &input.attrs,
-            &mut errors,
-            places.0,
-            places.1,
-            |key, item| match key {
-                "type_name" => once(&mut type_name, item, item.string("media_kind")),
-                _ => once(&mut rename_all, item, rename_rule(item)),
-            },
-        );
         let sqlx = foreign_items(&input.attrs, "sqlx");
         let existing = name_value(&input.attrs, "ExistingTypePath");
         let type_name = type_name.or_else(|| foreign_string(&sqlx, "type_name"));
@@ -219,8 +217,20 @@ impl EnumDef {
 
         let mut variants = Vec::new();
         for variant in data.map(|d| d.variants.iter()).into_iter().flatten() {
+            // The variant's attributes come before its name and fields.
+            let mut rename: Option<syn::LitStr> = None;
+            let others = ("the enum", EnumAttr::NAMES);
+            parse_items(
+                &variant.attrs,
+                &errors,
+                "a variant",
+                others,
+                |attr, item| match attr {
+                    VariantAttr::Rename => once(&mut rename, item, item.string("voice memo")),
+                },
+            );
             if !matches!(variant.fields, syn::Fields::Unit) {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         variant.ident.span(),
                         format!(
@@ -228,18 +238,9 @@ impl EnumDef {
                             variant.ident
                         ),
                     ),
-                    Some("give every variant of an Enum no fields".into()),
-                ));
+                    "give every variant of an Enum no fields",
+                );
             }
-            let mut rename: Option<syn::LitStr> = None;
-            let places = (("a variant", VARIANT_ATTRS), ("the enum", ENUM_ATTRS));
-            parse_items(
-                &variant.attrs,
-                &mut errors,
-                places.0,
-                places.1,
-                |_, item| once(&mut rename, item, item.string("voice memo")),
-            );
             let label = rename
                 .or_else(|| foreign_string(&foreign_items(&variant.attrs, "sqlx"), "rename"))
                 .or_else(|| name_value(&variant.attrs, "db_rename"))
@@ -249,9 +250,7 @@ impl EnumDef {
                 label,
             });
         }
-        if !errors.is_empty() {
-            return Err(into_findings(&name, errors));
-        }
+        errors.finish(&name)?;
         Ok(EnumDef {
             ident: input.ident.clone(),
             generics: input.generics.clone(),
@@ -383,38 +382,43 @@ impl NewtypeDef {
     /// or `#[sqlx(type_name)]`.
     pub fn parse(input: &syn::DeriveInput) -> Result<NewtypeDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors: Errors = Vec::new();
+        let errors = Errors::new();
+        // In source order: the newtype's attributes, then its kind.
+        let mut sql_type: Option<syn::LitStr> = None;
+        let others = ("nothing", &[][..]);
+        parse_items(
+            &input.attrs,
+            &errors,
+            "the newtype",
+            others,
+            |attr, item| match attr {
+                NewtypeAttr::SqlType => once(&mut sql_type, item, item.string("text")),
+            },
+        );
         let inner = match &input.data {
             syn::Data::Struct(data) if data.fields.len() == 1 => data.fields.iter().next(),
             syn::Data::Enum(_) => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(SqlType)] is for newtypes, but `{name}` is an enum"),
                     ),
-                    Some("derive `pgdrift::Enum` on an enum over a PostgreSQL enum type".into()),
-                ));
+                    "derive `pgdrift::Enum` on an enum over a PostgreSQL enum type",
+                );
                 None
             }
             _ => {
-                errors.push((
+                errors.push_with_help(
                     syn::Error::new(
                         input.ident.span(),
                         format!("#[derive(SqlType)] is for one-field newtypes, but `{name}` has no single field"),
                     ),
-                    Some("wrap one value: `struct Email(String);`".into()),
-                ));
+                    "wrap one value: `struct Email(String);`",
+                );
                 None
             }
         };
-        let mut sql_type: Option<syn::LitStr> = None;
-        let places = (("the newtype", NEWTYPE_ATTRS), ("nothing", &[][..]));
-        parse_items(&input.attrs, &mut errors, places.0, places.1, |_, item| {
-            once(&mut sql_type, item, item.string("text"))
-        });
-        if !errors.is_empty() {
-            return Err(into_findings(&name, errors));
-        }
+        errors.finish(&name)?;
         let inner = &inner.expect("one field").ty;
         let sqlx = foreign_items(&input.attrs, "sqlx");
         let transparent = sqlx.iter().any(|m| m.path().is_ident("transparent"));
@@ -720,6 +724,56 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_attribute_name_parses_to_its_own_variant() {
+        crate::model::assert_names_round_trip::<EnumAttr>();
+        crate::model::assert_names_round_trip::<VariantAttr>();
+        crate::model::assert_names_round_trip::<NewtypeAttr>();
+    }
+
+    #[test]
+    fn errors_come_out_in_source_order() {
+        let messages = |result: Result<(), Vec<Finding>>| -> Vec<String> {
+            let findings = result.err().unwrap();
+            assert!(crate::model::in_source_order(&findings));
+            findings.into_iter().map(|f| f.message).collect()
+        };
+        let parse = |src: &str| syn::parse_str::<syn::DeriveInput>(src).unwrap();
+        assert_eq!(
+            messages(
+                EnumDef::parse(&parse(
+                    r#"enum K { A, #[pgdrift(renam = "b")] #[pgdrift(rename = 5)] B(i32), #[pgdrift(rename_all = "lowercase")] C }"#
+                ))
+                .map(drop)
+            ),
+            [
+                "unknown pgdrift attribute `renam`",
+                "`rename` takes a string: `rename = \"voice memo\"`",
+                "variant `B` carries data, but a PostgreSQL enum label is a plain name",
+                "`rename_all` goes on the enum, not on a variant",
+            ]
+        );
+        assert_eq!(
+            messages(EnumDef::parse(&parse(r#"#[pgdrift(type_name)] struct K;"#)).map(drop)),
+            [
+                "`type_name` takes a string: `type_name = \"media_kind\"`",
+                "#[derive(Enum)] is for enums, but `K` is not one",
+            ]
+        );
+        assert_eq!(
+            messages(
+                NewtypeDef::parse(&parse(
+                    r#"#[pgdrift(sql_type = "a", sql_type = "b")] enum N { A }"#
+                ))
+                .map(drop)
+            ),
+            [
+                "duplicate `sql_type` attribute",
+                "#[derive(SqlType)] is for newtypes, but `N` is an enum",
+            ]
+        );
+    }
+
     fn newtype(src: &str) -> String {
         match NewtypeDef::parse(&syn::parse_str(src).unwrap())
             .ok()
@@ -848,6 +902,7 @@ mod tests {
                     for result in results {
                         if let Err(findings) = result {
                             prop_assert!(!findings.is_empty());
+                            prop_assert!(crate::model::in_source_order(&findings), "{src}");
                             for finding in findings {
                                 prop_assert!(!finding.message.is_empty());
                             }

@@ -5,6 +5,8 @@
 //! the derive and `schema-check compare-db-models` agree on what a model is.
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::cell::RefCell;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -112,44 +114,42 @@ impl ModelDef {
     /// attribute is reported, not only the first.
     pub fn parse(input: &syn::DeriveInput) -> Result<ModelDef, Vec<Finding>> {
         let name = unraw(&input.ident);
-        let mut errors = Vec::new();
-        let mut error = |span: Span, message: String, help: Option<String>| {
-            let mut finding = Finding::new(Check::Attribute, Level::Error, span, &name, message);
-            finding.help = help;
-            errors.push(finding);
-        };
+        let errors = Errors::new();
+        // In source order: the struct's attributes, its kind, its fields.
+        let container = ContainerAttrs::parse(&input.attrs, &errors);
         let named = match &input.data {
             syn::Data::Struct(data) => match &data.fields {
                 syn::Fields::Named(named) => Some(named),
                 syn::Fields::Unnamed(_) | syn::Fields::Unit => {
-                    error(
-                        input.ident.span(),
-                        format!("#[derive(Model)] needs named fields, but `{name}` is a tuple or unit struct"),
-                        Some("name each field after its column: `struct User { id: i64, … }`".into()),
+                    errors.push_with_help(
+                        syn::Error::new(
+                            input.ident.span(),
+                            format!("#[derive(Model)] needs named fields, but `{name}` is a tuple or unit struct"),
+                        ),
+                        "name each field after its column: `struct User { id: i64, … }`",
                     );
                     None
                 }
             },
             syn::Data::Enum(data) => {
-                error(
-                    data.enum_token.span,
-                    format!("#[derive(Model)] is for structs, but `{name}` is an enum"),
-                    Some("derive Model on a struct with one field per column".into()),
+                errors.push_with_help(
+                    syn::Error::new(
+                        data.enum_token.span,
+                        format!("#[derive(Model)] is for structs, but `{name}` is an enum"),
+                    ),
+                    "derive Model on a struct with one field per column",
                 );
                 None
             }
             syn::Data::Union(data) => {
-                error(
+                errors.push(syn::Error::new(
                     data.union_token.span,
                     format!("#[derive(Model)] is for structs, but `{name}` is a union"),
-                    None,
-                );
+                ));
                 None
             }
         };
 
-        let mut attr_errors = Vec::new();
-        let container = ContainerAttrs::parse(&input.attrs, &mut attr_errors);
         let foreign = ForeignContainer::parse(&input.attrs);
         let rename_all = container
             .rename_all
@@ -159,7 +159,7 @@ impl ModelDef {
         let mut fields = Vec::new();
         for field in named.map(|n| n.named.iter()).into_iter().flatten() {
             let ident = field.ident.clone().expect("named field");
-            let attrs = FieldAttrs::parse(&field.attrs, &mut attr_errors);
+            let attrs = FieldAttrs::parse(&field.attrs, &errors);
             let foreign = ForeignField::parse(&field.attrs);
             let field_name = unraw(&ident);
             let column = attrs.column.as_ref().map(syn::LitStr::value);
@@ -188,12 +188,7 @@ impl ModelDef {
             });
         }
 
-        for (e, help) in attr_errors {
-            error(e.span(), e.to_string(), help);
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        errors.finish(&name)?;
         let directions = container.directions();
         Ok(ModelDef {
             ident: input.ident.clone(),
@@ -371,23 +366,186 @@ impl Item {
     }
 }
 
-/// The items of every `#[pgdrift(...)]` attribute; a list that does not
-/// parse is one error.
-fn items(attrs: &[syn::Attribute], errors: &mut Vec<syn::Error>) -> Vec<Item> {
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("pgdrift")) {
-        let parsed = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        );
-        match parsed {
-            Ok(list) => out.extend(list.into_iter().map(|meta| Item { meta })),
-            Err(e) => errors.push(syn::Error::new(
-                e.span(),
-                format!("malformed #[pgdrift(...)] attribute: {e}"),
-            )),
+/// The errors found while reading one definition, in the order of the
+/// source: parsing walks attributes, fields and variants front to back and
+/// records each error when it meets it, so no sorting is needed (spans in a
+/// proc macro carry no line and column to sort by).
+///
+/// A collector must be consumed by [`Errors::finish`]: dropping one that was
+/// not panics, so an error can never be lost on the way to the user.
+pub(crate) struct Errors {
+    /// What was recorded; `None` once finished.
+    found: RefCell<Option<Found>>,
+}
+
+/// The errors recorded so far.
+#[derive(Default)]
+struct Found {
+    /// How many errors were pushed at the end, which numbers the next.
+    pushed: usize,
+    /// Each error with its help and its place in the order: the number it
+    /// was pushed as, or (for one recorded at a [`Place`]) the number of the
+    /// error pushed next after the place was taken, before which it goes.
+    entries: Vec<((usize, bool), syn::Error, Option<String>)>,
+}
+
+/// A place in the order of an [`Errors`], to record an error there once a
+/// later part of the source shows it is one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place(usize);
+
+impl Errors {
+    /// An empty collector, to be consumed by [`Errors::finish`].
+    pub(crate) fn new() -> Errors {
+        Errors {
+            found: RefCell::new(Some(Found::default())),
         }
     }
-    out
+
+    /// Records `error` after those recorded so far.
+    pub(crate) fn push(&self, error: syn::Error) {
+        self.push_help(error, None);
+    }
+
+    /// Records `error` with `help` after those recorded so far.
+    pub(crate) fn push_with_help(&self, error: syn::Error, help: impl Into<String>) {
+        self.push_help(error, Some(help.into()));
+    }
+
+    fn push_help(&self, error: syn::Error, help: Option<String>) {
+        self.with(|found| {
+            found.entries.push(((found.pushed, true), error, help));
+            found.pushed += 1;
+        });
+    }
+
+    /// Where the next pushed error will go: one recorded later at this place
+    /// with [`Errors::push_at`] comes before every error pushed from now on.
+    pub(crate) fn here(&self) -> Place {
+        Place(self.with(|found| found.pushed))
+    }
+
+    /// Records `error` at `place`: after the errors pushed before the place
+    /// was taken (and those recorded at it earlier), before the ones pushed
+    /// since.
+    pub(crate) fn push_at(&self, place: Place, error: syn::Error) {
+        self.with(|found| found.entries.push(((place.0, false), error, None)));
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Found) -> T) -> T {
+        f(self
+            .found
+            .borrow_mut()
+            .as_mut()
+            .expect("an error recorded after `Errors::finish`"))
+    }
+
+    /// Consumes the collector: `Ok` when nothing was recorded, else every
+    /// error in source order as an attribute finding of the model (or enum,
+    /// or newtype) named `model`.
+    pub(crate) fn finish(self, model: &str) -> Result<(), Vec<Finding>> {
+        let mut entries = self
+            .found
+            .borrow_mut()
+            .take()
+            .map(|found| found.entries)
+            .unwrap_or_default();
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // Stable: errors recorded at the same place keep their order.
+        entries.sort_by_key(|(order, _, _)| *order);
+        Err(entries
+            .into_iter()
+            .map(|(_, error, help)| {
+                let mut finding = Finding::new(
+                    Check::Attribute,
+                    Level::Error,
+                    error.span(),
+                    model,
+                    error.to_string(),
+                );
+                finding.help = help;
+                finding
+            })
+            .collect())
+    }
+}
+
+impl Drop for Errors {
+    /// An unconsumed collector is a bug in pgdrift: its errors would vanish.
+    /// While a panic unwinds, the collector goes quietly, as a second panic
+    /// would abort and hide the first.
+    fn drop(&mut self) {
+        if self.found.get_mut().is_some() && !std::thread::panicking() {
+            panic!("pgdrift bug: attribute errors were collected but never reported (`Errors::finish` was not called)");
+        }
+    }
+}
+
+/// The attributes one place (the struct, a field, …) accepts, as an enum
+/// declared with [`attr_names!`], so that the list in help texts and the
+/// names parsing matches cannot drift apart.
+pub(crate) trait AttrName: Copy + 'static {
+    /// Every attribute of the place, in the order help texts list them.
+    const ALL: &'static [Self];
+    /// The names of [`AttrName::ALL`], in the same order.
+    const NAMES: &'static [&'static str];
+
+    /// The name written in `#[pgdrift(...)]`.
+    fn name(self) -> &'static str;
+
+    /// The attribute written `name`, if the place has one.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
+/// Declares an enum of attribute names from one table of
+/// `Variant = "name"` pairs and implements [`AttrName`] for it from the same
+/// table: a name can only be added with its variant, and every `match` on the
+/// enum must then handle it.
+macro_rules! attr_names {
+    (
+        $(#[$meta:meta])*
+        enum $ty:ident { $($(#[$vmeta:meta])* $variant:ident = $name:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum $ty {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $crate::model::AttrName for $ty {
+            const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            const NAMES: &'static [&'static str] = &[$($name),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use attr_names;
+
+/// The items of one `#[pgdrift(...)]` attribute; a list that does not parse
+/// is one error, and no items.
+fn items(attr: &syn::Attribute, errors: &Errors) -> Vec<Item> {
+    let parsed = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+    );
+    match parsed {
+        Ok(list) => list.into_iter().map(|meta| Item { meta }).collect(),
+        Err(e) => {
+            errors.push(syn::Error::new(
+                e.span(),
+                format!("malformed #[pgdrift(...)] attribute: {e}"),
+            ));
+            Vec::new()
+        }
+    }
 }
 
 /// Records `value` into `slot`, refusing a second one.
@@ -403,7 +561,7 @@ pub(crate) fn once<T>(slot: &mut Option<T>, item: &Item, value: syn::Result<T>) 
 }
 
 /// An unknown attribute, with the closest known name (or the list) as help.
-fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<String>) {
+fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, String) {
     let name = item.name();
     let help = match crate::suggest::closest(&name, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
@@ -411,51 +569,65 @@ fn unknown(item: &Item, known: &[&str], what: &str) -> (syn::Error, Option<Strin
     };
     (
         syn::Error::new(item.span(), format!("unknown pgdrift attribute `{name}`")),
-        Some(help),
+        help,
     )
 }
 
-const STRUCT_ATTRS: &[&str] = &[
-    "table",
-    "schema",
-    "rename_all",
-    "partial",
-    "strict",
-    "read",
-    "insert",
-    "update",
-];
-const FIELD_ATTRS: &[&str] = &["column", "skip", "sql_type"];
+attr_names! {
+    /// The attributes of a `Model` struct.
+    enum StructAttr {
+        Table = "table",
+        Schema = "schema",
+        RenameAll = "rename_all",
+        Partial = "partial",
+        Strict = "strict",
+        Read = "read",
+        Insert = "insert",
+        Update = "update",
+    }
+}
 
-/// Reads every item of `attrs` with `handle`, which knows the names of
-/// `place` (`"struct"` or `"field"`); the names of the other place get a
-/// "goes on …" error, any other name an unknown-attribute error with help.
-pub(crate) fn parse_items(
+attr_names! {
+    /// The attributes of a field of a `Model` struct.
+    enum FieldAttr {
+        Column = "column",
+        Skip = "skip",
+        SqlType = "sql_type",
+    }
+}
+
+/// Reads every item of the `#[pgdrift(...)]` attributes in `attrs`, in
+/// order, with `handle`, which gets the attributes `A` of `place` (`"the
+/// struct"`, `"a field"`, …); the names of `other_place` get a "goes on …"
+/// error, any other name an unknown-attribute error with help. Each error is
+/// recorded when its item is read.
+pub(crate) fn parse_items<A: AttrName>(
     attrs: &[syn::Attribute],
-    errors: &mut Vec<(syn::Error, Option<String>)>,
-    (place, own): (&str, &[&str]),
+    errors: &Errors,
+    place: &str,
     (other_place, others): (&str, &[&str]),
-    mut handle: impl FnMut(&str, &Item) -> syn::Result<()>,
+    mut handle: impl FnMut(A, &Item) -> syn::Result<()>,
 ) {
-    let mut syntax = Vec::new();
-    for item in items(attrs, &mut syntax) {
-        let name = item.name();
-        let result = if own.contains(&name.as_str()) {
-            handle(&name, &item)
-        } else if others.contains(&name.as_str()) {
-            Err(syn::Error::new(
-                item.span(),
-                format!("`{name}` goes on {other_place}, not on {place}"),
-            ))
-        } else {
-            errors.push(unknown(&item, own, place));
-            Ok(())
-        };
-        if let Err(e) = result {
-            errors.push((e, None));
+    for attr in attrs.iter().filter(|a| a.path().is_ident("pgdrift")) {
+        for item in items(attr, errors) {
+            let name = item.name();
+            match A::from_name(&name) {
+                Some(known) => {
+                    if let Err(e) = handle(known, &item) {
+                        errors.push(e);
+                    }
+                }
+                None if others.contains(&name.as_str()) => errors.push(syn::Error::new(
+                    item.span(),
+                    format!("`{name}` goes on {other_place}, not on {place}"),
+                )),
+                None => {
+                    let (e, help) = unknown(&item, A::NAMES, place);
+                    errors.push_with_help(e, help);
+                }
+            }
         }
     }
-    errors.extend(syntax.into_iter().map(|e| (e, None)));
 }
 
 #[derive(Default)]
@@ -481,35 +653,38 @@ impl ContainerAttrs {
         }
     }
 
-    fn parse(
-        attrs: &[syn::Attribute],
-        errors: &mut Vec<(syn::Error, Option<String>)>,
-    ) -> ContainerAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &Errors) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
-        let places = (("the struct", STRUCT_ATTRS), ("a field", FIELD_ATTRS));
-        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
-            "table" => once(&mut out.table, item, item.string("users")),
-            "schema" => once(&mut out.schema, item, item.string("public")),
-            "rename_all" => {
-                let rule = item.string("camelCase").and_then(|lit| {
-                    RenameAll::from_name(&lit.value()).ok_or_else(|| {
-                        syn::Error::new(
-                            lit.span(),
-                            format!(
-                                "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
-                                lit.value()
-                            ),
-                        )
-                    })
-                });
-                once(&mut out.rename_all, item, rule)
-            }
-            "partial" => once(&mut out.partial, item, item.flag()),
-            "read" => once(&mut out.read, item, item.flag()),
-            "insert" => once(&mut out.insert, item, item.flag()),
-            "update" => once(&mut out.update, item, item.flag()),
-            _ => once(&mut out.strict, item, item.flag()),
-        });
+        let others = ("a field", FieldAttr::NAMES);
+        parse_items(
+            attrs,
+            errors,
+            "the struct",
+            others,
+            |attr, item| match attr {
+                StructAttr::Table => once(&mut out.table, item, item.string("users")),
+                StructAttr::Schema => once(&mut out.schema, item, item.string("public")),
+                StructAttr::RenameAll => {
+                    let rule = item.string("camelCase").and_then(|lit| {
+                        RenameAll::from_name(&lit.value()).ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                format!(
+                                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
+                                    lit.value()
+                                ),
+                            )
+                        })
+                    });
+                    once(&mut out.rename_all, item, rule)
+                }
+                StructAttr::Partial => once(&mut out.partial, item, item.flag()),
+                StructAttr::Strict => once(&mut out.strict, item, item.flag()),
+                StructAttr::Read => once(&mut out.read, item, item.flag()),
+                StructAttr::Insert => once(&mut out.insert, item, item.flag()),
+                StructAttr::Update => once(&mut out.update, item, item.flag()),
+            },
+        );
         out
     }
 }
@@ -522,25 +697,31 @@ struct FieldAttrs {
 }
 
 impl FieldAttrs {
-    fn parse(
-        attrs: &[syn::Attribute],
-        errors: &mut Vec<(syn::Error, Option<String>)>,
-    ) -> FieldAttrs {
+    fn parse(attrs: &[syn::Attribute], errors: &Errors) -> FieldAttrs {
         let mut out = FieldAttrs::default();
-        let places = (("a field", FIELD_ATTRS), ("the struct", STRUCT_ATTRS));
-        parse_items(attrs, errors, places.0, places.1, |name, item| match name {
-            "column" => once(&mut out.column, item, item.string("pw_hashed")),
-            "sql_type" => once(&mut out.sql_type, item, item.string("bigint")),
-            _ => once(&mut out.skip, item, item.flag()),
+        // Where the accepted `column` was read: a contradiction with `skip`
+        // is pointed at its value, so it is recorded there.
+        let mut column_at = None;
+        let others = ("the struct", StructAttr::NAMES);
+        parse_items(attrs, errors, "a field", others, |attr, item| match attr {
+            FieldAttr::Column => {
+                let read = once(&mut out.column, item, item.string("pw_hashed"));
+                if read.is_ok() {
+                    column_at = Some(errors.here());
+                }
+                read
+            }
+            FieldAttr::SqlType => once(&mut out.sql_type, item, item.string("bigint")),
+            FieldAttr::Skip => once(&mut out.skip, item, item.flag()),
         });
-        if let (Some(()), Some(column)) = (out.skip, &out.column) {
-            errors.push((
+        if let (Some(()), Some(column), Some(at)) = (out.skip, &out.column, column_at) {
+            errors.push_at(
+                at,
                 syn::Error::new(
                     column.span(),
                     "`skip` and `column` contradict each other: a skipped field maps to no column",
                 ),
-                None,
-            ));
+            );
         }
         out
     }
@@ -565,6 +746,41 @@ pub fn type_text(ty: &syn::Type) -> String {
         text = text.trim_start_matches("::").to_owned();
     }
     text
+}
+
+/// Asserts that the attribute table of `A` is one table: every variant has
+/// its own name, listed at its own place, and that name reads back as it.
+#[cfg(test)]
+pub(crate) fn assert_names_round_trip<A: AttrName + PartialEq + std::fmt::Debug>() {
+    assert_eq!(A::ALL.len(), A::NAMES.len());
+    for (i, (&attr, &name)) in A::ALL.iter().zip(A::NAMES).enumerate() {
+        assert_eq!(attr.name(), name, "{attr:?} is listed as {name:?}");
+        assert_eq!(A::from_name(name), Some(attr), "{name:?} reads as another");
+        assert!(!A::NAMES[..i].contains(&name), "{name:?} is listed twice");
+    }
+}
+
+/// Whether `findings` start in the order of the source (line, then column).
+/// Spans know their position only with `proc-macro2/span-locations`, which
+/// the `source` feature turns on; without it every order passes.
+#[cfg(test)]
+pub(crate) fn in_source_order(findings: &[Finding]) -> bool {
+    #[cfg(feature = "source")]
+    {
+        let starts: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                let start = f.span.start();
+                (start.line, start.column)
+            })
+            .collect();
+        starts.windows(2).all(|pair| pair[0] <= pair[1])
+    }
+    #[cfg(not(feature = "source"))]
+    {
+        let _ = findings;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -675,10 +891,143 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "never reported")]
+    fn an_unconsumed_collector_panics_on_drop() {
+        let errors = Errors::new();
+        errors.push(syn::Error::new(Span::call_site(), "lost"));
+    }
+
+    #[test]
+    #[should_panic(expected = "the first panic")]
+    fn a_collector_dropped_while_panicking_stays_quiet() {
+        // A second panic during unwinding would abort the test binary.
+        let _errors = Errors::new();
+        panic!("the first panic");
+    }
+
+    #[test]
+    fn a_collector_keeps_the_order_of_recording_and_places() {
+        let errors = Errors::new();
+        let error = |text: &str| syn::Error::new(Span::call_site(), text);
+        errors.push(error("first"));
+        let place = errors.here();
+        errors.push_with_help(error("third"), "help");
+        errors.push_at(place, error("second"));
+        let found = errors.finish("M").unwrap_err();
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["first", "second", "third"]);
+        assert_eq!(found[2].help.as_deref(), Some("help"));
+        assert!(Errors::new().finish("M").is_ok());
+    }
+
+    #[test]
+    fn every_attribute_name_parses_to_its_own_variant() {
+        assert_names_round_trip::<StructAttr>();
+        assert_names_round_trip::<FieldAttr>();
+    }
+
+    #[test]
+    fn errors_come_out_in_source_order() {
+        let src = r#"
+            #[pgdrift(tabel = "users")]
+            #[pgdrift(schema = )]
+            #[pgdrift(strict = 1)]
+            struct User(i64);"#;
+        assert_eq!(
+            messages(src),
+            [
+                "unknown pgdrift attribute `tabel` / help: did you mean `table`?",
+                "malformed #[pgdrift(...)] attribute: unexpected end of input, expected an expression",
+                "`strict` is a flag and takes no value: write `strict`",
+                "#[derive(Model)] needs named fields, but `User` is a tuple or unit struct / help: name each field after its column: `struct User { id: i64, … }`",
+            ]
+        );
+        let src = r#"
+            #[pgdrift(partial = "yes")]
+            struct User {
+                #[pgdrift(column = "x", skip, colum = "y")]
+                id: i64,
+                #[pgdrift(skip)]
+                #[pgdrift(column = "z")]
+                #[pgdrift(table = "t")]
+                name: String,
+            }"#;
+        assert_eq!(
+            messages(src),
+            [
+                "`partial` is a flag and takes no value: write `partial`",
+                "`skip` and `column` contradict each other: a skipped field maps to no column",
+                "unknown pgdrift attribute `colum` / help: did you mean `column`?",
+                "`skip` and `column` contradict each other: a skipped field maps to no column",
+                "`table` goes on the struct, not on a field",
+            ]
+        );
+        assert!(in_source_order(&parse(src).err().unwrap()));
+    }
+
+    #[test]
     fn type_text_reads_like_source() {
         let ty: syn::Type = syn::parse_str("Option < chrono :: DateTime < Utc > >").unwrap();
         assert_eq!(type_text(&ty), "Option<chrono::DateTime<Utc>>");
         let ty: syn::Type = syn::parse_str("&'a [u8]").unwrap();
         assert_eq!(type_text(&ty), "&'a [u8]");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The contents of one `#[pgdrift(...)]`: known and unknown keys,
+        /// odd values, stray punctuation.
+        fn attribute() -> impl Strategy<Value = String> {
+            let key = prop_oneof![
+                proptest::sample::select(StructAttr::NAMES).prop_map(str::to_owned),
+                proptest::sample::select(FieldAttr::NAMES).prop_map(str::to_owned),
+                "[a-z_]{1,8}",
+            ];
+            let value = prop_oneof![
+                Just(String::new()),
+                Just(" = \"x\"".to_owned()),
+                Just(" = \"camelCase\"".to_owned()),
+                Just(" = 5".to_owned()),
+                Just("(x)".to_owned()),
+                "[ =,\"()a-z.]{0,6}",
+            ];
+            prop::collection::vec((key, value), 0..4).prop_map(|items| {
+                let items: Vec<String> =
+                    items.into_iter().map(|(k, v)| format!("{k}{v}")).collect();
+                format!("#[pgdrift({})]", items.join(", "))
+            })
+        }
+
+        proptest! {
+            /// Whatever the attributes and wherever they are, the errors come
+            /// out in the order of the source.
+            #[test]
+            fn model_errors_come_out_in_source_order(
+                container in prop::collection::vec(attribute(), 0..3),
+                fields in prop::collection::vec(prop::collection::vec(attribute(), 0..3), 0..3),
+                shape in 0..3usize,
+            ) {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, attrs)| format!("{}\n f{i}: i64", attrs.join("\n")))
+                    .collect();
+                let body = match shape {
+                    0 => format!("struct S {{ {} }}", fields.join(",\n")),
+                    1 => "struct S(i64);".to_owned(),
+                    _ => "enum S { A }".to_owned(),
+                };
+                let src = format!("{}\n{body}", container.join("\n"));
+                let Ok(input) = syn::parse_str::<syn::DeriveInput>(&src) else {
+                    return Ok(());
+                };
+                if let Err(findings) = ModelDef::parse(&input) {
+                    prop_assert!(!findings.is_empty());
+                    prop_assert!(in_source_order(&findings), "{src}");
+                }
+            }
+        }
     }
 }
