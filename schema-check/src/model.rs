@@ -770,7 +770,7 @@ pub(crate) fn in_source_order(findings: &[Finding]) -> bool {
         let starts: Vec<_> = findings
             .iter()
             .map(|f| {
-                let start = f.span.start();
+                let start = f.span.expect("a model finding points at a token").start();
                 (start.line, start.column)
             })
             .collect();
