@@ -718,6 +718,15 @@ fn html(text: &str) -> String {
 /// Database text as one table cell: one line, control characters escaped,
 /// HTML escaped, backslashes and pipes escaped so the row keeps its cells.
 pub fn cell(text: &str) -> String {
+    let plain = |b: u8| b.is_ascii_graphic() && !matches!(b, b'\\' | b'<' | b'>' | b'&' | b'|');
+    if is_plain(text, plain) {
+        return text.to_owned();
+    }
+    escaped_cell(text)
+}
+
+/// [`cell`] for text that may need escaping.
+fn escaped_cell(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     html(&escape::terminal(&one_line))
         .replace('\\', "\\\\")
@@ -730,6 +739,26 @@ pub fn cell(text: &str) -> String {
 /// (which could read as a tag or a marker to a tool that ignores spans)
 /// goes in a `<code>` element with every special character as an entity.
 pub fn code(text: &str) -> String {
+    // Most names and types need no escaping at all: one plain span. The
+    // derive renders every model's docs section, so this path is hot.
+    let plain = |b: u8| b.is_ascii_graphic() && !matches!(b, b'\\' | b'<' | b'|' | b'`');
+    if !text.is_empty() && is_plain(text, plain) {
+        return format!("`{text}`");
+    }
+    escaped_code(text)
+}
+
+/// Whether `text` is bytes `plain` accepts and single spaces between
+/// them: text that whitespace folding and escaping leave as it is.
+fn is_plain(text: &str, plain: impl Fn(u8) -> bool) -> bool {
+    text.bytes().all(|b| plain(b) || b == b' ')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+}
+
+/// [`code`] for text that may need escaping.
+fn escaped_code(text: &str) -> String {
     let text =
         escape::terminal(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned();
     if text.contains(['\\', '<']) {
@@ -760,6 +789,15 @@ pub fn code(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    proptest::proptest! {
+        #[test]
+        fn plain_text_takes_the_short_way_to_the_same_cell(text in "[ -~\\t\\n\u{80}-\u{10ffff}]{0,12}") {
+            proptest::prop_assert_eq!(code(&text), escaped_code(&text));
+            proptest::prop_assert_eq!(cell(&text), escaped_cell(&text));
+        }
+    }
+
     use super::*;
 
     fn section(key: &str, body: &str) -> Section {
