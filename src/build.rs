@@ -27,9 +27,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use schema_check::config::Source;
+use schema_check::config::SchemaSource;
+use schema_check::crate_schema::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::discover::discover_with;
-use schema_check::source::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
 /// Checks with the default options; see [`Builder`].
@@ -111,11 +111,11 @@ impl Builder {
             rerun_if_changed(&config);
         }
         let (catalog, schema_file) = match settings.resolve(&crate_dir)? {
-            Source::Snapshot(path) => {
+            SchemaSource::Snapshot(path) => {
                 rerun_if_changed(&path);
                 (snapshot::load(&path)?, path)
             }
-            Source::Live(url) => match running_watcher(&settings.root, &url) {
+            SchemaSource::Live(url) => match running_watcher(&settings.root, &url) {
                 Some(watched) => {
                     rerun_if_changed(&watched);
                     rerun_if_changed(&watched.with_file_name("watcher.json"));
@@ -159,7 +159,11 @@ impl Builder {
                     };
                     let state = format!("{fingerprint}\n{rest}");
                     let _ = std::fs::remove_file(&state_path);
-                    schema_check::source::log_load(&settings.env, &crate_dir, &Source::Live(url));
+                    schema_check::crate_schema::log_load(
+                        &settings.env,
+                        &crate_dir,
+                        &SchemaSource::Live(url),
+                    );
                     write_if_changed(&path, &snapshot::to_bytes(&catalog))?;
                     self.finish(&crate_dir, &out_dir, &settings, &catalog, &path)?;
                     files::write_atomic(&state_path, state.as_bytes())?;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::discover::{place, Discovered, SourceModel};
+use crate::discover::{place, Discovered, FoundModel};
 use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::{Check, Finding, Level, Place};
@@ -48,12 +48,12 @@ const REGENERATE: &str = "run `schema-check generate-docs`";
 
 /// Models against the docs file: tables and columns of models that the docs
 /// lack, and model fields the docs name that no model maps.
-pub fn models_docs(models: &[SourceModel], text: &str, docs_path: &Path) -> Result<Vec<Finding>> {
+pub fn models_docs(models: &[FoundModel], text: &str, docs_path: &Path) -> Result<Vec<Finding>> {
     let documented = documented_columns(&parse_document(text, docs_path)?);
     let docs_file = docs_path.to_string_lossy().into_owned();
     let mut findings = Vec::new();
     let mut mapped: BTreeSet<String> = BTreeSet::new();
-    for SourceModel { model, file } in models {
+    for FoundModel { model, file } in models {
         let key = crate::escape::marker_key(&model.schema, &model.table);
         let table_name = format!("{}.{}", model.schema, model.table);
         let at = |check: Check, ident: &syn::Ident, message: String| {

@@ -233,23 +233,23 @@ impl ProjectConfig {
 
 /// Where the schema comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum SchemaSource {
     Live(DatabaseUrl),
     Snapshot(PathBuf),
 }
 
-impl std::fmt::Display for Source {
+impl std::fmt::Display for SchemaSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Source::Live(url) => write!(f, "{url}"),
-            Source::Snapshot(path) => write!(f, "snapshot {}", path.display()),
+            SchemaSource::Live(url) => write!(f, "{url}"),
+            SchemaSource::Snapshot(path) => write!(f, "snapshot {}", path.display()),
         }
     }
 }
 
 /// What the caller asks for on top of the environment (the CLI's flags).
 #[derive(Debug, Clone, Default)]
-pub struct SourceRequest {
+pub struct SchemaRequest {
     /// An explicit URL (`--database-url`), which beats every variable.
     pub database_url: Option<String>,
     /// Use `TEST_DATABASE_URL` instead of `DATABASE_URL` (`--test`).
@@ -277,10 +277,10 @@ pub fn snapshot_path(env: &Env, root: &Path, configured: Option<&Path>) -> PathB
 /// (`--database-url`, `DATABASE_URL` or, for `--test`, `TEST_DATABASE_URL`,
 /// from the environment or the nearest `.env`) means the live database;
 /// else the snapshot when there is one; else an error saying how to get one.
-pub fn resolve_source(env: &Env, request: &SourceRequest, snapshot: &Path) -> Result<Source> {
+pub fn resolve_source(env: &Env, request: &SchemaRequest, snapshot: &Path) -> Result<SchemaSource> {
     if request.offline || env.flag("PGDRIFT_OFFLINE")? {
         if snapshot.exists() {
-            return Ok(Source::Snapshot(snapshot.to_path_buf()));
+            return Ok(SchemaSource::Snapshot(snapshot.to_path_buf()));
         }
         return Err(Error::Snapshot(format!(
             "offline mode (PGDRIFT_OFFLINE=true) needs the snapshot {}, which does not exist: run `schema-check snapshot` against the database to create it",
@@ -288,10 +288,10 @@ pub fn resolve_source(env: &Env, request: &SourceRequest, snapshot: &Path) -> Re
         )));
     }
     if let Some(url) = live_url(env, request)? {
-        return Ok(Source::Live(url));
+        return Ok(SchemaSource::Live(url));
     }
     if snapshot.exists() {
-        return Ok(Source::Snapshot(snapshot.to_path_buf()));
+        return Ok(SchemaSource::Snapshot(snapshot.to_path_buf()));
     }
     let var = if request.test {
         "TEST_DATABASE_URL"
@@ -305,7 +305,7 @@ pub fn resolve_source(env: &Env, request: &SourceRequest, snapshot: &Path) -> Re
 }
 
 /// The database URL the request and environment name, if any.
-pub fn live_url(env: &Env, request: &SourceRequest) -> Result<Option<DatabaseUrl>> {
+pub fn live_url(env: &Env, request: &SchemaRequest) -> Result<Option<DatabaseUrl>> {
     let (var, value) = match &request.database_url {
         Some(url) => ("--database-url", Some(url.clone())),
         None if request.test => ("TEST_DATABASE_URL", env.get("TEST_DATABASE_URL")),
@@ -332,15 +332,15 @@ mod tests {
             ("PGDRIFT_OFFLINE", "true"),
             ("DATABASE_URL", "postgres://h/db"),
         ]);
-        let err = resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap_err();
+        let err = resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap_err();
         assert!(err
             .to_string()
             .starts_with("offline mode (PGDRIFT_OFFLINE=true) needs the snapshot"));
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         std::fs::write(&snapshot, "{}").unwrap();
         assert_eq!(
-            resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap(),
-            Source::Snapshot(snapshot.clone())
+            resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap(),
+            SchemaSource::Snapshot(snapshot.clone())
         );
     }
 
@@ -354,11 +354,11 @@ mod tests {
             ("DATABASE_URL", "postgres://u:pw@h/db"),
             ("TEST_DATABASE_URL", "postgres://t@h/test"),
         ]);
-        let live = resolve_source(&env, &SourceRequest::default(), &snapshot).unwrap();
+        let live = resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap();
         assert_eq!(live.to_string(), "postgres://u:***@h/db");
-        let test = SourceRequest {
+        let test = SchemaRequest {
             test: true,
-            ..SourceRequest::default()
+            ..SchemaRequest::default()
         };
         assert_eq!(
             resolve_source(&env, &test, &snapshot).unwrap().to_string(),
@@ -366,8 +366,8 @@ mod tests {
         );
         let none = Env::from_pairs([]);
         assert_eq!(
-            resolve_source(&none, &SourceRequest::default(), &snapshot).unwrap(),
-            Source::Snapshot(snapshot)
+            resolve_source(&none, &SchemaRequest::default(), &snapshot).unwrap(),
+            SchemaSource::Snapshot(snapshot)
         );
     }
 
@@ -375,7 +375,7 @@ mod tests {
     fn neither_url_nor_snapshot_is_an_error_saying_both_ways_out() {
         let err = resolve_source(
             &Env::from_pairs([]),
-            &SourceRequest::default(),
+            &SchemaRequest::default(),
             Path::new("/nowhere/.pgdrift/schema.json"),
         )
         .unwrap_err();

@@ -11,14 +11,14 @@ use crate::finding::{Edit, Finding, Fix, Place, TextEdit};
 use crate::model::ModelDef;
 
 /// A model found in a source file.
-pub struct SourceModel {
+pub struct FoundModel {
     /// Relative to the project root.
     pub file: PathBuf,
     pub model: ModelDef,
 }
 
 /// A `#[derive(Enum)]` enum found in a source file.
-pub struct SourceEnum {
+pub struct FoundEnum {
     /// Relative to the project root.
     pub file: PathBuf,
     pub def: EnumDef,
@@ -28,8 +28,8 @@ pub struct SourceEnum {
 /// `#[pgdrift(...)]` attributes are wrong (reported as the derive would).
 #[derive(Default)]
 pub struct Discovered {
-    pub models: Vec<SourceModel>,
-    pub enums: Vec<SourceEnum>,
+    pub models: Vec<FoundModel>,
+    pub enums: Vec<FoundEnum>,
     /// Types that implement `pgdrift::SqlType` (derived or by hand), by name:
     /// fields of these types are checked by the build, not reported unchecked.
     pub sql_types: HashSet<String>,
@@ -458,7 +458,7 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
                 let mut e = e.clone();
                 e.attrs = attrs;
                 match EnumDef::parse(&e.into()) {
-                    Ok(def) => found.enums.push(SourceEnum {
+                    Ok(def) => found.enums.push(FoundEnum {
                         file: file.to_path_buf(),
                         def,
                     }),
@@ -482,7 +482,7 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
             _ => continue,
         };
         match ModelDef::parse(&input) {
-            Ok(model) => found.models.push(SourceModel {
+            Ok(model) => found.models.push(FoundModel {
                 file: file.to_path_buf(),
                 model,
             }),

@@ -59,7 +59,7 @@ pub enum Check {
     /// A malformed or unknown `#[pgdrift(...)]` attribute, or an unsupported item.
     Attribute,
     /// The schema could not be loaded.
-    Source,
+    SchemaSource,
     /// The model's table or view does not exist.
     MissingTable,
     /// A field's column does not exist.
@@ -112,7 +112,7 @@ impl Check {
     /// Every check.
     pub const ALL: [Check; 24] = [
         Check::Attribute,
-        Check::Source,
+        Check::SchemaSource,
         Check::MissingTable,
         Check::MissingColumn,
         Check::DuplicateColumn,
@@ -161,7 +161,7 @@ impl Check {
                 DbModels,
                 "A #[pgdrift(...)] attribute is malformed or unknown",
             ),
-            Check::Source => (
+            Check::SchemaSource => (
                 "schema-source",
                 DbModels,
                 "The schema to check against could not be loaded",

@@ -5,22 +5,24 @@
 //! stores and loads one, [`diff()`] compares two. The `#[derive(Model)]` macro
 //! and the `schema-check` CLI are two front doors onto this crate.
 //!
-//! Features: `live` (default) connects to PostgreSQL; `source` reads models
-//! from source files; `cli` (default) builds the `schema-check` binary;
+//! Features: `live` (default) connects to PostgreSQL; `discover` finds models
+//! in Rust files; `cli` (default) builds the `schema-check` binary;
 //! `testing` adds `testing`, a throwaway PostgreSQL cluster for tests.
 
 pub mod catalog;
-#[cfg(feature = "source")]
+pub mod catalog_text;
+#[cfg(feature = "discover")]
 pub mod cfg;
 pub mod changelog;
 pub mod check;
-#[cfg(feature = "source")]
+#[cfg(feature = "discover")]
 pub mod compare;
 pub mod config;
+pub mod crate_schema;
 pub mod custom;
 pub mod diagram;
 pub mod diff;
-#[cfg(feature = "source")]
+#[cfg(feature = "discover")]
 pub mod discover;
 pub mod docs;
 pub mod error;
@@ -30,12 +32,10 @@ pub mod finding;
 pub mod generate;
 pub mod interop;
 pub mod model;
-#[cfg(feature = "source")]
+#[cfg(feature = "discover")]
 pub mod report;
 pub mod snapshot;
-pub mod source;
 pub mod suggest;
-pub mod text;
 pub mod types;
 pub mod url;
 
@@ -48,7 +48,7 @@ pub mod testing;
 
 pub use catalog::Catalog;
 pub use check::check_model;
-pub use config::{Env, ProjectConfig, Source, SourceRequest};
+pub use config::{Env, ProjectConfig, SchemaRequest, SchemaSource};
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
 pub use finding::{Check, Comparison, Edit, Finding, Fix, Level, Place, TextEdit};
@@ -63,12 +63,12 @@ pub use url::DatabaseUrl;
 /// snapshot file.
 #[cfg(feature = "live")]
 pub fn load_catalog(
-    source: &Source,
+    source: &SchemaSource,
     options: &ConnectOptions,
     schemas: Option<&[String]>,
 ) -> Result<Catalog> {
     match source {
-        Source::Live(url) => introspect(&Connection::open(url, options)?, schemas),
-        Source::Snapshot(path) => snapshot::load(path),
+        SchemaSource::Live(url) => introspect(&Connection::open(url, options)?, schemas),
+        SchemaSource::Snapshot(path) => snapshot::load(path),
     }
 }

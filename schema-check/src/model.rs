@@ -762,10 +762,10 @@ pub(crate) fn assert_names_round_trip<A: AttrName + PartialEq + std::fmt::Debug>
 
 /// Whether `findings` start in the order of the source (line, then column).
 /// Spans know their position only with `proc-macro2/span-locations`, which
-/// the `source` feature turns on; without it every order passes.
+/// the `discover` feature turns on; without it every order passes.
 #[cfg(test)]
 pub(crate) fn in_source_order(findings: &[Finding]) -> bool {
-    #[cfg(feature = "source")]
+    #[cfg(feature = "discover")]
     {
         let starts: Vec<_> = findings
             .iter()
@@ -776,7 +776,7 @@ pub(crate) fn in_source_order(findings: &[Finding]) -> bool {
             .collect();
         starts.windows(2).all(|pair| pair[0] <= pair[1])
     }
-    #[cfg(not(feature = "source"))]
+    #[cfg(not(feature = "discover"))]
     {
         let _ = findings;
         true

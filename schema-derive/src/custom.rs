@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use schema_check::crate_schema::catalog_for_crate;
 use schema_check::custom::{check_enum, sql_type_name, EnumDef, NewtypeDef, NewtypeSqlType};
-use schema_check::source::catalog_for_crate;
 use schema_check::{Check, Finding, Level};
 
 use crate::{errors as diagnostics, track_inputs};
@@ -22,7 +22,7 @@ pub fn expand_enum(input: &syn::DeriveInput) -> TokenStream {
     let source_error = |message: String| {
         let name = def.ident.to_string();
         vec![Finding::new(
-            Check::Source,
+            Check::SchemaSource,
             Level::Error,
             def.ident.span(),
             &name,

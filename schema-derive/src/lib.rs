@@ -24,9 +24,9 @@ use std::sync::Mutex;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use schema_check::catalog::{quote_ident, Relation};
+use schema_check::crate_schema::{catalog_for_crate, Loaded};
 use schema_check::custom::type_probes;
 use schema_check::docs::{relation_section, DocModel};
-use schema_check::source::{catalog_for_crate, Loaded};
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
 
 /// Checks a struct against its PostgreSQL table or view at compile time and
@@ -176,7 +176,7 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
     let source_error = |message: String| {
         vec![Finding::new(
-            Check::Source,
+            Check::SchemaSource,
             Level::Error,
             model.ident.span(),
             &model.name(),

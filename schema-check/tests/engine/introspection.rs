@@ -743,7 +743,7 @@ fn postgres_18_virtual_generated_and_not_valid_not_null_columns() {
         "{docs}"
     );
     let mut text = String::new();
-    schema_check::text::render_relation(&mut text, "public", readings);
+    schema_check::catalog_text::render_relation(&mut text, "public", readings);
     assert!(
         text.contains("generated always as ((((celsius * (9)::numeric) / (5)::numeric) + (32)::numeric)) virtual"),
         "{text}"

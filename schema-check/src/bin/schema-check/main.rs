@@ -11,7 +11,7 @@ mod progress;
 mod workflow;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schema_check::config::{self, Env, ProjectConfig, Source, SourceRequest};
+use schema_check::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
 use schema_check::{snapshot, Catalog, ConnectOptions, Error};
 
 #[derive(Parser)]
@@ -178,7 +178,7 @@ pub(crate) struct Context {
     root: PathBuf,
     env: Env,
     project: ProjectConfig,
-    request: SourceRequest,
+    request: SchemaRequest,
     features: Vec<String>,
     verbose: bool,
     color: ColorChoice,
@@ -214,7 +214,7 @@ impl Context {
         Ok(Context {
             env: Env::load(&root)?,
             project: ProjectConfig::load(&config_path, required)?,
-            request: SourceRequest {
+            request: SchemaRequest {
                 database_url: cli.database_url.clone(),
                 test: cli.test,
                 offline: cli.offline,
@@ -250,7 +250,7 @@ impl Context {
     }
 
     /// The catalog and where it came from.
-    pub(crate) fn sourced_catalog(&self) -> Result<(Source, Catalog), Error> {
+    pub(crate) fn sourced_catalog(&self) -> Result<(SchemaSource, Catalog), Error> {
         let snapshot =
             config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
@@ -280,7 +280,11 @@ impl Context {
         })?;
         let options = self.connect_options()?;
         progress::with_progress("reading the schema", || {
-            schema_check::load_catalog(&Source::Live(url), &options, self.project.schema_filter())
+            schema_check::load_catalog(
+                &SchemaSource::Live(url),
+                &options,
+                self.project.schema_filter(),
+            )
         })
     }
 }
@@ -367,7 +371,7 @@ fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outc
     }
     match format {
         Format::Json => write_stdout(|out| snapshot::write(&mut *out, &catalog))?,
-        Format::Text => print(&schema_check::text::render(&catalog))?,
+        Format::Text => print(&schema_check::catalog_text::render(&catalog))?,
     }
     // The process ends now: leave the catalog's many small allocations to
     // the operating system rather than freeing them one by one.

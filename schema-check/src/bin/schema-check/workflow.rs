@@ -487,7 +487,7 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
         .map_err(|e| Error::Config(format!("cannot handle Ctrl-C: {e}")))?;
-    let dir = ctx.root.join(schema_check::source::WATCH_DIR);
+    let dir = ctx.root.join(schema_check::crate_schema::WATCH_DIR);
     let schema_path = dir.join("schema.json");
     let info_path = dir.join("watcher.json");
     let options = ctx.connect_options()?;
@@ -531,7 +531,7 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
             });
             match polled {
                 Ok(()) if !announced => {
-                    let info = schema_check::source::WatcherInfo::of_this_process(
+                    let info = schema_check::crate_schema::WatcherInfo::of_this_process(
                         url.redacted(),
                         interval.as_secs_f64(),
                     );

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::catalog::Catalog;
-use crate::config::{self, Env, ProjectConfig, Source, SourceRequest};
+use crate::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
 use crate::error::Result;
 
 /// Set by `pgdrift::build` for the crate's compilation: the schema file the
@@ -85,15 +85,15 @@ pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub struct Loaded {
     pub catalog: Catalog,
-    pub source: Source,
+    pub source: SchemaSource,
 }
 
 impl Loaded {
     /// The snapshot file the catalog was read from (to track as a build input).
     pub fn snapshot_path(&self) -> Option<&Path> {
         match &self.source {
-            Source::Snapshot(path) => Some(path),
-            Source::Live(_) => None,
+            SchemaSource::Snapshot(path) => Some(path),
+            SchemaSource::Live(_) => None,
         }
     }
 }
@@ -187,15 +187,15 @@ impl CrateSettings {
 
     /// The schema source (see [`config::resolve_source`]), unless `pgdrift::build`
     /// already handed one over (`PGDRIFT_BUILD_SCHEMA`).
-    pub fn source(&self, crate_dir: &Path) -> Result<Source> {
+    pub fn source(&self, crate_dir: &Path) -> Result<SchemaSource> {
         if let Some(path) = self.env.get(BUILD_SCHEMA).filter(|p| !p.is_empty()) {
-            return Ok(Source::Snapshot(PathBuf::from(path)));
+            return Ok(SchemaSource::Snapshot(PathBuf::from(path)));
         }
         self.resolve(crate_dir)
     }
 
     /// The schema source: see [`config::resolve_source`].
-    pub fn resolve(&self, crate_dir: &Path) -> Result<Source> {
+    pub fn resolve(&self, crate_dir: &Path) -> Result<SchemaSource> {
         let snapshot = config::snapshot_path(
             &self.env,
             crate_dir,
@@ -205,7 +205,7 @@ impl CrateSettings {
                 .map(|p| self.root.join(p))
                 .as_deref(),
         );
-        config::resolve_source(&self.env, &SourceRequest::default(), &snapshot)
+        config::resolve_source(&self.env, &SchemaRequest::default(), &snapshot)
     }
 }
 
@@ -224,8 +224,8 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     let settings = CrateSettings::load(crate_dir)?;
     let source = settings.source(crate_dir)?;
     let schema_file = match &source {
-        Source::Snapshot(path) => Some(path.clone()),
-        Source::Live(_) => None,
+        SchemaSource::Snapshot(path) => Some(path.clone()),
+        SchemaSource::Live(_) => None,
     };
     // Taken before loading: a change during the load is seen next time.
     let inputs = Inputs::of(crate_dir, schema_file.as_deref());
@@ -234,7 +234,7 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     let entry = Entry {
         inputs,
         schema_file,
-        live: matches!(source, Source::Live(_)),
+        live: matches!(source, SchemaSource::Live(_)),
         loaded_at: Instant::now(),
         loaded: Arc::new(catalog.map(|catalog| Loaded { catalog, source })),
     };
@@ -245,16 +245,16 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
 
 /// Reads the snapshot, or introspects the live database when this build of
 /// the engine can connect (feature `live`).
-fn load(source: &Source, settings: &CrateSettings) -> Result<Catalog> {
+fn load(source: &SchemaSource, settings: &CrateSettings) -> Result<Catalog> {
     match source {
-        Source::Snapshot(path) => crate::snapshot::load(path),
+        SchemaSource::Snapshot(path) => crate::snapshot::load(path),
         #[cfg(feature = "live")]
-        Source::Live(_) => {
+        SchemaSource::Live(_) => {
             let options = crate::live::ConnectOptions::from_env(&settings.env, &settings.root)?;
             crate::load_catalog(source, &options, settings.project.schema_filter())
         }
         #[cfg(not(feature = "live"))]
-        Source::Live(_) => {
+        SchemaSource::Live(_) => {
             let _ = settings;
             Err(crate::error::Error::Config(NO_LIVE_DERIVE.to_owned()))
         }
@@ -271,7 +271,7 @@ under [dependencies] so the derive connects; PGDRIFT_OFFLINE=true checks against
 /// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load, so that
 /// benchmarks and tests can count loads (the README documents it); nothing
 /// is written otherwise.
-pub fn log_load(env: &Env, crate_dir: &Path, source: &Source) {
+pub fn log_load(env: &Env, crate_dir: &Path, source: &SchemaSource) {
     if let Some(path) = env.get("PGDRIFT_LOG_LOADS").filter(|p| !p.is_empty()) {
         if let Ok(mut file) = std::fs::OpenOptions::new()
             .create(true)
