@@ -4,7 +4,7 @@
 //! The connect timeout bounds the whole startup (TCP, TLS, authentication),
 //! not only the socket connect, so a server that accepts the connection and
 //! never answers cannot hang a build. TLS (the `sslmode` settings, the
-//! certificates) is in [`tls`].
+//! certificates) is in the `tls` submodule.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
