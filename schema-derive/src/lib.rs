@@ -18,6 +18,7 @@ mod custom;
 mod probe;
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -303,30 +304,50 @@ fn diagnostics_for(model: &ModelDef, findings: &[Finding]) -> TokenStream {
 fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
     let ident = &model.ident;
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
-    let schema = &model.schema;
-    let table = &model.table;
     // A `#[sqlx(default)]` field whose column the table lacks is neither
     // selected nor written.
     let present = |f: &&schema_check::model::FieldDef| {
         !f.may_be_missing || relation.is_none_or(|r| r.column(&f.column).is_some())
     };
-    let columns = model.mapped_fields().filter(present).map(|field| {
-        let column = relation.and_then(|r| r.column(&field.column));
-        let name = &field.column;
-        let field_name = field.name();
-        let sql_type = column.map(|c| c.data_type.as_str()).unwrap_or_default();
-        let nullable = column.map_or_else(|| schema_check::types::option_inner(&field.ty).is_some(), |c| c.nullable);
-        quote! {
-            ::pgdrift::Column { name: #name, field: #field_name, sql_type: #sql_type, nullable: #nullable }
-        }
-    });
-    let column_list = model
-        .mapped_fields()
-        .filter(present)
+    let fields: Vec<_> = model.mapped_fields().filter(present).collect();
+    let column_list = fields
+        .iter()
         .map(|f| quote_ident(&f.column).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
-    let select_list = &column_list;
+    let schema_doc = relation
+        .map(|r| relation_section(&model.schema, r, &[DocModel::from(model)]))
+        .unwrap_or_default();
+    // The constants are written as text and parsed once: the compiler lexes
+    // it far faster than the macro builds the same tokens one by one, which
+    // is most of what a model costs the build.
+    let mut body = String::with_capacity(256 + 96 * fields.len() + schema_doc.len());
+    let _ = write!(
+        body,
+        "const SCHEMA: &'static str = {:?}; const TABLE: &'static str = {:?}; \
+         const COLUMNS: &'static [::pgdrift::Column] = &[",
+        model.schema, model.table
+    );
+    for field in &fields {
+        let column = relation.and_then(|r| r.column(&field.column));
+        let sql_type = column.map(|c| c.data_type.as_str()).unwrap_or_default();
+        let nullable = column.map_or_else(
+            || schema_check::types::option_inner(&field.ty).is_some(),
+            |c| c.nullable,
+        );
+        let _ = write!(
+            body,
+            "::pgdrift::Column {{ name: {:?}, field: {:?}, sql_type: {sql_type:?}, nullable: {nullable} }},",
+            field.column,
+            field.name(),
+        );
+    }
+    let _ = write!(
+        body,
+        "]; const SELECT_LIST: &'static str = {column_list:?}; \
+         const SCHEMA_DOC: &'static str = {schema_doc:?};"
+    );
+    let body = parse_generated(&body);
     let insert_columns = model.directions.insert.then(|| {
         quote! {
             impl #impl_generics #ident #ty_generics #where_clause {
@@ -336,19 +357,26 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
             }
         }
     });
-    let schema_doc = relation
-        .map(|r| relation_section(&model.schema, r, &[DocModel::from(model)]))
-        .unwrap_or_default();
     quote! {
         impl #impl_generics ::pgdrift::Model for #ident #ty_generics #where_clause {
-            const SCHEMA: &'static str = #schema;
-            const TABLE: &'static str = #table;
-            const COLUMNS: &'static [::pgdrift::Column] = &[#(#columns),*];
-            const SELECT_LIST: &'static str = #select_list;
-            const SCHEMA_DOC: &'static str = #schema_doc;
+            #body
         }
         #insert_columns
     }
+}
+
+/// Tokens of Rust text the derive wrote. In a macro the compiler lexes
+/// them directly (proc-macro2 would lex them once more first, to check
+/// them); elsewhere (the expansion tests) proc-macro2 does.
+fn parse_generated(text: &str) -> TokenStream {
+    let parsed = if proc_macro::is_available() {
+        text.parse::<proc_macro::TokenStream>()
+            .map(TokenStream::from)
+            .map_err(|_| ())
+    } else {
+        text.parse::<TokenStream>().map_err(|_| ())
+    };
+    parsed.unwrap_or_else(|_| panic!("the derive wrote invalid Rust: {text}"))
 }
 
 /// Makes cargo rebuild the crate when the snapshot or the variables that
