@@ -71,7 +71,9 @@ def write_crate(name: str) -> Path:
     (crate / ".pgdrift").mkdir()
     shutil.copy(REPO / "tests" / "fixtures" / "ui-schema.json",
                 crate / ".pgdrift" / "schema.json")
+    # No settings from above apply (the repository's own pgdrift.toml).
     (crate / ".env").write_text("")
+    (crate / "pgdrift.toml").write_text("")
     return crate
 
 
