@@ -5,17 +5,21 @@
 //! constraints and types by name; columns by position), so that the same
 //! database always gives the same catalog, byte for byte once serialised.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+#[cfg(feature = "workflow")]
+use serde::Serialize;
 
 /// Every non-system schema of a database, with its relations and types.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Catalog {
     /// The schemas, sorted by name.
     pub schemas: Vec<Schema>,
 }
 
 /// A schema and the relations and user-defined types it holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Schema {
     /// The schema's name, unquoted.
     pub name: String,
@@ -43,7 +47,8 @@ pub struct Schema {
 }
 
 /// What kind of relation a [`Relation`] is (from `pg_class.relkind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// An ordinary table.
@@ -75,7 +80,8 @@ impl RelationKind {
 ///
 /// Partitions are not relations of their own: they are listed under their
 /// parent in [`Relation::partitions`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Relation {
     /// The relation's name, unquoted.
     pub name: String,
@@ -121,7 +127,8 @@ pub struct Relation {
 }
 
 /// The writes a view accepts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Writable {
     /// Whether the view accepts `INSERT`.
     pub insert: bool,
@@ -130,7 +137,8 @@ pub struct Writable {
 }
 
 /// A trigger on a relation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Trigger {
     /// The trigger's name, unquoted.
     pub name: String,
@@ -143,7 +151,8 @@ pub struct Trigger {
 }
 
 /// When a trigger fires relative to its event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum TriggerTiming {
     /// `BEFORE`: before the row or statement is written.
@@ -201,7 +210,8 @@ impl Relation {
 }
 
 /// A column, in the relation's column order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Column {
     /// The column's name, unquoted.
     pub name: String,
@@ -264,7 +274,8 @@ impl Column {
 }
 
 /// How a generated column keeps its value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum GeneratedKind {
     /// `STORED`: computed when the row is written, kept on disk.
@@ -290,6 +301,7 @@ impl GeneratedKind {
     }
 }
 
+#[cfg(feature = "workflow")]
 fn is_false(value: &bool) -> bool {
     !*value
 }
@@ -372,6 +384,7 @@ fn split_ident(text: &str) -> Option<(String, &str)> {
     }
 }
 
+#[cfg(feature = "workflow")]
 impl Serialize for TypeName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -386,7 +399,8 @@ impl<'de> Deserialize<'de> for TypeName {
 }
 
 /// How an identity column takes its values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum Identity {
     /// `GENERATED ALWAYS AS IDENTITY`: an explicit value is refused unless the
@@ -397,7 +411,8 @@ pub enum Identity {
 }
 
 /// A primary key or unique constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct KeyConstraint {
     /// The constraint's name, unquoted.
     pub name: String,
@@ -406,7 +421,8 @@ pub struct KeyConstraint {
 }
 
 /// A foreign key constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct ForeignKey {
     /// The constraint's name, unquoted.
     pub name: String,
@@ -427,7 +443,8 @@ pub struct ForeignKey {
 }
 
 /// The action a foreign key takes when the row it references changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum ReferentialAction {
     /// `NO ACTION`: the change fails if rows still reference it, checked at
@@ -457,7 +474,8 @@ impl ReferentialAction {
 }
 
 /// A schema-qualified relation name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct RelationName {
     /// The schema's name, unquoted.
     pub schema: String,
@@ -477,7 +495,8 @@ impl std::fmt::Display for RelationName {
 }
 
 /// A `CHECK` constraint of a table or a domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct CheckConstraint {
     /// The constraint's name, unquoted.
     pub name: String,
@@ -486,7 +505,8 @@ pub struct CheckConstraint {
 }
 
 /// An index of a relation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Index {
     /// The index's name, unquoted.
     pub name: String,
@@ -501,7 +521,8 @@ pub struct Index {
 }
 
 /// A partition of a partitioned table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Partition {
     /// The partition's own schema, which may differ from its parent's.
     pub schema: String,
@@ -515,7 +536,8 @@ pub struct Partition {
 }
 
 /// An enum type with its labels in sort order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct EnumType {
     /// The type's name, unquoted.
     pub name: String,
@@ -530,7 +552,8 @@ pub struct EnumType {
 }
 
 /// A domain: a base type with optional `NOT NULL`, default and checks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Domain {
     /// The domain's name, unquoted.
     pub name: String,
@@ -559,7 +582,8 @@ pub struct Domain {
 }
 
 /// A composite type (`CREATE TYPE … AS (…)`), its attributes in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct CompositeType {
     /// The type's name, unquoted.
     pub name: String,
@@ -574,7 +598,8 @@ pub struct CompositeType {
 }
 
 /// One attribute of a composite type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Attribute {
     /// The attribute's name, unquoted.
     pub name: String,

@@ -5,11 +5,16 @@
 //! file, the derive's `SCHEMA_DOC` and the build's doc fragments all call it,
 //! so they agree byte for byte.
 
+#[cfg(feature = "workflow")]
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
+#[cfg(feature = "workflow")]
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, Column, CompositeType, Domain, EnumType, Identity, Relation};
+#[cfg(feature = "workflow")]
+use crate::catalog::{Catalog, CompositeType, Domain, EnumType};
+use crate::catalog::{Column, Identity, Relation};
+#[cfg(feature = "workflow")]
 use crate::error::{Error, Result};
 use crate::escape;
 use crate::model::ModelDef;
@@ -44,6 +49,7 @@ impl From<&ModelDef> for DocModel {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// The models of each table, by `(schema, table)`, sorted by struct name.
 pub fn models_by_table<'a>(
     models: impl IntoIterator<Item = &'a ModelDef>,
@@ -61,6 +67,7 @@ pub fn models_by_table<'a>(
     by_table
 }
 
+#[cfg(feature = "workflow")]
 /// One marker-delimited section: its key (`schema.name`) and its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -68,6 +75,7 @@ pub struct Section {
     pub body: String,
 }
 
+#[cfg(feature = "workflow")]
 /// Every section the docs hold for `catalog`, in catalog order: each
 /// schema's relations, then its enums, domains and composite types. What an
 /// extension owns is not the user's schema and has no section, except a
@@ -115,6 +123,7 @@ pub fn sections(
     out
 }
 
+#[cfg(feature = "workflow")]
 /// Orders sections as [`sections`] makes them: by schema; relations, then
 /// enums, domains, composite types; by name.
 pub fn sort_like_catalog(sections: &mut [Section]) {
@@ -134,6 +143,7 @@ pub fn sort_like_catalog(sections: &mut [Section]) {
     sections.sort_by_key(order);
 }
 
+#[cfg(feature = "workflow")]
 /// The schema and name a section key stands for (see
 /// [`escape::marker_key`]); a key pgdrift did not write is taken as it is.
 pub fn split_key(key: &str) -> (String, String) {
@@ -147,6 +157,7 @@ pub fn split_key(key: &str) -> (String, String) {
         .unwrap_or_else(|| (String::new(), key.to_owned()))
 }
 
+#[cfg(feature = "workflow")]
 fn enum_section(schema: &str, e: &EnumType) -> String {
     let mut out = format!("### Enum {}\n\n", code(&format!("{schema}.{}", e.name)));
     if let Some(comment) = &e.comment {
@@ -157,6 +168,7 @@ fn enum_section(schema: &str, e: &EnumType) -> String {
     out
 }
 
+#[cfg(feature = "workflow")]
 fn domain_section(schema: &str, d: &Domain) -> String {
     let mut out = format!("### Domain {}\n\n", code(&format!("{schema}.{}", d.name)));
     if let Some(comment) = &d.comment {
@@ -181,6 +193,7 @@ fn domain_section(schema: &str, d: &Domain) -> String {
     out
 }
 
+#[cfg(feature = "workflow")]
 fn composite_section(schema: &str, c: &CompositeType) -> String {
     let mut out = format!(
         "### Composite type {}\n\n",
@@ -202,6 +215,7 @@ fn composite_section(schema: &str, c: &CompositeType) -> String {
     out
 }
 
+#[cfg(feature = "workflow")]
 /// The start of a new docs file.
 pub const HEADER: &str = "# Database schema
 
@@ -210,6 +224,7 @@ outside the `pgdrift:begin` / `pgdrift:end` markers: that text is kept.
 Everything between them is rewritten from the schema on every run.
 ";
 
+#[cfg(feature = "workflow")]
 /// A docs file split into the user's text and pgdrift's sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -221,9 +236,12 @@ pub enum Segment {
     },
 }
 
+#[cfg(feature = "workflow")]
 const BEGIN: &str = "<!-- pgdrift:begin ";
+#[cfg(feature = "workflow")]
 const END: &str = "<!-- pgdrift:end ";
 
+#[cfg(feature = "workflow")]
 /// An open fenced code block of the user's text: its character and length.
 #[derive(Clone, Copy)]
 struct Fence {
@@ -231,6 +249,7 @@ struct Fence {
     len: usize,
 }
 
+#[cfg(feature = "workflow")]
 impl Fence {
     /// The fence a line opens: three or more backticks or tildes, indented
     /// at most three spaces (a backtick fence's info string holds no backtick).
@@ -260,6 +279,7 @@ impl Fence {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Splits a docs file at its markers; unbalanced, nested, duplicated or
 /// garbled markers are an error naming the line. A marker is a line of its
 /// own; inside a fenced code block of the user's text it is the user's text.
@@ -373,9 +393,11 @@ pub fn parse_document(text: &str, path: &Path) -> Result<Vec<Segment>> {
     Ok(segments)
 }
 
+#[cfg(feature = "workflow")]
 /// The longest file name most file systems take.
 const MAX_FILE_NAME: usize = 255;
 
+#[cfg(feature = "workflow")]
 /// Where the section `key` is kept as a fragment file, relative to the
 /// fragments directory: `<schema>.<name>.md`, both names escaped by
 /// [`escape::file_component`] (so `public.users.md` for most tables, and a
@@ -399,6 +421,7 @@ pub fn fragment_path(key: &str) -> PathBuf {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// The section key of a fragment file (the reverse of [`fragment_path`]).
 pub fn fragment_key(relative: &Path) -> Option<String> {
     let parts: Vec<&str> = relative
@@ -423,12 +446,14 @@ pub fn fragment_key(relative: &Path) -> Option<String> {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Whether a file's lines end in CRLF: most of its line ends do.
 fn uses_crlf(text: &str) -> bool {
     let crlf = text.matches("\r\n").count();
     crlf > 0 && crlf * 2 >= text.matches('\n').count()
 }
 
+#[cfg(feature = "workflow")]
 /// A section with its markers, in the file's line endings.
 fn fragment(out: &mut String, section: &Section, crlf: bool) {
     let text = format!(
@@ -442,6 +467,7 @@ fn fragment(out: &mut String, section: &Section, crlf: bool) {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// The docs file with `sections`: the existing file's text kept, its sections
 /// rewritten, dropped relations' sections removed, new ones appended.
 pub fn render_document(
@@ -491,6 +517,7 @@ pub fn render_document(
     Ok(out)
 }
 
+#[cfg(feature = "workflow")]
 /// How the docs differ from what `render_document` would write now.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Staleness {
@@ -502,12 +529,14 @@ pub struct Staleness {
     pub extra: Vec<String>,
 }
 
+#[cfg(feature = "workflow")]
 impl Staleness {
     pub fn is_clean(&self) -> bool {
         self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Compares the docs' sections with `sections`.
 pub fn staleness(existing: &str, path: &Path, sections: &[Section]) -> Result<Staleness> {
     let mut have: BTreeMap<String, String> = BTreeMap::new();
@@ -528,11 +557,13 @@ pub fn staleness(existing: &str, path: &Path, sections: &[Section]) -> Result<St
     Ok(result)
 }
 
+#[cfg(feature = "workflow")]
 /// `<!-- pgdrift:begin schema.table -->`, names escaped as in every marker.
 pub fn begin_marker(schema: &str, table: &str) -> String {
     format!("{BEGIN}{} -->", escape::marker_key(schema, table))
 }
 
+#[cfg(feature = "workflow")]
 /// `<!-- pgdrift:end schema.table -->`, names escaped as in every marker.
 pub fn end_marker(schema: &str, table: &str) -> String {
     format!("{END}{} -->", escape::marker_key(schema, table))

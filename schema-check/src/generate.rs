@@ -9,10 +9,13 @@
 //! `insert`, one `#[pgdrift(insert)]` struct per table as well. The text is
 //! what rustfmt would print, so a formatted project stays formatted.
 
-use std::collections::{BTreeMap, HashSet};
+#[cfg(feature = "workflow")]
+use std::collections::BTreeMap;
+use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+#[cfg(feature = "workflow")]
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind, TypeName};
 use crate::types::{self, SqlType};
 
@@ -47,8 +50,10 @@ pub struct Options {
 }
 
 /// The longest line rustfmt leaves on one line.
+#[cfg(feature = "workflow")]
 const MAX_WIDTH: usize = 100;
 
+#[cfg(feature = "workflow")]
 /// Rust source for `relations` (pairs of schema name and relation) of
 /// `catalog`, in the order given.
 pub fn generate(catalog: &Catalog, relations: &[(&str, &Relation)], options: &Options) -> String {
@@ -94,6 +99,7 @@ pub fn generate(catalog: &Catalog, relations: &[(&str, &Relation)], options: &Op
     out
 }
 
+#[cfg(feature = "workflow")]
 /// Whether an insert struct makes sense: tables, not views.
 fn insertable(relation: &Relation) -> bool {
     matches!(
@@ -102,6 +108,7 @@ fn insertable(relation: &Relation) -> bool {
     )
 }
 
+#[cfg(feature = "workflow")]
 /// The enum types the relations' columns use (through domains and arrays),
 /// in catalog order.
 fn used_enums(catalog: &Catalog, relations: &[(&str, &Relation)]) -> Vec<TypeName> {
@@ -120,12 +127,14 @@ fn used_enums(catalog: &Catalog, relations: &[(&str, &Relation)]) -> Vec<TypeNam
     found.into_iter().collect()
 }
 
+#[cfg(feature = "workflow")]
 struct Writer<'a> {
     catalog: &'a Catalog,
     options: &'a Options,
     enum_names: &'a BTreeMap<TypeName, String>,
 }
 
+#[cfg(feature = "workflow")]
 impl Writer<'_> {
     fn model(&self, schema: &str, relation: &Relation, name: &str, insert: bool) -> String {
         let mut out = String::new();
@@ -268,6 +277,7 @@ impl Writer<'_> {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Whether an INSERT may name the column: not generated, not `GENERATED
 /// ALWAYS AS IDENTITY`.
 fn writable(column: &Column) -> bool {
@@ -384,6 +394,7 @@ pub(crate) fn string_literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
+#[cfg(feature = "workflow")]
 /// `#[name(a, b)]` on one line, or broken over lines as rustfmt breaks it
 /// when that line would be too long: a derive list fills lines, other lists
 /// take one item a line.
@@ -420,6 +431,7 @@ fn list_attribute(out: &mut String, indent: &str, name: &str, items: &[String]) 
     out.push_str(&format!("{indent})]\n"));
 }
 
+#[cfg(feature = "workflow")]
 /// `pub name: Type,` on one line, or the type on the next when too long.
 fn field_line(out: &mut String, indent: &str, ident: &str, ty: &str) {
     let line = format!("{indent}pub {ident}: {ty},");
@@ -442,6 +454,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Names a generated type must not take: they would shadow what the
 /// generated code itself uses, or are not identifiers.
+#[cfg(feature = "workflow")]
 const TAKEN_TYPE_NAMES: &[&str] = &[
     "Self",
     "Option",
@@ -612,6 +625,7 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Type (or variant) names handed out so far, so that none is given twice.
 struct TypeNames {
     taken: HashSet<String>,
@@ -619,6 +633,7 @@ struct TypeNames {
     reserved: &'static [&'static str],
 }
 
+#[cfg(feature = "workflow")]
 impl Default for TypeNames {
     fn default() -> Self {
         TypeNames {
@@ -628,6 +643,7 @@ impl Default for TypeNames {
     }
 }
 
+#[cfg(feature = "workflow")]
 impl TypeNames {
     fn claim(&mut self, wanted: &str) -> String {
         let base = if self.reserved.contains(&wanted) {

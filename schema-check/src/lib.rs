@@ -10,9 +10,11 @@
 //! `testing` adds `testing`, a throwaway PostgreSQL cluster for tests.
 
 pub mod catalog;
+#[cfg(feature = "workflow")]
 pub mod catalog_text;
 #[cfg(feature = "discover")]
 pub mod cfg;
+#[cfg(feature = "workflow")]
 pub mod changelog;
 pub mod check;
 #[cfg(feature = "discover")]
@@ -20,7 +22,9 @@ pub mod compare;
 pub mod config;
 pub mod crate_schema;
 pub mod custom;
+#[cfg(feature = "workflow")]
 pub mod diagram;
+#[cfg(feature = "workflow")]
 pub mod diff;
 #[cfg(feature = "discover")]
 pub mod discover;
@@ -49,6 +53,7 @@ pub mod testing;
 pub use catalog::Catalog;
 pub use check::check_model;
 pub use config::{Env, ProjectConfig, SchemaRequest, SchemaSource};
+#[cfg(feature = "workflow")]
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
 pub use finding::{Check, Comparison, Edit, Finding, Fix, Level, Place, TextEdit};

@@ -5,19 +5,24 @@
 //! diff-friendly: containers are indented down to one line per column,
 //! constraint and index.
 
+#[cfg(feature = "workflow")]
 use std::io;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+#[cfg(feature = "workflow")]
+use serde::Serialize;
 
 use crate::catalog::{Catalog, Schema};
 use crate::error::{Error, Result};
 use crate::files;
+#[cfg(feature = "workflow")]
 use crate::finding::{Check, Finding, Level, Place};
 
 /// The snapshot format this pgdrift reads and writes.
 pub const FORMAT: u32 = 1;
 
+#[cfg(feature = "workflow")]
 #[derive(Serialize)]
 struct SnapshotRef<'a> {
     format: u32,
@@ -36,6 +41,7 @@ struct Header {
     format: u32,
 }
 
+#[cfg(feature = "workflow")]
 /// Serialises a catalog into the snapshot's bytes.
 pub fn to_bytes(catalog: &Catalog) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 * 1024);
@@ -43,6 +49,7 @@ pub fn to_bytes(catalog: &Catalog) -> Vec<u8> {
     out
 }
 
+#[cfg(feature = "workflow")]
 /// Writes a catalog in the snapshot format to `out` (a file, standard output).
 pub fn write<W: io::Write + ?Sized>(out: &mut W, catalog: &Catalog) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, SnapshotFormatter::default());
@@ -99,11 +106,13 @@ pub fn load(path: &Path) -> Result<Catalog> {
     }
 }
 
+#[cfg(feature = "workflow")]
 /// Writes the snapshot atomically.
 pub fn save(path: &Path, catalog: &Catalog) -> Result<()> {
     files::write_atomic(path, &to_bytes(catalog))
 }
 
+#[cfg(feature = "workflow")]
 /// The snapshot against the database: `None` when `current` (the snapshot
 /// file's bytes, `None` when it does not exist) is byte for byte what
 /// [`to_bytes`] writes for `catalog`, else a finding listing what changed.
@@ -163,10 +172,12 @@ fn line_of(haystack: &[u8], needle: &[u8]) -> usize {
     1 + haystack[..at].iter().filter(|&&b| b == b'\n').count()
 }
 
+#[cfg(feature = "workflow")]
 /// Containers nested this deep or deeper are written on one line: a column,
 /// a constraint, an index, a partition.
 const COMPACT_DEPTH: usize = 7;
 
+#[cfg(feature = "workflow")]
 /// Indents like serde_json's pretty printer, down to [`COMPACT_DEPTH`].
 #[derive(Default)]
 struct SnapshotFormatter {
@@ -174,6 +185,7 @@ struct SnapshotFormatter {
     has_value: bool,
 }
 
+#[cfg(feature = "workflow")]
 impl SnapshotFormatter {
     fn compact(&self) -> bool {
         self.depth >= COMPACT_DEPTH
@@ -205,6 +217,7 @@ impl SnapshotFormatter {
     }
 }
 
+#[cfg(feature = "workflow")]
 fn indent<W: ?Sized + io::Write>(out: &mut W, depth: usize) -> io::Result<()> {
     for _ in 0..depth {
         out.write_all(b"  ")?;
@@ -212,6 +225,7 @@ fn indent<W: ?Sized + io::Write>(out: &mut W, depth: usize) -> io::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "workflow")]
 impl serde_json::ser::Formatter for SnapshotFormatter {
     fn begin_array<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
         self.depth += 1;
