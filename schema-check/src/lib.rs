@@ -5,9 +5,13 @@
 //! stores and loads one, [`diff()`] compares two. The `#[derive(Model)]` macro
 //! and the `schema-check` CLI are two front doors onto this crate.
 //!
-//! Features: `live` (default) connects to PostgreSQL; `discover` finds models
-//! in Rust files; `cli` (default) builds the `schema-check` binary;
-//! `testing` adds `testing`, a throwaway PostgreSQL cluster for tests.
+//! Features: `live` (default) connects to PostgreSQL; `workflow` writes
+//! snapshots and tells stale ones, diffs catalogs, keeps the change log and
+//! renders docs documents and generated models; `discover` finds models in
+//! Rust files (and brings `workflow`); `cli` (default) builds the
+//! `schema-check` binary; `testing` adds `testing`, a throwaway PostgreSQL
+//! cluster for tests. Without features, the crate is what the derive needs:
+//! reading a schema and checking models against it.
 
 pub mod catalog;
 #[cfg(feature = "workflow")]
