@@ -8,12 +8,28 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
-use crate::finding::{Check, Edit, Finding, Fix, Level};
+#[cfg(feature = "workflow")]
+use crate::finding::Edit;
+use crate::finding::{Check, Finding, Fix, Level};
+#[cfg(feature = "workflow")]
 use crate::generate;
 use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
 use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
+
+/// A finding's sure fix, built only where fixes are applied (the CLI's
+/// `fix` and the reports, feature `workflow`): the derive only shows
+/// diagnostics, and its build leaves the fix builders out.
+macro_rules! fix {
+    ($build:expr) => {{
+        #[cfg(feature = "workflow")]
+        let fix = $build;
+        #[cfg(not(feature = "workflow"))]
+        let fix = None;
+        fix
+    }};
+}
 
 /// Every problem of `model` against `catalog`, in source order.
 pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
@@ -82,7 +98,7 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
                 .collect();
             let fix = match new.is_empty() {
                 true => None,
-                false => findings.uncovered_fix(catalog, relation, &mapped, &new),
+                false => fix!(findings.uncovered_fix(catalog, relation, &mapped, &new)),
             };
             findings.uncovered(&rest, fix);
         }
@@ -169,6 +185,7 @@ impl<'a> Shape<'a> {
 }
 
 /// The first and last token of `tokens`.
+#[cfg(feature = "workflow")]
 fn bounds(tokens: &impl quote::ToTokens) -> (Span, Span) {
     let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
     let first = spans.next().unwrap_or_else(Span::call_site);
@@ -331,18 +348,9 @@ impl Findings<'_> {
                 format!("did you mean \"{name}\"? add `#[pgdrift(column = \"{name}\")]`")
             }
         });
-        let fix = near.filter(|_| !field.column_given).map(|name| {
-            self.renamed.push(name.to_owned());
-            let attribute = format!("#[pgdrift(column = {})]", generate::string_literal(name));
-            Fix {
-                description: format!("add `{attribute}`"),
-                edits: vec![Edit::Lines {
-                    at: field.decl,
-                    indent_like: field.decl,
-                    lines: vec![attribute],
-                }],
-            }
-        });
+        let fix = fix!(near
+            .filter(|_| !field.column_given)
+            .map(|name| self.column_fix(field, name)));
         let message = format!(
             "column \"{}\" does not exist",
             self.qualified_column(&field.column)
@@ -414,7 +422,7 @@ impl Findings<'_> {
         let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) else {
             return;
         };
-        let fix = self.nullability_fix(&verdict, shape);
+        let fix = fix!(self.nullability_fix(&verdict, shape));
         let finding = self
             .found(verdict.check, verdict.level, verdict.message)
             .on(field, &column.name);
@@ -497,8 +505,44 @@ impl Findings<'_> {
         self.push(finding);
     }
 
+    /// Maps the misspelt `field` to the column `name`.
+    #[cfg(feature = "workflow")]
+    fn column_fix(&mut self, field: &FieldDef, name: &str) -> Fix {
+        self.renamed.push(name.to_owned());
+        let attribute = format!("#[pgdrift(column = {})]", generate::string_literal(name));
+        Fix {
+            description: format!("add `{attribute}`"),
+            edits: vec![Edit::Lines {
+                at: field.decl,
+                indent_like: field.decl,
+                lines: vec![attribute],
+            }],
+        }
+    }
+
+    /// The plain Rust type that fits the column, in the crates the model
+    /// already uses.
+    #[cfg(feature = "workflow")]
+    fn type_fix(&self, sql: &types::SqlType, inner: &syn::Type) -> Option<Fix> {
+        let options = generate::families_of(
+            std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
+        );
+        generate::plain_type_for(sql, &options).map(|fitting| {
+            let (first, last) = bounds(inner);
+            Fix {
+                description: format!("use `{fitting}`"),
+                edits: vec![Edit::Replace {
+                    first,
+                    last,
+                    text: fitting,
+                }],
+            }
+        })
+    }
+
     /// The sure fix of a read struct's nullability verdict: wrap the type in
     /// `Option`, or (under `strict`) unwrap it.
+    #[cfg(feature = "workflow")]
     fn nullability_fix(&self, verdict: &Verdict, shape: &Shape) -> Option<Fix> {
         let Shape {
             ty,
@@ -699,20 +743,7 @@ impl Findings<'_> {
                     column.data_type,
                     type_text(inner)
                 );
-                let options = generate::families_of(
-                    std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
-                );
-                let fix = generate::plain_type_for(sql, &options).map(|fitting| {
-                    let (first, last) = bounds(inner);
-                    Fix {
-                        description: format!("use `{fitting}`"),
-                        edits: vec![Edit::Replace {
-                            first,
-                            last,
-                            text: fitting,
-                        }],
-                    }
-                });
+                let fix = fix!(self.type_fix(sql, inner));
                 let finding = self
                     .found(Check::TypeMismatch, Level::Error, message)
                     .on(field, &column.name)
@@ -776,6 +807,7 @@ impl Findings<'_> {
     /// New fields for the uncovered `columns`, each before the field of the
     /// next covered column (else at the end); `None` when a column's type
     /// needs a Rust type of the user's (an enum) or has none.
+    #[cfg(feature = "workflow")]
     fn uncovered_fix(
         &self,
         catalog: &Catalog,

@@ -163,6 +163,25 @@ pub fn find_upwards(dir: &Path, name: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.exists())
 }
 
+/// The crate whose types stand for dates and times.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeCrate {
+    #[default]
+    Chrono,
+    Time,
+    Jiff,
+}
+
+/// The crate whose type stands for `numeric`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecimalCrate {
+    #[default]
+    RustDecimal,
+    Bigdecimal,
+}
+
 /// `pgdrift.toml`: paths relative to the project root, and the schemas to read.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -180,9 +199,9 @@ pub struct ProjectConfig {
     /// Whether the docs hold the entity-relationship diagram.
     pub diagram: bool,
     /// The crate `generate-models` takes date and time types from.
-    pub time: crate::generate::TimeCrate,
+    pub time: TimeCrate,
     /// The crate `generate-models` takes the `numeric` type from.
-    pub decimal: crate::generate::DecimalCrate,
+    pub decimal: DecimalCrate,
 }
 
 impl Default for ProjectConfig {

@@ -9,34 +9,14 @@
 //! `insert`, one `#[pgdrift(insert)]` struct per table as well. The text is
 //! what rustfmt would print, so a formatted project stays formatted.
 
-#[cfg(feature = "workflow")]
-use std::collections::BTreeMap;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-#[cfg(feature = "workflow")]
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind, TypeName};
 use crate::types::{self, SqlType};
 
-/// The crate whose types stand for dates and times.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeCrate {
-    #[default]
-    Chrono,
-    Time,
-    Jiff,
-}
-
-/// The crate whose type stands for `numeric`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DecimalCrate {
-    #[default]
-    RustDecimal,
-    Bigdecimal,
-}
+pub use crate::config::{DecimalCrate, TimeCrate};
 
 /// What to generate besides the read structs, and in which vocabulary.
 #[derive(Debug, Clone, Default)]
@@ -50,10 +30,8 @@ pub struct Options {
 }
 
 /// The longest line rustfmt leaves on one line.
-#[cfg(feature = "workflow")]
 const MAX_WIDTH: usize = 100;
 
-#[cfg(feature = "workflow")]
 /// Rust source for `relations` (pairs of schema name and relation) of
 /// `catalog`, in the order given.
 pub fn generate(catalog: &Catalog, relations: &[(&str, &Relation)], options: &Options) -> String {
@@ -99,7 +77,6 @@ pub fn generate(catalog: &Catalog, relations: &[(&str, &Relation)], options: &Op
     out
 }
 
-#[cfg(feature = "workflow")]
 /// Whether an insert struct makes sense: tables, not views.
 fn insertable(relation: &Relation) -> bool {
     matches!(
@@ -108,7 +85,6 @@ fn insertable(relation: &Relation) -> bool {
     )
 }
 
-#[cfg(feature = "workflow")]
 /// The enum types the relations' columns use (through domains and arrays),
 /// in catalog order.
 fn used_enums(catalog: &Catalog, relations: &[(&str, &Relation)]) -> Vec<TypeName> {
@@ -127,14 +103,12 @@ fn used_enums(catalog: &Catalog, relations: &[(&str, &Relation)]) -> Vec<TypeNam
     found.into_iter().collect()
 }
 
-#[cfg(feature = "workflow")]
 struct Writer<'a> {
     catalog: &'a Catalog,
     options: &'a Options,
     enum_names: &'a BTreeMap<TypeName, String>,
 }
 
-#[cfg(feature = "workflow")]
 impl Writer<'_> {
     fn model(&self, schema: &str, relation: &Relation, name: &str, insert: bool) -> String {
         let mut out = String::new();
@@ -277,7 +251,6 @@ impl Writer<'_> {
     }
 }
 
-#[cfg(feature = "workflow")]
 /// Whether an INSERT may name the column: not generated, not `GENERATED
 /// ALWAYS AS IDENTITY`.
 fn writable(column: &Column) -> bool {
@@ -394,7 +367,6 @@ pub(crate) fn string_literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-#[cfg(feature = "workflow")]
 /// `#[name(a, b)]` on one line, or broken over lines as rustfmt breaks it
 /// when that line would be too long: a derive list fills lines, other lists
 /// take one item a line.
@@ -431,7 +403,6 @@ fn list_attribute(out: &mut String, indent: &str, name: &str, items: &[String]) 
     out.push_str(&format!("{indent})]\n"));
 }
 
-#[cfg(feature = "workflow")]
 /// `pub name: Type,` on one line, or the type on the next when too long.
 fn field_line(out: &mut String, indent: &str, ident: &str, ty: &str) {
     let line = format!("{indent}pub {ident}: {ty},");
@@ -454,7 +425,6 @@ const KEYWORDS: &[&str] = &[
 
 /// Names a generated type must not take: they would shadow what the
 /// generated code itself uses, or are not identifiers.
-#[cfg(feature = "workflow")]
 const TAKEN_TYPE_NAMES: &[&str] = &[
     "Self",
     "Option",
@@ -625,7 +595,6 @@ pub fn singular(word: &str) -> String {
     }
 }
 
-#[cfg(feature = "workflow")]
 /// Type (or variant) names handed out so far, so that none is given twice.
 struct TypeNames {
     taken: HashSet<String>,
@@ -633,7 +602,6 @@ struct TypeNames {
     reserved: &'static [&'static str],
 }
 
-#[cfg(feature = "workflow")]
 impl Default for TypeNames {
     fn default() -> Self {
         TypeNames {
@@ -643,7 +611,6 @@ impl Default for TypeNames {
     }
 }
 
-#[cfg(feature = "workflow")]
 impl TypeNames {
     fn claim(&mut self, wanted: &str) -> String {
         let base = if self.reserved.contains(&wanted) {

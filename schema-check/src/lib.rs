@@ -37,6 +37,7 @@ pub mod error;
 pub mod escape;
 pub mod files;
 pub mod finding;
+#[cfg(feature = "workflow")]
 pub mod generate;
 pub mod interop;
 pub mod model;
