@@ -39,6 +39,22 @@ fn expansions() {
     ));
     insta::assert_snapshot!("model_with_custom_types", pretty(model));
 
+    // An insert struct with a lifetime, a renamed quoted column, and a
+    // warning (an `Option` on a NOT NULL column it reads back).
+    let insert = crate::expand(&input(
+        r#"
+        #[pgdrift(schema = "app", table = "orders", insert, read)]
+        pub struct NewOrder<'a> {
+            pub user_id: i64,
+            pub total: &'a str,
+            #[pgdrift(column = "createdAt")]
+            pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+            #[pgdrift(skip)]
+            pub note: &'a str,
+        }"#,
+    ));
+    insta::assert_snapshot!("insert_with_warning", pretty(insert));
+
     let media_kind = crate::custom::expand_enum(&input(
         r#"
         #[pgdrift(rename_all = "lowercase")]
