@@ -5,6 +5,8 @@
 //! constraints and types by name; columns by position), so that the same
 //! database always gives the same catalog, byte for byte once serialised.
 
+#![deny(missing_docs)]
+
 use serde::Deserialize;
 #[cfg(feature = "workflow")]
 use serde::Serialize;

@@ -3,6 +3,8 @@
 //! database. Each gives [`Finding`]s placed in their files; rendering them
 //! is the CLI's and the report's job.
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

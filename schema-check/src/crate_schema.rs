@@ -7,6 +7,8 @@
 //! editor notices a changed file at once and a database change within
 //! [`LIVE_REFRESH`].
 
+#![deny(missing_docs)]
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,7 +86,9 @@ pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
 /// A loaded catalog and where it came from.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The schema.
     pub catalog: Catalog,
+    /// Where it was read from.
     pub source: SchemaSource,
 }
 
@@ -167,12 +171,16 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Entry>> {
 
 /// Settings for a crate: its `.env` and the nearest `pgdrift.toml`.
 pub struct CrateSettings {
+    /// The project root: where `pgdrift.toml` is, else the crate.
     pub root: PathBuf,
+    /// The crate's environment with its `.env`.
     pub env: Env,
+    /// The project's settings (the defaults without a `pgdrift.toml`).
     pub project: ProjectConfig,
 }
 
 impl CrateSettings {
+    /// The settings of the crate at `crate_dir`.
     pub fn load(crate_dir: &Path) -> Result<CrateSettings> {
         let env = Env::load(crate_dir)?;
         let (root, project) = match config::find_upwards(crate_dir, Path::new("pgdrift.toml")) {

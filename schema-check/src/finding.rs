@@ -6,6 +6,8 @@
 //! The derive, the CLI's text and JSON output and the reports all render
 //! this one type.
 
+#![deny(missing_docs)]
+
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -377,6 +379,7 @@ pub struct TextEdit {
 pub struct Fix {
     /// What the edit does, e.g. "use `Option<String>`".
     pub description: String,
+    /// The edits, applied together.
     pub edits: Vec<Edit>,
 }
 
@@ -385,19 +388,35 @@ pub struct Fix {
 pub enum Edit {
     /// Replaces the tokens from `first` through `last` by `text`.
     Replace {
+        /// The first token replaced.
         first: Span,
+        /// The last token replaced.
         last: Span,
+        /// What replaces them.
         text: String,
     },
     /// Inserts `text` right before the token `at`.
-    Before { at: Span, text: String },
+    Before {
+        /// The token the text goes before.
+        at: Span,
+        /// What is inserted.
+        text: String,
+    },
     /// Inserts `text` right after the token `at`.
-    After { at: Span, text: String },
+    After {
+        /// The token the text goes after.
+        at: Span,
+        /// What is inserted.
+        text: String,
+    },
     /// Inserts whole lines before the line holding `at`, each indented like
     /// the line holding `indent_like`.
     Lines {
+        /// A token of the line the new lines go before.
         at: Span,
+        /// A token of the line whose indentation the new lines take.
         indent_like: Span,
+        /// The lines, without indentation or line ends.
         lines: Vec<String>,
     },
 }

@@ -21,6 +21,8 @@
 //! `models-doc`: models against the docs, `db-doc`: database against the
 //! docs); `check` the rule within it.
 
+#![deny(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
