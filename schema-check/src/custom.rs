@@ -12,8 +12,8 @@ use proc_macro2::Span;
 use crate::catalog::{Catalog, Column, TypeName};
 use crate::finding::{Check, Finding, Level};
 use crate::model::{
-    attr_names, once, parse_items, type_text, unraw, AttrName, Errors, FieldDef, Item, ModelDef,
-    RenameAll, RENAME_ALL,
+    attr_names, once, parse_items, type_text, unraw, AttrName, Errors, FieldDef, ModelDef,
+    RenameAll,
 };
 use crate::suggest::closest;
 use crate::types;
@@ -128,20 +128,6 @@ fn db_value_style(style: &str) -> Option<RenameAll> {
     }
 }
 
-fn rename_rule(item: &Item) -> syn::Result<RenameAll> {
-    item.string("lowercase").and_then(|lit| {
-        RenameAll::from_name(&lit.value()).ok_or_else(|| {
-            syn::Error::new(
-                lit.span(),
-                format!(
-                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
-                    lit.value()
-                ),
-            )
-        })
-    })
-}
-
 impl EnumDef {
     /// Reads an enum and its `#[pgdrift(...)]`, `#[sqlx(...)]` and
     /// diesel-derive-enum attributes; every malformed `pgdrift` attribute is
@@ -160,7 +146,7 @@ impl EnumDef {
             others,
             |attr, item| match attr {
                 EnumAttr::TypeName => once(&mut type_name, item, item.string("media_kind")),
-                EnumAttr::RenameAll => once(&mut rename_all, item, rename_rule(item)),
+                EnumAttr::RenameAll => once(&mut rename_all, item, item.rename_rule("lowercase")),
             },
         );
         let data = match &input.data {

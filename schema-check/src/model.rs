@@ -352,6 +352,22 @@ impl Item {
     }
 
     /// A bare `name`.
+    /// A `rename_all = "…"` value as its rule; `example` shows the form in
+    /// the error for a value that is not a string.
+    pub(crate) fn rename_rule(&self, example: &str) -> syn::Result<RenameAll> {
+        self.string(example).and_then(|lit| {
+            RenameAll::from_name(&lit.value()).ok_or_else(|| {
+                syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
+                        lit.value()
+                    ),
+                )
+            })
+        })
+    }
+
     pub(crate) fn flag(&self) -> syn::Result<()> {
         match &self.meta {
             syn::Meta::Path(_) => Ok(()),
@@ -665,18 +681,7 @@ impl ContainerAttrs {
                 StructAttr::Table => once(&mut out.table, item, item.string("users")),
                 StructAttr::Schema => once(&mut out.schema, item, item.string("public")),
                 StructAttr::RenameAll => {
-                    let rule = item.string("camelCase").and_then(|lit| {
-                        RenameAll::from_name(&lit.value()).ok_or_else(|| {
-                            syn::Error::new(
-                                lit.span(),
-                                format!(
-                                    "unknown rename_all rule {:?}: use one of {RENAME_ALL}",
-                                    lit.value()
-                                ),
-                            )
-                        })
-                    });
-                    once(&mut out.rename_all, item, rule)
+                    once(&mut out.rename_all, item, item.rename_rule("camelCase"))
                 }
                 StructAttr::Partial => once(&mut out.partial, item, item.flag()),
                 StructAttr::Strict => once(&mut out.strict, item, item.flag()),
