@@ -375,3 +375,78 @@ fn sarif_fix(fix: &FixJson) -> serde_json::Value {
         }],
     }])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Check, Place};
+
+    fn report(findings: Vec<Finding>) -> Report {
+        let compared = vec![Comparison::DbModels, Comparison::DbDoc];
+        Report::new(
+            "2026-12-05T00:00:00Z".into(),
+            "snapshot".into(),
+            1,
+            2,
+            compared,
+            findings,
+        )
+    }
+
+    fn finding(check: Check, level: Level, table: &str) -> Finding {
+        Finding {
+            place: Some(Place::new("docs/schema.md", Some(3))),
+            schema: Some("public".into()),
+            table: Some(table.into()),
+            ..Finding::about(check, level, format!("{} on {table}", check.code()))
+        }
+    }
+
+    #[test]
+    fn every_rendering_takes_code_kind_and_description_from_the_check() {
+        let report = report(vec![
+            finding(Check::RequiredColumn, Level::Warning, "users"),
+            finding(Check::DocsStaleSection, Level::Error, "orders"),
+        ]);
+        assert_eq!((report.summary.errors, report.summary.warnings), (1, 1));
+        assert_eq!(report.summary.by_kind["db-doc"], 1);
+        assert_eq!(report.summary.by_check["required-column"], 1);
+
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        let first = &json["findings"][0];
+        assert_eq!(first["check"], "docs-stale-section", "sorted by table");
+        assert_eq!(first["kind"], "db-doc");
+        assert_eq!(first["severity"], "error");
+        assert_eq!(
+            (&first["file"], &first["line"]),
+            (&"docs/schema.md".into(), &3.into())
+        );
+
+        let sarif: serde_json::Value = serde_json::from_str(&report.to_sarif()).unwrap();
+        let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+        let required = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "required-column")
+            .unwrap();
+        assert_eq!(
+            required["shortDescription"]["text"],
+            Check::RequiredColumn.description()
+        );
+
+        let markdown = report.to_markdown();
+        assert!(
+            markdown.contains("| Database ↔ models | 0 | 1 |"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("| Database ↔ docs | 1 | 0 |"),
+            "{markdown}"
+        );
+        assert!(
+            !markdown.contains("Models ↔ docs"),
+            "only what was compared"
+        );
+    }
+}

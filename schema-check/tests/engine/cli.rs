@@ -24,6 +24,17 @@ fn snapshot_writes_identical_bytes_and_check_names_the_change() {
     let url = db.url().expose();
     let vars = [("DATABASE_URL", url)];
 
+    let missing = schema_check(root.path(), &["snapshot", "--check"], &vars);
+    assert_eq!(missing.status.code(), Some(1), "{}", all_output(&missing));
+    assert_eq!(
+        stdout(&missing),
+        ".pgdrift/schema.json does not exist\nrun `schema-check snapshot` to create it\n"
+    );
+    assert!(
+        !snapshot_file(root.path()).exists(),
+        "--check writes nothing"
+    );
+
     let first = schema_check(root.path(), &["snapshot"], &vars);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert_eq!(stdout(&first), "wrote .pgdrift/schema.json (7 relations)\n");
