@@ -400,15 +400,15 @@ struct Found {
     /// How many errors were pushed at the end, which numbers the next.
     pushed: usize,
     /// Each error with its help and its place in the order: the number it
-    /// was pushed as, or (for one recorded at a [`Place`]) the number of the
+    /// was pushed as, or (for one recorded at a [`Slot`]) the number of the
     /// error pushed next after the place was taken, before which it goes.
     entries: Vec<((usize, bool), syn::Error, Option<String>)>,
 }
 
-/// A place in the order of an [`Errors`], to record an error there once a
+/// A slot in the order of an [`Errors`], to record an error there once a
 /// later part of the source shows it is one.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Place(usize);
+pub(crate) struct Slot(usize);
 
 impl Errors {
     /// An empty collector, to be consumed by [`Errors::finish`].
@@ -437,14 +437,14 @@ impl Errors {
 
     /// Where the next pushed error will go: one recorded later at this place
     /// with [`Errors::push_at`] comes before every error pushed from now on.
-    pub(crate) fn here(&self) -> Place {
-        Place(self.with(|found| found.pushed))
+    pub(crate) fn here(&self) -> Slot {
+        Slot(self.with(|found| found.pushed))
     }
 
     /// Records `error` at `place`: after the errors pushed before the place
     /// was taken (and those recorded at it earlier), before the ones pushed
     /// since.
-    pub(crate) fn push_at(&self, place: Place, error: syn::Error) {
+    pub(crate) fn push_at(&self, place: Slot, error: syn::Error) {
         self.with(|found| found.entries.push(((place.0, false), error, None)));
     }
 
