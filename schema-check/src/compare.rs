@@ -41,7 +41,7 @@ pub fn db_models(catalog: &crate::Catalog, found: &Discovered) -> Vec<Finding> {
             findings.push(place(finding, &source.file, text));
         }
     }
-    findings.sort_by_key(|f| f.place.as_ref().map(|p| (p.file.clone(), p.line, p.col)));
+    findings.sort_by(|a, b| a.position().cmp(&b.position()));
     findings
 }
 

@@ -480,6 +480,12 @@ impl Finding {
         crate::escape::terminal(&out).into_owned()
     }
 
+    /// File, line and column, for ordering findings by where they are.
+    pub fn position(&self) -> Option<(&str, Option<usize>, Option<usize>)> {
+        let place = self.place.as_ref()?;
+        Some((place.file.as_str(), place.line, place.col))
+    }
+
     /// `schema.table`, when the finding is about one.
     pub fn table_key(&self) -> Option<String> {
         Some(format!(

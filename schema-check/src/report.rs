@@ -170,18 +170,10 @@ impl Report {
         compared: Vec<Comparison>,
         mut findings: Vec<Finding>,
     ) -> Report {
-        let place = |f: &Finding| {
-            let place = f.place.as_ref();
-            (
-                place.map(|p| p.file.clone()),
-                place.and_then(|p| p.line),
-                place.and_then(|p| p.col),
-            )
-        };
         findings.sort_by(|a, b| {
-            (a.table_key(), place(a), a.check.code(), &a.message).cmp(&(
+            (a.table_key(), a.position(), a.check.code(), &a.message).cmp(&(
                 b.table_key(),
-                place(b),
+                b.position(),
                 b.check.code(),
                 &b.message,
             ))
