@@ -560,6 +560,83 @@ fn reports_in_three_formats_without_the_password() {
 }
 
 #[test]
+fn deny_warnings_fails_compare_db_models_and_report_on_a_warning_alone() {
+    let (db, project) = fixture();
+    let clean = project.run(&["compare-db-models", "--deny", "warnings"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "0 errors, 0 warnings in 2 models (1 files)\n"
+    );
+
+    // A column no field covers is a warning; the docs follow the database,
+    // so that warning is all there is.
+    db.execute("ALTER TABLE users ADD COLUMN bio text");
+    assert_eq!(project.run(&["generate-docs"]).status.code(), Some(0));
+    let warned = project.run(&["compare-db-models"]);
+    assert_eq!(warned.status.code(), Some(0), "{}", all_output(&warned));
+    let text = stdout(&warned);
+    assert!(text.starts_with("warning[uncovered-columns]: "), "{text}");
+    assert!(
+        text.ends_with("\n0 errors, 1 warning in 2 models (1 files)\n"),
+        "{text}"
+    );
+    let denied = project.run(&["compare-db-models", "--deny", "warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", all_output(&denied));
+    assert_eq!(
+        stdout(&denied),
+        text.replace(
+            "(1 files)\n",
+            "(1 files); warnings denied by --deny warnings\n"
+        )
+    );
+    let json = project.run(&["compare-db-models", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", all_output(&json));
+    let json_denied = project.run(&[
+        "compare-db-models",
+        "--format",
+        "json",
+        "--deny",
+        "warnings",
+    ]);
+    assert_eq!(json_denied.status.code(), Some(1));
+    assert_eq!(stdout(&json_denied), stdout(&json));
+    let issues: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(issues[0]["severity"], "warning");
+
+    let reports = project.root().join(".pgdrift/reports");
+    let written = "wrote .pgdrift/reports/schema-report.json, .pgdrift/reports/schema-report.md, .pgdrift/reports/schema-report.sarif: 0 errors, 1 warnings";
+    let report = project.run(&["report"]);
+    assert_eq!(report.status.code(), Some(0), "{}", all_output(&report));
+    assert_eq!(stdout(&report), format!("{written}\n"));
+    std::fs::remove_dir_all(&reports).unwrap();
+    let report = project.run(&["report", "--deny", "warnings"]);
+    assert_eq!(report.status.code(), Some(1), "{}", all_output(&report));
+    assert_eq!(
+        stdout(&report),
+        format!("{written}; warnings denied by --deny warnings\n")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&project.read(".pgdrift/reports/schema-report.json")).unwrap();
+    assert_eq!(json["summary"]["warnings"], 1, "the reports are written");
+    assert!(reports.join("schema-report.sarif").exists());
+
+    std::fs::remove_dir_all(&reports).unwrap();
+    for command in ["compare-db-models", "report"] {
+        let bogus = project.run(&[command, "--deny", "bogus"]);
+        assert_eq!(bogus.status.code(), Some(2), "{command}");
+        let err = stderr(&bogus);
+        assert!(
+            err.starts_with("error: invalid value 'bogus' for '--deny <LEVEL>'\n")
+                && err.contains("[possible values: warnings]"),
+            "{command}: {err}"
+        );
+        assert_eq!(stdout(&bogus), "", "{command}");
+    }
+    assert!(!reports.exists(), "a usage error writes nothing");
+}
+
+#[test]
 fn changelog_appends_each_kind_of_change_once() {
     let (db, project) = fixture();
     assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
