@@ -138,6 +138,18 @@ pub struct Writable {
     pub update: bool,
 }
 
+impl Writable {
+    /// The writes accepted in plain words: `insert, update`, or `none`.
+    pub fn describe(&self) -> &'static str {
+        match (self.insert, self.update) {
+            (true, true) => "insert, update",
+            (true, false) => "insert",
+            (false, true) => "update",
+            (false, false) => "none",
+        }
+    }
+}
+
 /// A trigger on a relation.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "workflow", derive(Serialize))]
@@ -193,6 +205,17 @@ impl Trigger {
             events,
             row: bit(1),
         }
+    }
+
+    /// The trigger in plain words: `before insert or update for each row`.
+    pub fn describe(&self) -> String {
+        let timing = match self.timing {
+            TriggerTiming::Before => "before",
+            TriggerTiming::After => "after",
+            TriggerTiming::InsteadOf => "instead of",
+        };
+        let each = if self.row { "row" } else { "statement" };
+        format!("{timing} {} for each {each}", self.events.join(" or "))
     }
 
     /// Whether the trigger may fill a new row's columns before it is
@@ -668,31 +691,7 @@ impl Catalog {
                 if schema.extension.is_some() {
                     schemas.insert(&schema.name);
                 }
-                let owned_relations = schema
-                    .relations
-                    .iter()
-                    .filter(|r| r.extension.is_some())
-                    .map(|r| &r.name);
-                let owned_enums = schema
-                    .enums
-                    .iter()
-                    .filter(|e| e.extension.is_some())
-                    .map(|e| &e.name);
-                let owned_domains = schema
-                    .domains
-                    .iter()
-                    .filter(|d| d.extension.is_some())
-                    .map(|d| &d.name);
-                let owned_composites = schema
-                    .composites
-                    .iter()
-                    .filter(|c| c.extension.is_some())
-                    .map(|c| &c.name);
-                for name in owned_relations
-                    .chain(owned_enums)
-                    .chain(owned_domains)
-                    .chain(owned_composites)
-                {
+                for name in schema.extension_objects() {
                     objects.insert((&schema.name, name));
                 }
             }
@@ -707,11 +706,7 @@ impl Catalog {
         };
         for schema in &mut users.schemas {
             let name = schema.name.clone();
-            let users = |object: &String| !objects.contains(&(name.as_str(), object.as_str()));
-            schema.relations.retain(|r| users(&r.name));
-            schema.enums.retain(|e| users(&e.name));
-            schema.domains.retain(|d| users(&d.name));
-            schema.composites.retain(|c| users(&c.name));
+            schema.retain_objects(|object| !objects.contains(&(name.as_str(), object)));
         }
         users
     }
@@ -724,26 +719,90 @@ impl Catalog {
 
     /// Sorts every list into catalog order (see the module docs).
     pub fn normalize(&mut self) {
-        self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
-        for schema in &mut self.schemas {
-            schema.relations.sort_by(|a, b| a.name.cmp(&b.name));
-            schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
-            schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
-            schema.composites.sort_by(|a, b| a.name.cmp(&b.name));
-            for domain in &mut schema.domains {
-                domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
-            }
-            for relation in &mut schema.relations {
-                relation.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-                relation
-                    .unique_constraints
-                    .sort_by(|a, b| a.name.cmp(&b.name));
-                relation
-                    .check_constraints
-                    .sort_by(|a, b| a.name.cmp(&b.name));
-                relation.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-                sort_partitions(&mut relation.partitions);
-            }
+        let Catalog { schemas } = self;
+        schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        for schema in schemas {
+            schema.normalize();
+        }
+    }
+}
+
+// The walkers below name every field of `Schema`, so that a kind of object
+// added to it does not compile until each of them handles it.
+impl Schema {
+    /// The names of the relations and types in this schema that an
+    /// extension owns.
+    fn extension_objects(&self) -> impl Iterator<Item = &str> {
+        let Schema {
+            name: _,
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            // The schema's own owner is the caller's to judge.
+            extension: _,
+        } = self;
+        fn owned<'a, T>(
+            items: &'a [T],
+            owner: impl Fn(&T) -> (&Option<String>, &String) + 'a,
+        ) -> impl Iterator<Item = &'a str> + 'a {
+            items.iter().filter_map(move |item| match owner(item) {
+                (Some(_), name) => Some(name.as_str()),
+                (None, _) => None,
+            })
+        }
+        owned(relations, |r| (&r.extension, &r.name))
+            .chain(owned(enums, |e| (&e.extension, &e.name)))
+            .chain(owned(domains, |d| (&d.extension, &d.name)))
+            .chain(owned(composites, |c| (&c.extension, &c.name)))
+    }
+
+    /// Keeps the relations and types whose name `keep` accepts.
+    fn retain_objects(&mut self, keep: impl Fn(&str) -> bool) {
+        let Schema {
+            name: _,
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            extension: _,
+        } = self;
+        relations.retain(|r| keep(&r.name));
+        enums.retain(|e| keep(&e.name));
+        domains.retain(|d| keep(&d.name));
+        composites.retain(|c| keep(&c.name));
+    }
+
+    /// Sorts this schema's lists into catalog order.
+    fn normalize(&mut self) {
+        let Schema {
+            name: _,
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            extension: _,
+        } = self;
+        relations.sort_by(|a, b| a.name.cmp(&b.name));
+        enums.sort_by(|a, b| a.name.cmp(&b.name));
+        domains.sort_by(|a, b| a.name.cmp(&b.name));
+        composites.sort_by(|a, b| a.name.cmp(&b.name));
+        for domain in domains {
+            domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for relation in relations {
+            relation.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            relation
+                .unique_constraints
+                .sort_by(|a, b| a.name.cmp(&b.name));
+            relation
+                .check_constraints
+                .sort_by(|a, b| a.name.cmp(&b.name));
+            relation.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_partitions(&mut relation.partitions);
         }
     }
 }

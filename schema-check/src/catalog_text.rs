@@ -6,39 +6,33 @@ use crate::catalog::*;
 
 /// Renders the relations (and types) of `catalog` as aligned text tables.
 pub fn render(catalog: &Catalog) -> String {
+    // Every field is named, here and below, so that a kind of object added
+    // to the catalog does not compile until `introspect` shows it.
+    let Catalog { schemas } = catalog;
     let mut out = String::new();
-    for schema in &catalog.schemas {
-        for relation in &schema.relations {
-            render_relation(&mut out, &schema.name, relation);
+    for schema in schemas {
+        let Schema {
+            name,
+            // Each object's line names its schema; schemas have no line.
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            // Every object an extension owns is marked on its own line.
+            extension: _,
+        } = schema;
+        for relation in relations {
+            render_relation(&mut out, name, relation);
         }
-        for e in &schema.enums {
-            let _ = writeln!(
-                out,
-                "enum {}.{}{}: {}\n",
-                quote_ident(&schema.name),
-                quote_ident(&e.name),
-                owner(&e.extension),
-                e.labels.join(", ")
-            );
+        for e in enums {
+            render_enum(&mut out, name, e);
         }
-        for d in &schema.domains {
-            let mut line = format!(
-                "domain {}.{}{}: {}",
-                quote_ident(&schema.name),
-                quote_ident(&d.name),
-                owner(&d.extension),
-                d.data_type
-            );
-            if d.not_null {
-                line.push_str(" NOT NULL");
-            }
-            if let Some(default) = &d.default {
-                let _ = write!(line, " DEFAULT {default}");
-            }
-            for check in &d.checks {
-                let _ = write!(line, " {}", check.definition);
-            }
-            let _ = writeln!(out, "{line}\n");
+        for d in domains {
+            render_domain(&mut out, name, d);
+        }
+        for c in composites {
+            render_composite(&mut out, name, c);
         }
     }
     out
@@ -52,20 +46,112 @@ fn owner(extension: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// ` -- comment` on one line, or nothing without a comment.
+fn comment_text(comment: &Option<String>) -> String {
+    comment
+        .as_deref()
+        .map(|c| format!(" -- {}", crate::escape::one_line(c)))
+        .unwrap_or_default()
+}
+
+fn render_enum(out: &mut String, schema: &str, e: &EnumType) {
+    let _ = writeln!(
+        out,
+        "enum {}.{}{}: {}\n",
+        quote_ident(schema),
+        quote_ident(&e.name),
+        owner(&e.extension),
+        e.labels.join(", ")
+    );
+}
+
+fn render_domain(out: &mut String, schema: &str, d: &Domain) {
+    let mut line = format!(
+        "domain {}.{}{}: {}",
+        quote_ident(schema),
+        quote_ident(&d.name),
+        owner(&d.extension),
+        d.data_type
+    );
+    if d.not_null {
+        line.push_str(" NOT NULL");
+    }
+    if let Some(default) = &d.default {
+        let _ = write!(line, " DEFAULT {default}");
+    }
+    for check in &d.checks {
+        let _ = write!(line, " {}", check.definition);
+    }
+    let _ = writeln!(out, "{line}\n");
+}
+
+/// A composite type: its name and comment, then its attributes as a table.
+fn render_composite(out: &mut String, schema: &str, c: &CompositeType) {
+    let _ = writeln!(
+        out,
+        "composite type {}.{}{}{}",
+        quote_ident(schema),
+        quote_ident(&c.name),
+        owner(&c.extension),
+        comment_text(&c.comment)
+    );
+    let mut rows = vec![[
+        "attribute".to_owned(),
+        "type".to_owned(),
+        "comment".to_owned(),
+    ]];
+    for a in &c.attributes {
+        rows.push([
+            a.name.clone(),
+            a.data_type.clone(),
+            crate::escape::one_line(a.comment.as_deref().unwrap_or_default()).into_owned(),
+        ]);
+    }
+    aligned(out, &rows);
+    out.push('\n');
+}
+
+/// Rows as columns padded to their widest cell, each line indented by two.
+fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]]) {
+    let widths: Vec<usize> = (0..N)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let _ = write!(line, " {cell:<width$}", width = widths[i]);
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
 /// Renders one relation.
 pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
-    let _ = write!(
+    let Relation {
+        name,
+        kind,
+        comment,
+        columns,
+        primary_key,
+        foreign_keys,
+        unique_constraints,
+        check_constraints,
+        indexes,
+        partition_key,
+        partitions,
+        extension,
+        triggers,
+        writable,
+    } = relation;
+    let _ = writeln!(
         out,
-        "{} {}.{}",
-        relation.kind.describe(),
+        "{} {}.{}{}{}",
+        kind.describe(),
         quote_ident(schema),
-        quote_ident(&relation.name)
+        quote_ident(name),
+        owner(extension),
+        comment_text(comment)
     );
-    out.push_str(&owner(&relation.extension));
-    if let Some(comment) = &relation.comment {
-        let _ = write!(out, " -- {}", crate::escape::one_line(comment));
-    }
-    out.push('\n');
     let mut rows = vec![[
         "column".to_owned(),
         "type".to_owned(),
@@ -73,41 +159,23 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         "default".to_owned(),
         "comment".to_owned(),
     ]];
-    for c in &relation.columns {
-        let default = match (&c.identity, &c.generated, &c.default) {
-            (Some(Identity::Always), _, _) => "generated always as identity".to_owned(),
-            (Some(Identity::ByDefault), _, _) => "generated by default as identity".to_owned(),
-            (_, Some(expr), _) => {
-                format!("generated always as ({expr}) {}", c.generated_kind.as_sql())
-            }
-            (_, _, Some(default)) => default.clone(),
-            _ => String::new(),
-        };
+    for c in columns {
         rows.push([
             c.name.clone(),
             c.data_type.clone(),
             nullable_text(c).to_owned(),
-            default,
+            default_text(c),
             crate::escape::one_line(c.comment.as_deref().unwrap_or_default()).into_owned(),
         ]);
     }
-    let widths: Vec<usize> = (0..5)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in &rows {
-        let mut line = String::from(" ");
-        for (i, cell) in row.iter().enumerate() {
-            let _ = write!(line, " {cell:<width$}", width = widths[i]);
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    if let Some(pk) = &relation.primary_key {
+    aligned(out, &rows);
+    if let Some(pk) = primary_key {
         let _ = writeln!(out, "  primary key {} ({})", pk.name, pk.columns.join(", "));
     }
-    for u in &relation.unique_constraints {
+    for u in unique_constraints {
         let _ = writeln!(out, "  unique {} ({})", u.name, u.columns.join(", "));
     }
-    for fk in &relation.foreign_keys {
+    for fk in foreign_keys {
         let _ = writeln!(
             out,
             "  foreign key {} ({}) references {} ({}) on delete {}{}",
@@ -119,17 +187,36 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
             if fk.not_enforced { " not enforced" } else { "" }
         );
     }
-    for check in &relation.check_constraints {
+    for check in check_constraints {
         let _ = writeln!(out, "  check {} {}", check.name, check.definition);
     }
-    for index in &relation.indexes {
+    for index in indexes {
         let _ = writeln!(out, "  index {}", index.definition);
     }
-    if let Some(key) = &relation.partition_key {
+    for trigger in triggers {
+        let _ = writeln!(out, "  trigger {} {}", trigger.name, trigger.describe());
+    }
+    if let Some(writable) = writable {
+        let _ = writeln!(out, "  writes accepted: {}", writable.describe());
+    }
+    if let Some(key) = partition_key {
         let _ = writeln!(out, "  partition by {key}");
     }
-    render_partitions(out, &relation.partitions, 1);
+    render_partitions(out, partitions, 1);
     out.push('\n');
+}
+
+/// What the `default` cell shows: identity, generation or the default.
+fn default_text(c: &Column) -> String {
+    match (&c.identity, &c.generated, &c.default) {
+        (Some(Identity::Always), _, _) => "generated always as identity".to_owned(),
+        (Some(Identity::ByDefault), _, _) => "generated by default as identity".to_owned(),
+        (_, Some(expr), _) => {
+            format!("generated always as ({expr}) {}", c.generated_kind.as_sql())
+        }
+        (_, _, Some(default)) => default.clone(),
+        _ => String::new(),
+    }
 }
 
 fn render_partitions(out: &mut String, partitions: &[Partition], depth: usize) {

@@ -126,164 +126,211 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
         &old.without_extension_objects(&[new]),
         &new.without_extension_objects(&[old]),
     );
+    // Every field is named, here and in the functions below, so that a kind
+    // of object added to the catalog does not compile until it is diffed.
+    let Catalog { schemas } = old;
     let mut changes = Changes(Vec::new());
     changes.named(
-        &old.schemas,
+        schemas,
         &new.schemas,
         |s| format!("schema {}", quote_ident(&s.name)),
         |_| String::new(),
-        |changes, key, old, new| {
-            changes.field(key, "comment", &old.comment, &new.comment, opt);
-            diff_schema(changes, old, new);
-        },
+        diff_schema,
     );
     changes.0
 }
 
-fn diff_schema(changes: &mut Changes, old: &Schema, new: &Schema) {
-    let schema = quote_ident(&old.name).into_owned();
+fn diff_schema(changes: &mut Changes, key: &str, old: &Schema, new: &Schema) {
+    let Schema {
+        name,
+        comment,
+        relations,
+        enums,
+        domains,
+        composites,
+        // What an extension owns was left out before diffing.
+        extension: _,
+    } = old;
+    let schema = quote_ident(name).into_owned();
+    changes.field(key, "comment", comment, &new.comment, opt);
+    // A relation whose kind changed shows as one dropped and one added.
     changes.named(
-        &old.relations,
+        relations,
         &new.relations,
         |r| format!("{} {schema}.{}", r.kind.describe(), quote_ident(&r.name)),
         |r| format!("{} columns", r.columns.len()),
         |changes, key, old, new| diff_relation(changes, key, &schema, old, new),
     );
-    // A relation whose kind changed shows as one dropped and one added.
     changes.named(
-        &old.enums,
+        enums,
         &new.enums,
         |e| format!("enum {schema}.{}", quote_ident(&e.name)),
         |e| format!("labels {}", e.labels.join(", ")),
-        |changes, key, old, new| {
-            if old.labels != new.labels {
-                let added: Vec<&str> = new
-                    .labels
-                    .iter()
-                    .filter(|l| !old.labels.contains(l))
-                    .map(String::as_str)
-                    .collect();
-                let removed: Vec<&str> = old
-                    .labels
-                    .iter()
-                    .filter(|l| !new.labels.contains(l))
-                    .map(String::as_str)
-                    .collect();
-                let mut detail = Vec::new();
-                if !added.is_empty() {
-                    detail.push(format!("label {} added", added.join(", ")));
-                }
-                if !removed.is_empty() {
-                    detail.push(format!("label {} removed", removed.join(", ")));
-                }
-                if added.is_empty() && removed.is_empty() {
-                    detail.push("labels reordered".to_owned());
-                }
-                detail.push(format!("now {}", new.labels.join(", ")));
-                changes.push(key.to_owned(), ChangeKind::Changed, detail.join("; "));
-            }
-            changes.field(key, "comment", &old.comment, &new.comment, opt);
-        },
+        diff_enum,
     );
     changes.named(
-        &old.domains,
+        domains,
         &new.domains,
         |d| format!("domain {schema}.{}", quote_ident(&d.name)),
         |d| d.data_type.clone(),
-        |changes, key, old, new| {
-            changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
-            changes.field(key, "nullability", &!old.not_null, &!new.not_null, null);
-            changes.field(key, "default", &old.default, &new.default, opt);
-            let checks = |d: &Domain| {
-                d.checks
-                    .iter()
-                    .map(|c| c.definition.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            changes.field(key, "checks", &checks(old), &checks(new), |c| {
-                format!("`{c}`")
-            });
-            changes.field(key, "comment", &old.comment, &new.comment, opt);
-        },
+        diff_domain,
+    );
+    changes.named(
+        composites,
+        &new.composites,
+        |c| format!("composite type {schema}.{}", quote_ident(&c.name)),
+        |c| format!("attributes {}", attribute_list(&c.attributes)),
+        |changes, key, old, new| diff_composite(changes, key, &schema, old, new),
     );
 }
 
-fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation, new: &Relation) {
-    let table = format!("{schema}.{}", quote_ident(&old.name));
+fn diff_enum(changes: &mut Changes, key: &str, old: &EnumType, new: &EnumType) {
+    if old.labels != new.labels {
+        let added: Vec<&str> = new
+            .labels
+            .iter()
+            .filter(|l| !old.labels.contains(l))
+            .map(String::as_str)
+            .collect();
+        let removed: Vec<&str> = old
+            .labels
+            .iter()
+            .filter(|l| !new.labels.contains(l))
+            .map(String::as_str)
+            .collect();
+        let mut detail = Vec::new();
+        if !added.is_empty() {
+            detail.push(format!("label {} added", added.join(", ")));
+        }
+        if !removed.is_empty() {
+            detail.push(format!("label {} removed", removed.join(", ")));
+        }
+        if added.is_empty() && removed.is_empty() {
+            detail.push("labels reordered".to_owned());
+        }
+        detail.push(format!("now {}", new.labels.join(", ")));
+        changes.push(key.to_owned(), ChangeKind::Changed, detail.join("; "));
+    }
     changes.field(key, "comment", &old.comment, &new.comment, opt);
-    changes.field(
-        key,
-        "partition key",
-        &old.partition_key,
-        &new.partition_key,
-        opt,
-    );
+}
+
+fn diff_domain(changes: &mut Changes, key: &str, old: &Domain, new: &Domain) {
+    changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+    changes.field(key, "nullability", &!old.not_null, &!new.not_null, null);
+    changes.field(key, "default", &old.default, &new.default, opt);
+    let checks = |d: &Domain| {
+        d.checks
+            .iter()
+            .map(|c| c.definition.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    changes.field(key, "checks", &checks(old), &checks(new), |c| {
+        format!("`{c}`")
+    });
+    changes.field(key, "comment", &old.comment, &new.comment, opt);
+}
+
+/// `street text, zip character varying(10)`.
+fn attribute_list(attributes: &[Attribute]) -> String {
+    attributes
+        .iter()
+        .map(|a| format!("{} {}", quote_ident(&a.name), a.data_type))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn diff_composite(
+    changes: &mut Changes,
+    key: &str,
+    schema: &str,
+    old: &CompositeType,
+    new: &CompositeType,
+) {
+    let qualified = format!("{schema}.{}", quote_ident(&old.name));
+    changes.field(key, "comment", &old.comment, &new.comment, opt);
     changes.named(
-        &old.columns,
-        &new.columns,
-        |c| format!("column {table}.{}", quote_ident(&c.name)),
-        column_summary,
+        &old.attributes,
+        &new.attributes,
+        |a| format!("attribute {qualified}.{}", quote_ident(&a.name)),
+        |a| a.data_type.clone(),
         |changes, key, old, new| {
             changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
-            changes.field(key, "nullability", &old.nullable, &new.nullable, null);
-            changes.field(
-                key,
-                "NOT NULL NOT VALID",
-                &old.not_null_not_valid,
-                &new.not_null_not_valid,
-                |v| if *v { "yes" } else { "no" }.to_owned(),
-            );
-            changes.field(key, "default", &old.default, &new.default, opt);
-            changes.field(key, "identity", &old.identity, &new.identity, |i| {
-                format!("{i:?}")
-            });
-            changes.field(
-                key,
-                "generated expression",
-                &old.generated,
-                &new.generated,
-                opt,
-            );
-            changes.field(
-                key,
-                "generated kind",
-                &old.generated_kind,
-                &new.generated_kind,
-                |k| k.as_sql().to_owned(),
-            );
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
-    let old_names: Vec<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
-    let new_names: Vec<&str> = new.columns.iter().map(|c| c.name.as_str()).collect();
-    let kept_old: Vec<&str> = old_names
-        .iter()
-        .copied()
-        .filter(|n| new_names.contains(n))
-        .collect();
-    let kept_new: Vec<&str> = new_names
-        .iter()
-        .copied()
-        .filter(|n| old_names.contains(n))
-        .collect();
+    order(
+        changes,
+        key,
+        "attribute",
+        &names(old.attributes.iter().map(|a| &a.name)),
+        &names(new.attributes.iter().map(|a| &a.name)),
+    );
+}
+
+fn names<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    items.map(String::as_str).collect()
+}
+
+/// A change when the items both lists keep (columns, attributes) are in
+/// another order: values are read and written by position.
+fn order(changes: &mut Changes, key: &str, what: &str, old: &[&str], new: &[&str]) {
+    let kept_old: Vec<&str> = old.iter().copied().filter(|n| new.contains(n)).collect();
+    let kept_new: Vec<&str> = new.iter().copied().filter(|n| old.contains(n)).collect();
     if kept_old != kept_new {
         changes.push(
             key.to_owned(),
             ChangeKind::Changed,
-            format!("column order now {}", new_names.join(", ")),
+            format!("{what} order now {}", new.join(", ")),
         );
     }
+}
+
+fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation, new: &Relation) {
+    let Relation {
+        name,
+        // Part of the key: a relation whose kind changed is dropped and added.
+        kind: _,
+        comment,
+        columns,
+        primary_key,
+        foreign_keys,
+        unique_constraints,
+        check_constraints,
+        indexes,
+        partition_key,
+        partitions,
+        triggers,
+        writable,
+        // What an extension owns was left out before diffing.
+        extension: _,
+    } = old;
+    let table = format!("{schema}.{}", quote_ident(name));
+    changes.field(key, "comment", comment, &new.comment, opt);
+    changes.field(key, "partition key", partition_key, &new.partition_key, opt);
+    changes.field(key, "writes accepted", writable, &new.writable, |w| {
+        w.map_or("none", |w| w.describe()).to_owned()
+    });
+    changes.named(
+        columns,
+        &new.columns,
+        |c| format!("column {table}.{}", quote_ident(&c.name)),
+        column_summary,
+        diff_column,
+    );
+    order(
+        changes,
+        key,
+        "column",
+        &names(columns.iter().map(|c| &c.name)),
+        &names(new.columns.iter().map(|c| &c.name)),
+    );
     let keys = |k: &Option<KeyConstraint>| k.iter().cloned().collect::<Vec<_>>();
     for (what, old_keys, new_keys) in [
-        (
-            "primary key",
-            keys(&old.primary_key),
-            keys(&new.primary_key),
-        ),
+        ("primary key", keys(primary_key), keys(&new.primary_key)),
         (
             "unique constraint",
-            old.unique_constraints.clone(),
+            unique_constraints.clone(),
             new.unique_constraints.clone(),
         ),
     ] {
@@ -300,7 +347,7 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         );
     }
     changes.named(
-        &old.foreign_keys,
+        foreign_keys,
         &new.foreign_keys,
         |k| format!("foreign key {} on {table}", quote_ident(&k.name)),
         describe_foreign_key,
@@ -309,7 +356,7 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         },
     );
     changes.named(
-        &old.check_constraints,
+        check_constraints,
         &new.check_constraints,
         |c| format!("check constraint {} on {table}", quote_ident(&c.name)),
         |c| c.definition.clone(),
@@ -320,7 +367,7 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         },
     );
     changes.named(
-        &old.indexes,
+        indexes,
         &new.indexes,
         |i| format!("index {} on {table}", quote_ident(&i.name)),
         |i| i.definition.clone(),
@@ -330,16 +377,55 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
             });
         },
     );
-    let partitions = |r: &Relation| flatten_partitions(&r.partitions);
     changes.named(
-        &partitions(old),
-        &partitions(new),
+        triggers,
+        &new.triggers,
+        |t| format!("trigger {} on {table}", quote_ident(&t.name)),
+        Trigger::describe,
+        |changes, key, old, new| {
+            changes.field(key, "definition", old, new, Trigger::describe);
+        },
+    );
+    changes.named(
+        &flatten_partitions(partitions),
+        &flatten_partitions(&new.partitions),
         |p| format!("partition {} of {table}", p.0),
         |p| p.1.clone(),
         |changes, key, old, new| {
             changes.field(key, "bound", &old.1, &new.1, String::clone);
         },
     );
+}
+
+fn diff_column(changes: &mut Changes, key: &str, old: &Column, new: &Column) {
+    changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+    changes.field(key, "nullability", &old.nullable, &new.nullable, null);
+    changes.field(
+        key,
+        "NOT NULL NOT VALID",
+        &old.not_null_not_valid,
+        &new.not_null_not_valid,
+        |v| if *v { "yes" } else { "no" }.to_owned(),
+    );
+    changes.field(key, "default", &old.default, &new.default, opt);
+    changes.field(key, "identity", &old.identity, &new.identity, |i| {
+        format!("{i:?}")
+    });
+    changes.field(
+        key,
+        "generated expression",
+        &old.generated,
+        &new.generated,
+        opt,
+    );
+    changes.field(
+        key,
+        "generated kind",
+        &old.generated_kind,
+        &new.generated_kind,
+        |k| k.as_sql().to_owned(),
+    );
+    changes.field(key, "comment", &old.comment, &new.comment, opt);
 }
 
 fn describe_foreign_key(k: &ForeignKey) -> String {
@@ -468,6 +554,113 @@ mod tests {
                 "column public.users.station changed: nullability NULL → NOT NULL",
                 "column public.users.station changed: NOT NULL NOT VALID yes → no",
                 "column public.users.total changed: generated kind stored → virtual",
+            ]
+        );
+    }
+
+    fn composite(name: &str, attributes: &[(&str, &str, &str)]) -> CompositeType {
+        CompositeType {
+            name: name.into(),
+            attributes: attributes
+                .iter()
+                .map(|(name, data_type, udt)| Attribute {
+                    name: (*name).into(),
+                    data_type: (*data_type).into(),
+                    udt: TypeName::builtin(udt),
+                    element: None,
+                    comment: None,
+                })
+                .collect(),
+            comment: None,
+            extension: None,
+        }
+    }
+
+    fn with_composites(composites: Vec<CompositeType>) -> Catalog {
+        let mut catalog = catalog(vec![column("id", "bigint", "int8", false)], &[]);
+        catalog.schemas[0].composites = composites;
+        catalog
+    }
+
+    #[test]
+    fn names_composite_types_and_their_attributes() {
+        let street = ("street", "text", "text");
+        let zip = ("zip", "text", "text");
+        let old = with_composites(vec![
+            composite("addr", &[street, zip]),
+            composite("gone", &[("a", "integer", "int4")]),
+        ]);
+        let mut addr = composite(
+            "addr",
+            &[
+                ("street", "character varying(80)", "varchar"),
+                ("city", "text", "text"),
+            ],
+        );
+        addr.comment = Some("Postal address".into());
+        addr.attributes[1].comment = Some("Town".into());
+        let mut owned = composite("tablefunc_crosstab_2", &[street]);
+        owned.extension = Some("tablefunc".into());
+        let new = with_composites(vec![
+            addr,
+            composite("point3", &[("x", "double precision", "float8")]),
+            owned,
+        ]);
+        let lines: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "composite type public.addr changed: comment none → `Postal address`",
+                "attribute public.addr.street changed: type text → character varying(80)",
+                "attribute public.addr.zip dropped: text",
+                "attribute public.addr.city added: text",
+                "composite type public.gone dropped: attributes a integer",
+                "composite type public.point3 added: attributes x double precision",
+            ],
+            "what an extension owns is not listed"
+        );
+
+        let swapped = with_composites(vec![
+            composite("addr", &[zip, street]),
+            composite("gone", &[("a", "integer", "int4")]),
+        ]);
+        let lines: Vec<String> = diff(&old, &swapped)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            ["composite type public.addr changed: attribute order now zip, street"]
+        );
+        let mut commented = old.clone();
+        commented.schemas[0].composites[0].attributes[1].comment = Some("Postal code".into());
+        let lines: Vec<String> = diff(&old, &commented)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            ["attribute public.addr.zip changed: comment none → `Postal code`"]
+        );
+        assert!(diff(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn names_triggers_and_the_writes_a_view_accepts() {
+        let old = catalog(vec![column("id", "bigint", "int8", false)], &[]);
+        let mut new = old.clone();
+        let users = &mut new.schemas[0].relations[0];
+        users.triggers = vec![Trigger::from_tgtype("stamp".into(), 1 | 2 | 4 | 16)];
+        users.writable = Some(Writable {
+            insert: true,
+            update: false,
+        });
+        let lines: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "table public.users changed: writes accepted none → insert",
+                "trigger stamp on public.users added: before insert or update for each row",
             ]
         );
     }

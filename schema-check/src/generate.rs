@@ -3,7 +3,8 @@
 //!
 //! One `#[derive(pgdrift::Model)]` struct per table or view, named in
 //! PascalCase singular, its fields in column order with the first type of
-//! the type table that fits (in the chosen time and decimal crates), `Option`
+//! the type table that fits (in the chosen time and decimal crates; `String`
+//! and `sql_type` for a type the table lacks), `Option`
 //! on nullable columns, doc comments from `COMMENT ON`; one
 //! `#[derive(pgdrift::Enum)]` enum per enum type the structs use; with
 //! `insert`, one `#[pgdrift(insert)]` struct per table as well. The text is
@@ -162,36 +163,38 @@ impl Writer<'_> {
     ) {
         const INDENT: &str = "    ";
         doc_comment(out, INDENT, column.comment.as_deref());
-        let ty = self.rust_type(column);
-        if ty.is_none() {
-            out.push_str(&format!(
-                "{INDENT}// pgdrift knows no Rust type for `{}`: `String` stands in for one that decodes it.\n",
-                plain_text(&column.data_type).replace('`', "'")
-            ));
+        let sql = types::resolve(self.catalog, column);
+        let (ident, renamed) = fields.claim(&column.name);
+        let literal = string_literal(&column.name);
+        let mut args = Vec::new();
+        if renamed {
+            args.push(format!("column = {literal}"));
         }
-        let ty = ty.unwrap_or_else(|| "String".to_owned());
+        let ty = match self.type_for(&sql) {
+            Some(ty) => ty,
+            None => {
+                out.push_str(&stand_in_comment(INDENT, column));
+                // The derive checks the declared type instead of the stand-in.
+                args.push(format!("sql_type = {}", string_literal(&column.data_type)));
+                stand_in(&sql)
+            }
+        };
+        if !args.is_empty() {
+            list_attribute(out, INDENT, "pgdrift", &args);
+        }
+        if renamed && sqlx {
+            list_attribute(out, INDENT, "sqlx", &[format!("rename = {literal}")]);
+        }
         let ty = if optional {
             format!("Option<{ty}>")
         } else {
             ty
         };
-        let (ident, renamed) = fields.claim(&column.name);
-        if renamed {
-            let literal = string_literal(&column.name);
-            list_attribute(out, INDENT, "pgdrift", &[format!("column = {literal}")]);
-            if sqlx {
-                list_attribute(out, INDENT, "sqlx", &[format!("rename = {literal}")]);
-            }
-        }
         field_line(out, INDENT, &ident, &ty);
     }
 
-    /// The Rust type for a column's values (without `Option`), or `None`
-    /// when the type table has none.
-    fn rust_type(&self, column: &Column) -> Option<String> {
-        self.type_for(&types::resolve(self.catalog, column))
-    }
-
+    /// The Rust type for values of `sql` (without `Option`), or `None` when
+    /// the type table has none.
     fn type_for(&self, sql: &SqlType) -> Option<String> {
         match sql {
             SqlType::Enum(name) => self.enum_names.get(name).cloned(),
@@ -251,6 +254,24 @@ impl Writer<'_> {
     }
 }
 
+/// The comment above a field whose column's type the type table lacks.
+fn stand_in_comment(indent: &str, column: &Column) -> String {
+    format!(
+        "{indent}// pgdrift knows no Rust type for `{}`: `String` stands in for one that decodes it.\n",
+        plain_text(&column.data_type).replace('`', "'")
+    )
+}
+
+/// What stands in for a type the type table lacks: `String`, in as many
+/// `Vec`s as the column has array levels (an array column fits only a
+/// `Vec`).
+fn stand_in(sql: &SqlType) -> String {
+    match sql {
+        SqlType::Array(element) => format!("Vec<{}>", stand_in(element)),
+        _ => "String".to_owned(),
+    }
+}
+
 /// Whether an INSERT may name the column: not generated, not `GENERATED
 /// ALWAYS AS IDENTITY`.
 fn writable(column: &Column) -> bool {
@@ -261,7 +282,7 @@ fn writable(column: &Column) -> bool {
 /// (enums need one): `None` when the type table has none.
 pub fn plain_type_for(sql: &SqlType, options: &Options) -> Option<String> {
     match sql {
-        SqlType::Mapped(name) => rust_type_for(name, options).map(str::to_owned),
+        SqlType::Mapped(name) => rust_type_for(name, options),
         SqlType::Array(element) => Some(format!("Vec<{}>", plain_type_for(element, options)?)),
         SqlType::Extension(_) => types::rust_types_for(sql)
             .into_iter()
@@ -292,8 +313,17 @@ pub fn families_of<'a>(types: impl IntoIterator<Item = &'a syn::Type>) -> Option
 }
 
 /// The type `generate-models` writes for a `pg_type` name: the chosen time
-/// and decimal crates, else the first plain type the type table lists.
-pub fn rust_type_for(pg_name: &str, options: &Options) -> Option<&'static str> {
+/// and decimal crates, else the first plain type the type table lists; for
+/// a range type, sqlx's `PgRange` over its element's type.
+pub fn rust_type_for(pg_name: &str, options: &Options) -> Option<String> {
+    if let Some(element) = types::range_element(pg_name) {
+        let element = rust_type_for(element, options)?;
+        return Some(format!("sqlx::postgres::types::PgRange<{element}>"));
+    }
+    single_type_for(pg_name, options).map(str::to_owned)
+}
+
+fn single_type_for(pg_name: &str, options: &Options) -> Option<&'static str> {
     use DecimalCrate::*;
     use TimeCrate::*;
     let chosen = match (pg_name, options.time, options.decimal) {

@@ -255,7 +255,7 @@ pub fn rust_types_for(sql: &SqlType) -> Vec<String> {
 }
 
 /// The element type of a range type, by `pg_type` name.
-fn range_element(name: &str) -> Option<&'static str> {
+pub fn range_element(name: &str) -> Option<&'static str> {
     RANGES
         .iter()
         .find(|(range, _)| *range == name)
@@ -272,6 +272,15 @@ pub fn element_name(sql: &SqlType) -> (usize, String) {
         }
         SqlType::Enum(name) | SqlType::Unmapped(name) => (0, name.name.clone()),
     }
+}
+
+/// Every `pg_type` name the type table maps: the built-in types, the range
+/// types and the extensions' types, in table order.
+pub fn mapped_type_names() -> Vec<&'static str> {
+    let builtin = MAPPINGS.iter().flat_map(|(names, _, _)| names.iter());
+    let ranges = RANGES.iter().map(|(range, _)| range);
+    let extensions = extensions::EXTENSION_TYPES.iter().flat_map(|t| t.names);
+    builtin.chain(ranges).chain(extensions).copied().collect()
 }
 
 /// The Rust types the type table lists for a `pg_type` name, preferred

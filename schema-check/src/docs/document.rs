@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::catalog::{Catalog, CompositeType, Domain, EnumType};
+use crate::catalog::{Catalog, CompositeType, Domain, EnumType, Schema};
 use crate::error::{Error, Result};
 
 /// The models of each table, by `(schema, table)`, sorted by struct name.
@@ -42,12 +42,26 @@ pub fn sections(
     models: &HashMap<(String, String), Vec<DocModel>>,
 ) -> Vec<Section> {
     let mut out = Vec::new();
-    for schema in &catalog.schemas {
-        let key = |name: &str| escape::marker_key(&schema.name, name);
-        let owned = |extension: &Option<String>| schema.extension.is_some() || extension.is_some();
-        for relation in &schema.relations {
+    // Every field is named, so that a kind of object added to the catalog
+    // does not compile until the docs say whether it has sections.
+    let Catalog { schemas } = catalog;
+    for schema in schemas {
+        let Schema {
+            name,
+            // The docs are about relations and types; `COMMENT ON SCHEMA`
+            // is not part of them.
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            extension,
+        } = schema;
+        let key = |object: &str| escape::marker_key(name, object);
+        let owned = |own: &Option<String>| extension.is_some() || own.is_some();
+        for relation in relations {
             let of_table = models
-                .get(&(schema.name.clone(), relation.name.clone()))
+                .get(&(name.clone(), relation.name.clone()))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             if of_table.is_empty() && owned(&relation.extension) {
@@ -55,25 +69,25 @@ pub fn sections(
             }
             out.push(Section {
                 key: key(&relation.name),
-                body: relation_section(&schema.name, relation, of_table),
+                body: relation_section(name, relation, of_table),
             });
         }
-        for e in schema.enums.iter().filter(|e| !owned(&e.extension)) {
+        for e in enums.iter().filter(|e| !owned(&e.extension)) {
             out.push(Section {
                 key: key(&e.name),
-                body: enum_section(&schema.name, e),
+                body: enum_section(name, e),
             });
         }
-        for d in schema.domains.iter().filter(|d| !owned(&d.extension)) {
+        for d in domains.iter().filter(|d| !owned(&d.extension)) {
             out.push(Section {
                 key: key(&d.name),
-                body: domain_section(&schema.name, d),
+                body: domain_section(name, d),
             });
         }
-        for c in schema.composites.iter().filter(|c| !owned(&c.extension)) {
+        for c in composites.iter().filter(|c| !owned(&c.extension)) {
             out.push(Section {
                 key: key(&c.name),
-                body: composite_section(&schema.name, c),
+                body: composite_section(name, c),
             });
         }
     }

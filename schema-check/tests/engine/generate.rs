@@ -2,6 +2,7 @@
 //! rustfmt-clean and builds with the derive, with no error and no warning,
 //! on the fixture schema and on a generated 1,000-table schema.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -86,16 +87,97 @@ fn facade_has_insert_direction() -> bool {
     include_str!("../../src/model.rs").contains("\"insert\"")
 }
 
+/// Crates the test crate depends on (or that come with Rust): their types
+/// are the real ones.
+const REAL_CRATES: &[&str] = &["std", "core", "alloc", "chrono", "serde_json", "pgdrift"];
+
+/// A stand-in's place in the module tree: a module, or a struct (generic
+/// when the code gives it type arguments).
+enum StandIn {
+    Module(BTreeMap<String, StandIn>),
+    Struct { generic: bool },
+}
+
+/// Every path of another crate that the field types of `code` name, as
+/// local modules with a struct each: the derive matches types by path, so
+/// `sqlx::postgres::types::PgRange<i32>` checks as sqlx's own does.
+fn stand_in_crates(code: &str) -> String {
+    let file: syn::File = syn::parse_str(code).expect("the generated code parses");
+    let mut root = BTreeMap::new();
+    for item in &file.items {
+        if let syn::Item::Struct(item) = item {
+            for field in &item.fields {
+                add_stand_ins(&field.ty, &mut root);
+            }
+        }
+    }
+    let mut out = String::new();
+    write_stand_ins(&root, &mut out);
+    out
+}
+
+fn add_stand_ins(ty: &syn::Type, root: &mut BTreeMap<String, StandIn>) {
+    let syn::Type::Path(path) = ty else {
+        return;
+    };
+    let mut generic = false;
+    for segment in &path.path.segments {
+        if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+            generic = true;
+            for arg in &args.args {
+                if let syn::GenericArgument::Type(inner) = arg {
+                    add_stand_ins(inner, root);
+                }
+            }
+        }
+    }
+    let names: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some((last, modules)) = names.split_last() else {
+        return;
+    };
+    if modules.is_empty() || REAL_CRATES.contains(&modules[0].as_str()) {
+        return;
+    }
+    let mut level = root;
+    for module in modules {
+        let node = level
+            .entry(module.clone())
+            .or_insert_with(|| StandIn::Module(BTreeMap::new()));
+        let StandIn::Module(inner) = node else {
+            panic!("{module} is both a type and a module");
+        };
+        level = inner;
+    }
+    level.insert(last.clone(), StandIn::Struct { generic });
+}
+
+fn write_stand_ins(level: &BTreeMap<String, StandIn>, out: &mut String) {
+    for (name, node) in level {
+        match node {
+            StandIn::Module(inner) => {
+                out.push_str(&format!("pub mod {name} {{\n"));
+                write_stand_ins(inner, out);
+                out.push_str("}\n");
+            }
+            StandIn::Struct { generic: false } => out.push_str(&format!(
+                "#[derive(Debug, Clone, PartialEq)]\npub struct {name};\n"
+            )),
+            StandIn::Struct { generic: true } => out.push_str(&format!(
+                "#[derive(Debug, Clone, PartialEq)]\npub struct {name}<T>(pub std::marker::PhantomData<T>);\n"
+            )),
+        }
+    }
+}
+
 /// Builds `code` as a library against the catalog of `db` (offline, from a
 /// snapshot) and asserts that the build is clean: no error, no warning.
 fn assert_builds_clean(db: &TestDatabase, name: &str, code: &str) {
-    // Types of crates the test crate does not depend on stand in as local
-    // modules: the derive matches types by path.
-    let lib = format!(
-        "pub mod rust_decimal {{\n    #[derive(Debug, Clone, PartialEq)]\n    pub struct Decimal;\n}}\n\n\
-         pub mod sqlx {{\n    pub mod postgres {{\n        pub mod types {{\n            \
-         #[derive(Debug, Clone, PartialEq)]\n            pub struct PgInterval;\n        }}\n    }}\n}}\n\n{code}"
-    );
+    let lib = format!("{}\n{code}", stand_in_crates(code));
     let krate = TestCrate::library(name, &lib);
     snapshot::save(
         &krate.path().join(".pgdrift/schema.json"),
@@ -297,6 +379,117 @@ fn selection_errors_exit_2_with_one_sentence() {
         stdout(&out).contains("#[pgdrift(schema = \"app\", table = \"items\")]\npub struct Item {")
     );
     assert!(!stdout(&out).contains("table = \"items\")]\npub struct Item2"));
+}
+
+/// Extensions whose types the type table maps, created where the server
+/// has them.
+const EXTENSIONS: &[&str] = &[
+    "citext", "hstore", "ltree", "cube", "isn", "postgis", "vector",
+];
+
+/// The type table's types that only an extension this server may lack
+/// (PostGIS, pgvector) defines.
+const TYPES_OF_OPTIONAL_EXTENSIONS: &[&str] =
+    &["geometry", "geography", "vector", "halfvec", "sparsevec"];
+
+/// Types the type table does not map, as the column types they make.
+const UNMAPPED: &[(&str, &str)] = &[
+    ("xml", "xml"),
+    ("point", "point"),
+    ("tsquery", "tsquery"),
+    ("pg_lsn", "pg_lsn"),
+    ("multirange", "int4multirange"),
+    ("internal_char", "\"char\""),
+    ("composite", "addr"),
+];
+
+/// One table with four columns for each type of the engine's type table
+/// (`NOT NULL`, nullable, an array, a domain over it) that the server
+/// knows, and three (`NOT NULL`, nullable, array) for an enum and types
+/// outside the table; the types this server lacks, for a skip note.
+fn every_type(db: &TestDatabase) -> (String, Vec<&'static str>) {
+    for extension in EXTENSIONS {
+        let available = db.query(&format!(
+            "SELECT count(*) FROM pg_available_extensions WHERE name = '{extension}'"
+        ));
+        if available == [Some("1".to_owned())] {
+            db.execute(&format!("CREATE EXTENSION \"{extension}\""));
+        }
+    }
+    let mut sql = String::from(
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');\nCREATE TYPE addr AS (street text, zip text);\n",
+    );
+    let mut columns = Vec::new();
+    let mut missing = Vec::new();
+    for name in schema_check::types::mapped_type_names() {
+        let exists = db.query(&format!("SELECT to_regtype('{name}') IS NOT NULL"));
+        if exists != [Some("t".to_owned())] {
+            missing.push(name);
+            continue;
+        }
+        sql.push_str(&format!("CREATE DOMAIN d_{name} AS {name};\n"));
+        columns.push(format!("{name}_domain d_{name}"));
+        columns.push(format!("{name}_nn {name} NOT NULL"));
+        columns.push(format!("{name}_null {name}"));
+        columns.push(format!("{name}_array {name}[]"));
+    }
+    for (name, ty) in UNMAPPED.iter().chain(&[("mood", "mood")]) {
+        columns.push(format!("{name}_nn {ty} NOT NULL"));
+        columns.push(format!("{name}_null {ty}"));
+        columns.push(format!("{name}_array {ty}[]"));
+    }
+    sql.push_str(&format!(
+        "CREATE TABLE every_type (\n    id bigint PRIMARY KEY,\n    {}\n);\n",
+        columns.join(",\n    ")
+    ));
+    (sql, missing)
+}
+
+#[test]
+fn every_type_of_the_type_table_generates_models_that_build_clean() {
+    let db = testing::database();
+    let (sql, missing) = every_type(&db);
+    if !missing.is_empty() {
+        eprintln!("not on this server (its extension is not installed): {missing:?}");
+    }
+    assert!(
+        missing
+            .iter()
+            .all(|t| TYPES_OF_OPTIONAL_EXTENSIONS.contains(t)),
+        "every type outside PostGIS and pgvector can be tested: {missing:?}"
+    );
+    db.execute(&sql);
+    let dir = tempfile::tempdir().unwrap();
+    for (crate_name, args) in [
+        ("pgdrift_every_type_chrono", &["--insert"][..]),
+        (
+            "pgdrift_every_type_time",
+            &["--time", "time", "--decimal", "bigdecimal"][..],
+        ),
+        ("pgdrift_every_type_jiff", &["--time", "jiff"][..]),
+    ] {
+        let out = generate(
+            &db,
+            dir.path(),
+            &[&["--table", "every_type"], args].concat(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let code = stdout(&out);
+        assert!(
+            code.contains("    pub int4range_nn: sqlx::postgres::types::PgRange<i32>,\n"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "    // pgdrift knows no Rust type for `xml[]`: `String` stands in for one that decodes it.\n    \
+                 #[pgdrift(sql_type = \"xml[]\")]\n    \
+                 pub xml_array: Option<Vec<String>>,\n"
+            ),
+            "{code}"
+        );
+        assert_rustfmt_clean(&code);
+        assert_builds_clean(&db, crate_name, &code);
+    }
 }
 
 /// 1,000 tables of mixed column types, each with a comment, some in a

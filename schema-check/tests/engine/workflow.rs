@@ -560,6 +560,83 @@ fn reports_in_three_formats_without_the_password() {
 }
 
 #[test]
+fn deny_warnings_fails_compare_db_models_and_report_on_a_warning_alone() {
+    let (db, project) = fixture();
+    let clean = project.run(&["compare-db-models", "--deny", "warnings"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "0 errors, 0 warnings in 2 models (1 files)\n"
+    );
+
+    // A column no field covers is a warning; the docs follow the database,
+    // so that warning is all there is.
+    db.execute("ALTER TABLE users ADD COLUMN bio text");
+    assert_eq!(project.run(&["generate-docs"]).status.code(), Some(0));
+    let warned = project.run(&["compare-db-models"]);
+    assert_eq!(warned.status.code(), Some(0), "{}", all_output(&warned));
+    let text = stdout(&warned);
+    assert!(text.starts_with("warning[uncovered-columns]: "), "{text}");
+    assert!(
+        text.ends_with("\n0 errors, 1 warning in 2 models (1 files)\n"),
+        "{text}"
+    );
+    let denied = project.run(&["compare-db-models", "--deny", "warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", all_output(&denied));
+    assert_eq!(
+        stdout(&denied),
+        text.replace(
+            "(1 files)\n",
+            "(1 files); warnings denied by --deny warnings\n"
+        )
+    );
+    let json = project.run(&["compare-db-models", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", all_output(&json));
+    let json_denied = project.run(&[
+        "compare-db-models",
+        "--format",
+        "json",
+        "--deny",
+        "warnings",
+    ]);
+    assert_eq!(json_denied.status.code(), Some(1));
+    assert_eq!(stdout(&json_denied), stdout(&json));
+    let issues: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(issues[0]["severity"], "warning");
+
+    let reports = project.root().join(".pgdrift/reports");
+    let written = "wrote .pgdrift/reports/schema-report.json, .pgdrift/reports/schema-report.md, .pgdrift/reports/schema-report.sarif: 0 errors, 1 warnings";
+    let report = project.run(&["report"]);
+    assert_eq!(report.status.code(), Some(0), "{}", all_output(&report));
+    assert_eq!(stdout(&report), format!("{written}\n"));
+    std::fs::remove_dir_all(&reports).unwrap();
+    let report = project.run(&["report", "--deny", "warnings"]);
+    assert_eq!(report.status.code(), Some(1), "{}", all_output(&report));
+    assert_eq!(
+        stdout(&report),
+        format!("{written}; warnings denied by --deny warnings\n")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&project.read(".pgdrift/reports/schema-report.json")).unwrap();
+    assert_eq!(json["summary"]["warnings"], 1, "the reports are written");
+    assert!(reports.join("schema-report.sarif").exists());
+
+    std::fs::remove_dir_all(&reports).unwrap();
+    for command in ["compare-db-models", "report"] {
+        let bogus = project.run(&[command, "--deny", "bogus"]);
+        assert_eq!(bogus.status.code(), Some(2), "{command}");
+        let err = stderr(&bogus);
+        assert!(
+            err.starts_with("error: invalid value 'bogus' for '--deny <LEVEL>'\n")
+                && err.contains("[possible values: warnings]"),
+            "{command}: {err}"
+        );
+        assert_eq!(stdout(&bogus), "", "{command}");
+    }
+    assert!(!reports.exists(), "a usage error writes nothing");
+}
+
+#[test]
 fn changelog_appends_each_kind_of_change_once() {
     let (db, project) = fixture();
     assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
@@ -602,5 +679,119 @@ fn changelog_appends_each_kind_of_change_once() {
     assert!(
         longer.ends_with("\n## 2025-11-25\n\n- table public.posts dropped: 3 columns\n"),
         "{longer}"
+    );
+}
+
+#[test]
+fn a_composite_type_change_alone_is_seen_by_snapshot_check_changelog_and_introspect() {
+    let (db, project) = fixture();
+    db.execute(
+        "CREATE TYPE addr AS (street text, zip text);
+         COMMENT ON TYPE addr IS 'Postal address';
+         COMMENT ON COLUMN addr.zip IS 'Postal code';",
+    );
+    assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
+    let shown = project.run(&["introspect"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", all_output(&shown));
+    let text = stdout(&shown);
+    assert!(
+        text.contains(
+            "\ncomposite type public.addr -- Postal address\n  \
+             attribute type comment\n  \
+             street    text\n  \
+             zip       text Postal code\n\n"
+        ),
+        "{text}"
+    );
+
+    let one = stdout(&project.run(&["introspect", "--table", "users"]));
+    assert!(!one.contains("addr"), "only the one table: {one}");
+
+    db.execute("ALTER TYPE addr ADD ATTRIBUTE city text");
+    let check = project.run(&["snapshot", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", all_output(&check));
+    assert_eq!(
+        stdout(&check),
+        ".pgdrift/schema.json is out of date with the database:\n  \
+         attribute public.addr.city added: text\n\
+         run `schema-check snapshot` to update it\n"
+    );
+    let out = project.run(&["changelog", "-m", "Cities"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    let log = project.read("docs/pgdb_changes.md");
+    assert_eq!(
+        log,
+        format!(
+            "{}\n## 2025-11-25 — Cities\n\n- attribute public.addr.city added: text\n",
+            schema_check::changelog::HEADER
+        )
+    );
+
+    db.execute(
+        "ALTER TYPE addr ALTER ATTRIBUTE zip TYPE varchar(10), DROP ATTRIBUTE street;
+         CREATE TYPE point3 AS (x float8, y float8, z float8);",
+    );
+    assert_eq!(project.run(&["changelog"]).status.code(), Some(0));
+    assert_eq!(
+        project.read("docs/pgdb_changes.md"),
+        format!(
+            "{log}\n## 2025-11-25\n\n\
+             - attribute public.addr.street dropped: text\n\
+             - attribute public.addr.zip changed: type text → character varying(10)\n\
+             - composite type public.point3 added: attributes x double precision, y double precision, z double precision\n"
+        )
+    );
+}
+
+#[test]
+fn composite_types_an_extension_owns_stay_out_of_diffs() {
+    let (db, project) = fixture();
+    assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
+    // tablefunc's script creates composite types (`tablefunc_crosstab_2`, …).
+    db.execute("CREATE EXTENSION tablefunc");
+    let shown = stdout(&project.run(&["introspect"]));
+    assert!(
+        shown.contains("\ncomposite type public.tablefunc_crosstab_2 (extension tablefunc)\n"),
+        "{shown}"
+    );
+    let check = project.run(&["snapshot", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", all_output(&check));
+    assert_eq!(
+        stdout(&check),
+        ".pgdrift/schema.json is out of date with the database:\n  \
+         the user's schema is the same; objects that extensions own differ (an extension was created, dropped or updated)\n\
+         run `schema-check snapshot` to update it\n"
+    );
+    let out = project.run(&["changelog"]);
+    assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
+    assert_eq!(stdout(&out), "no changes since .pgdrift/schema.json\n");
+}
+
+#[test]
+fn triggers_and_the_writes_a_view_accepts_show_in_introspect_and_diffs() {
+    let (db, project) = fixture();
+    assert_eq!(project.run(&["snapshot"]).status.code(), Some(0));
+    db.execute(
+        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+         CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION stamp();
+         CREATE VIEW emails AS SELECT id, email FROM users;",
+    );
+    let check = project.run(&["snapshot", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", all_output(&check));
+    assert_eq!(
+        stdout(&check),
+        ".pgdrift/schema.json is out of date with the database:\n  \
+         trigger stamp on public.users added: before insert or update for each row\n  \
+         view public.emails added: 2 columns\n\
+         run `schema-check snapshot` to update it\n"
+    );
+    let text = stdout(&project.run(&["introspect"]));
+    assert!(
+        text.contains("\n  trigger stamp before insert or update for each row\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  writes accepted: insert, update\n"),
+        "{text}"
     );
 }

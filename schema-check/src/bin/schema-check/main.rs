@@ -76,6 +76,9 @@ enum Command {
     CompareDbModels {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also fail (exit 1) on warnings: `--deny warnings`.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<Deny>,
     },
     /// Check the models against the docs file.
     CompareModelsDoc,
@@ -103,6 +106,9 @@ enum Command {
             default_value = "json,md,sarif"
         )]
         format: Vec<workflow::ReportFormat>,
+        /// Also fail (exit 1) on warnings: `--deny warnings`. The reports are written either way.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<Deny>,
     },
     /// Keep .pgdrift/watch/schema.json current with the live database, for pgdrift::build.
     Watch {
@@ -162,6 +168,13 @@ pub(crate) enum DecimalArg {
     Bigdecimal,
 }
 
+/// What fails a command besides errors: `--deny warnings`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Deny {
+    /// Warnings fail the command too.
+    Warnings,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -172,6 +185,19 @@ enum Format {
 pub(crate) enum Outcome {
     Clean,
     Findings,
+}
+
+impl Outcome {
+    /// The outcome of a check that found `errors` and `warnings`: findings
+    /// when there is an error, or a warning under `--deny warnings`.
+    pub(crate) fn of(errors: usize, warnings: usize, deny: Option<Deny>) -> Outcome {
+        let denied = deny == Some(Deny::Warnings) && warnings > 0;
+        if errors > 0 || denied {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
 }
 
 pub(crate) struct Context {
@@ -299,8 +325,8 @@ fn run(cli: &Cli) -> ExitCode {
     let result = Context::new(cli).and_then(|ctx| match &cli.command {
         Command::Introspect { table, format } => introspect(&ctx, table.as_deref(), *format),
         Command::Snapshot { check } => snapshot(&ctx, *check),
-        Command::CompareDbModels { format } => {
-            workflow::compare_db_models(&ctx, *format == Format::Json)
+        Command::CompareDbModels { format, deny } => {
+            workflow::compare_db_models(&ctx, *format == Format::Json, *deny)
         }
         Command::CompareModelsDoc => workflow::compare_models_doc(&ctx),
         Command::GenerateDocs { output, fragments } => {
@@ -308,7 +334,9 @@ fn run(cli: &Cli) -> ExitCode {
         }
         Command::Watch { interval } => workflow::watch(&ctx, *interval),
         Command::Validate => workflow::validate(&ctx),
-        Command::Report { out, format } => workflow::report(&ctx, out.as_deref(), format),
+        Command::Report { out, format, deny } => {
+            workflow::report(&ctx, out.as_deref(), format, *deny)
+        }
         Command::Fix { dry_run } => workflow::fix(&ctx, *dry_run),
         Command::GenerateModels {
             tables,
@@ -385,9 +413,21 @@ fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
         find_relation(&catalog, name, |_| true).map(|(s, r)| (s.to_owned(), r.to_owned()))?;
     catalog.schemas.retain(|schema| schema.name == s);
     for schema in &mut catalog.schemas {
-        schema.relations.retain(|rel| rel.name == r);
-        schema.enums.clear();
-        schema.domains.clear();
+        // Every field is named, so that a kind of object added to the
+        // catalog does not compile until it is left out here too.
+        let schema_check::catalog::Schema {
+            name: _,
+            comment: _,
+            relations,
+            enums,
+            domains,
+            composites,
+            extension: _,
+        } = schema;
+        relations.retain(|rel| rel.name == r);
+        enums.clear();
+        domains.clear();
+        composites.clear();
     }
     Ok(catalog)
 }

@@ -12,7 +12,7 @@ use schema_check::report::{self, Report};
 use schema_check::{changelog as log, escape, files, generate, snapshot, Catalog, Error};
 use schema_check::{compare, Comparison, Finding, TextEdit};
 
-use crate::{print, Context, DecimalArg, Outcome, TimeArg};
+use crate::{print, Context, DecimalArg, Deny, Outcome, TimeArg};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -108,13 +108,34 @@ fn model_sources(found: &Discovered) -> Sources<'_> {
         .collect()
 }
 
+/// How many of `issues` are errors and how many warnings.
+fn counts(issues: &[Finding]) -> (usize, usize) {
+    let errors = issues
+        .iter()
+        .filter(|i| i.level == schema_check::Level::Error)
+        .count();
+    (errors, issues.len() - errors)
+}
+
+/// `; warnings denied by --deny warnings` when `deny` turns the warnings
+/// into a failure, else nothing.
+fn denied_note(warnings: usize, deny: Option<Deny>) -> &'static str {
+    if deny == Some(Deny::Warnings) && warnings > 0 {
+        "; warnings denied by --deny warnings"
+    } else {
+        ""
+    }
+}
+
 /// Prints issues as rustc prints diagnostics (header, the source line with
-/// the span underlined, help) and a summary; findings when any is an error.
+/// the span underlined, help) and a summary; findings when any is an
+/// error, or a warning under `--deny warnings`.
 fn print_issues(
     ctx: &Context,
     issues: &[Finding],
     summary_tail: &str,
     sources: &Sources,
+    deny: Option<Deny>,
 ) -> Result<Outcome, Error> {
     let renderer = if ctx.color() {
         annotate_snippets::Renderer::styled()
@@ -126,25 +147,18 @@ fn print_issues(
         text.push_str(&render_issue(&renderer, issue, sources));
         text.push_str("\n\n");
     }
-    let errors = issues
-        .iter()
-        .filter(|i| i.level == schema_check::Level::Error)
-        .count();
-    let warnings = issues.len() - errors;
+    let (errors, warnings) = counts(issues);
     text.push_str(&format!(
-        "{} {}, {} {}{}\n",
+        "{} {}, {} {}{}{}\n",
         errors,
         if errors == 1 { "error" } else { "errors" },
         warnings,
         if warnings == 1 { "warning" } else { "warnings" },
         escape::terminal(summary_tail),
+        denied_note(warnings, deny),
     ));
     crate::print_styled(&text)?;
-    Ok(if errors > 0 {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::of(errors, warnings, deny))
 }
 
 /// One issue: `error[check]: message`, then where (with the source line
@@ -237,20 +251,17 @@ fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::R
 
 /// The models of every readable file are checked and printed; a file that
 /// cannot be read is an error (exit 2) after them.
-pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
+pub fn compare_db_models(ctx: &Context, json: bool, deny: Option<Deny>) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
     let found = ctx.models_readable_or_not()?;
     let issues = compare::db_models(&catalog, &found);
     let outcome = if json {
         print(&report::findings_json(&issues))?;
-        if issues.iter().any(|i| i.level == schema_check::Level::Error) {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        }
+        let (errors, warnings) = counts(&issues);
+        Outcome::of(errors, warnings, deny)
     } else {
         let tail = format!(" in {} models ({} files)", found.models.len(), found.files);
-        print_issues(ctx, &issues, &tail, &model_sources(&found))?
+        print_issues(ctx, &issues, &tail, &model_sources(&found), deny)?
     };
     found.require_readable()?;
     Ok(outcome)
@@ -355,7 +366,13 @@ pub fn validate(ctx: &Context) -> Result<Outcome, Error> {
     }
     let shown = relative(ctx, &path).to_string_lossy().into_owned();
     let sources: Sources = text.iter().map(|t| (shown.clone(), t.as_str())).collect();
-    print_issues(ctx, &issues, &format!(" in {}", ctx.shown(&path)), &sources)
+    print_issues(
+        ctx,
+        &issues,
+        &format!(" in {}", ctx.shown(&path)),
+        &sources,
+        None,
+    )
 }
 
 /// A unified diff of each section whose text differs from what
@@ -416,6 +433,7 @@ pub fn compare_models_doc(ctx: &Context) -> Result<Outcome, Error> {
             ctx.shown(&path)
         ),
         &sources,
+        None,
     )
 }
 
@@ -423,6 +441,7 @@ pub fn report(
     ctx: &Context,
     out: Option<&Path>,
     formats: &[ReportFormat],
+    deny: Option<Deny>,
 ) -> Result<Outcome, Error> {
     let (source, catalog) = ctx.sourced_catalog()?;
     let found = ctx.models()?;
@@ -462,17 +481,13 @@ pub fn report(
         files::write_atomic(&path, text.as_bytes())?;
         written.push(ctx.shown(&path).to_string());
     }
+    let (errors, warnings) = (report.summary.errors, report.summary.warnings);
     print(&format!(
-        "wrote {}: {} errors, {} warnings\n",
+        "wrote {}: {errors} errors, {warnings} warnings{}\n",
         written.join(", "),
-        report.summary.errors,
-        report.summary.warnings
+        denied_note(warnings, deny),
     ))?;
-    Ok(if report.summary.errors > 0 {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::of(errors, warnings, deny))
 }
 
 /// Polls the database's fingerprint every `interval` seconds and rewrites
@@ -774,7 +789,13 @@ pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
         .iter()
         .map(|(path, text)| (path.to_string_lossy().into_owned(), text.as_str()))
         .collect();
-    print_issues(ctx, &issues, &format!(" left in {models} models"), &sources)?;
+    print_issues(
+        ctx,
+        &issues,
+        &format!(" left in {models} models"),
+        &sources,
+        None,
+    )?;
     Ok(Outcome::Findings)
 }
 
