@@ -66,6 +66,10 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         let _ = write!(out, " -- {}", crate::escape::one_line(comment));
     }
     out.push('\n');
+    if let Some(distribution) = &relation.distribution {
+        let column = |name: &str| crate::escape::one_line(&quote_ident(name)).into_owned();
+        let _ = writeln!(out, "{}", distribution.describe(column));
+    }
     let mut rows = vec![[
         "column".to_owned(),
         "type".to_owned(),

@@ -219,6 +219,13 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         &new.partition_key,
         opt,
     );
+    changes.field(
+        key,
+        "distribution",
+        &old.distribution,
+        &new.distribution,
+        describe_distribution,
+    );
     changes.named(
         &old.columns,
         &new.columns,
@@ -342,6 +349,14 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
     );
 }
 
+/// A Citus distribution in the change log's words; a plain table is local.
+fn describe_distribution(distribution: &Option<Distribution>) -> String {
+    distribution.as_ref().map_or_else(
+        || "local (not distributed)".to_owned(),
+        |d| d.describe(|column| format!("`{column}`")),
+    )
+}
+
 fn describe_foreign_key(k: &ForeignKey) -> String {
     format!(
         "({}) → {} ({}) ON UPDATE {} ON DELETE {}{}",
@@ -404,6 +419,7 @@ mod tests {
                     partition_key: None,
                     triggers: Vec::new(),
                     writable: None,
+                    distribution: None,
                     partitions: vec![],
                     extension: None,
                 }],
