@@ -628,7 +628,7 @@ impl CitusCluster {
         if self.workers.is_empty() {
             // A coordinator alone holds the shards itself.
             coordinator.execute(
-                "SELECT citus_set_node_property('127.0.0.1', port, 'shouldhaveshards', true) \
+                "SELECT citus_set_node_property(nodename, nodeport, 'shouldhaveshards', true) \
                  FROM pg_dist_node WHERE groupid = 0",
             );
         }
