@@ -118,9 +118,11 @@ class Cluster:
     """A throwaway cluster in a temporary directory; with `log_statements`
     (the default) the server log records every statement, prefixed `app|`."""
 
-    def __init__(self, bin_dir: Path, log_statements: bool = True):
+    def __init__(self, bin_dir: Path, log_statements: bool = True,
+                 settings: dict[str, str] | None = None):
         self.bin_dir = bin_dir
         self.log_statements = log_statements
+        self.extra_settings = dict(settings or {})
         self.user: str | None = None
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             try:
@@ -162,6 +164,7 @@ class Cluster:
             "max_locks_per_transaction": "256",
             "log_statement": "all" if self.log_statements else "none",
             "log_line_prefix": "%a|",
+            **self.extra_settings,
         }
         with open(self.data / "postgresql.auto.conf", "a") as conf:
             for key, value in settings.items():

@@ -126,6 +126,88 @@ pub struct Relation {
     /// updatable view, or one with `INSTEAD OF` triggers or rules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writable: Option<Writable>,
+    /// How Citus spreads the table over its nodes; `None` on plain
+    /// PostgreSQL and for a table Citus keeps local.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
+}
+
+/// How Citus spreads a table's rows over the nodes of a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "workflow", derive(Serialize))]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Distribution {
+    /// Rows spread over shards by the hash of one column.
+    Hash {
+        /// The distribution column, unquoted.
+        column: String,
+        /// Tables of one colocation group keep matching rows on one node.
+        colocation_group: u32,
+    },
+    /// Rows spread over shards by ranges of one column (Citus's older method).
+    Range {
+        /// The distribution column, unquoted.
+        column: String,
+        /// The colocation group.
+        colocation_group: u32,
+    },
+    /// Rows appended to shards by loads (Citus's older method).
+    Append {
+        /// The distribution column, unquoted.
+        column: String,
+        /// The colocation group.
+        colocation_group: u32,
+    },
+    /// A copy of the whole table on every node.
+    Reference,
+    /// Every row in one shard on one node, without a distribution column.
+    SingleShard {
+        /// The colocation group.
+        colocation_group: u32,
+    },
+    /// A table of a distributed schema: the schema's tables live together on
+    /// one node (schema-based sharding).
+    Schema {
+        /// The schema's colocation group.
+        colocation_group: u32,
+    },
+}
+
+impl Distribution {
+    /// The distribution in a short sentence, with the distribution column
+    /// written by `column` (inline code in docs, a quoted identifier in
+    /// text), e.g. ``Distributed by `tenant_id` (hash, colocation group 3)``.
+    pub fn describe(&self, column: impl Fn(&str) -> String) -> String {
+        let (method, name, group) = match self {
+            Distribution::Reference => return "Reference table, a copy on every node".to_owned(),
+            Distribution::SingleShard { colocation_group } => {
+                return format!(
+                    "Distributed as a single shard (colocation group {colocation_group})"
+                )
+            }
+            Distribution::Schema { colocation_group } => {
+                return format!(
+                    "In a distributed schema, kept on one node with the schema's other tables (colocation group {colocation_group})"
+                )
+            }
+            Distribution::Hash {
+                column,
+                colocation_group,
+            } => ("hash", column, colocation_group),
+            Distribution::Range {
+                column,
+                colocation_group,
+            } => ("range", column, colocation_group),
+            Distribution::Append {
+                column,
+                colocation_group,
+            } => ("append", column, colocation_group),
+        };
+        format!(
+            "Distributed by {} ({method}, colocation group {group})",
+            column(name)
+        )
+    }
 }
 
 /// The writes a view accepts.

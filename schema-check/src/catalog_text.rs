@@ -142,6 +142,7 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         extension,
         triggers,
         writable,
+        distribution,
     } = relation;
     let _ = writeln!(
         out,
@@ -152,6 +153,10 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         owner(extension),
         comment_text(comment)
     );
+    if let Some(distribution) = distribution {
+        let column = |name: &str| crate::escape::one_line(&quote_ident(name)).into_owned();
+        let _ = writeln!(out, "  {}", distribution.describe(column));
+    }
     let mut rows = vec![[
         "column".to_owned(),
         "type".to_owned(),

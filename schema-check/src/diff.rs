@@ -304,10 +304,18 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         writable,
         // What an extension owns was left out before diffing.
         extension: _,
+        distribution,
     } = old;
     let table = format!("{schema}.{}", quote_ident(name));
     changes.field(key, "comment", comment, &new.comment, opt);
     changes.field(key, "partition key", partition_key, &new.partition_key, opt);
+    changes.field(
+        key,
+        "distribution",
+        distribution,
+        &new.distribution,
+        describe_distribution,
+    );
     changes.field(key, "writes accepted", writable, &new.writable, |w| {
         w.map_or("none", |w| w.describe()).to_owned()
     });
@@ -428,6 +436,14 @@ fn diff_column(changes: &mut Changes, key: &str, old: &Column, new: &Column) {
     changes.field(key, "comment", &old.comment, &new.comment, opt);
 }
 
+/// A Citus distribution in the change log's words; a plain table is local.
+fn describe_distribution(distribution: &Option<Distribution>) -> String {
+    distribution.as_ref().map_or_else(
+        || "local (not distributed)".to_owned(),
+        |d| d.describe(|column| format!("`{column}`")),
+    )
+}
+
 fn describe_foreign_key(k: &ForeignKey) -> String {
     format!(
         "({}) → {} ({}) ON UPDATE {} ON DELETE {}{}",
@@ -490,6 +506,7 @@ mod tests {
                     partition_key: None,
                     triggers: Vec::new(),
                     writable: None,
+                    distribution: None,
                     partitions: vec![],
                     extension: None,
                 }],

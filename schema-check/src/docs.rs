@@ -64,6 +64,9 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
     if let Some(extension) = &relation.extension {
         let _ = writeln!(out, "Belongs to the extension {}.\n", code(extension));
     }
+    if let Some(distribution) = &relation.distribution {
+        let _ = writeln!(out, "{}.\n", distribution.describe(code));
+    }
     out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for column in &relation.columns {

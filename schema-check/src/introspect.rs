@@ -75,7 +75,8 @@ const RELATIONS: &str = concat!(
                   WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_names,
             ARRAY(SELECT t.tgtype::int4 FROM pg_trigger t
                   WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_types,
-            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events
+            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events,
+            {distribution}
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_description d
@@ -89,10 +90,66 @@ const RELATIONS: &str = concat!(
                             ELSE 'pg_class'::regclass END
       AND xd.objid = CASE WHEN c.relkind = 'c' THEN c.reltype ELSE c.oid END
       AND xd.deptype = 'e'
-     LEFT JOIN pg_extension x ON x.oid = xd.refobjid
+     LEFT JOIN pg_extension x ON x.oid = xd.refobjid{distribution_join}
      WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'c') AND",
     schema_filter!("n")
 );
+
+/// The relations query: with Citus, each table's row in Citus's
+/// `pg_dist_partition` too (only there: elsewhere the table does not exist).
+/// The distribution column is named from `pg_attribute` by the attribute
+/// number in the stored key (`{VAR … :varattno N …}`), which takes no lock.
+/// A table in a distributed schema shares the schema's colocation group
+/// (`pg_dist_schema`, Citus 12 and newer).
+fn relations_query(citus: Citus) -> String {
+    let (columns, join) = match citus {
+        Citus::Absent => (
+            "NULL::text AS dist_method, NULL::text AS dist_replication, \
+             NULL::int4 AS dist_colocation, NULL::text AS dist_column, false AS dist_schema",
+            "",
+        ),
+        Citus::Present { schemas } => (
+            if schemas {
+                "dp.partmethod::text AS dist_method, dp.repmodel::text AS dist_replication, \
+                 dp.colocationid::int4 AS dist_colocation, dpa.attname::text AS dist_column, \
+                 EXISTS (SELECT 1 FROM pg_dist_schema ds WHERE ds.colocationid = dp.colocationid) AS dist_schema"
+            } else {
+                "dp.partmethod::text AS dist_method, dp.repmodel::text AS dist_replication, \
+                 dp.colocationid::int4 AS dist_colocation, dpa.attname::text AS dist_column, \
+                 false AS dist_schema"
+            },
+            "
+     LEFT JOIN pg_dist_partition dp ON dp.logicalrelid = c.oid
+     LEFT JOIN pg_attribute dpa
+       ON dpa.attrelid = c.oid
+      AND dpa.attnum = substring(dp.partkey FROM ':varattno ([0-9]+)')::int2",
+        ),
+    };
+    RELATIONS
+        .replace("{distribution}", columns)
+        .replace("{distribution_join}", join)
+}
+
+/// Whether the database has the Citus extension, and with it the catalog
+/// of distributed schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Citus {
+    Absent,
+    Present { schemas: bool },
+}
+
+impl Citus {
+    /// From the opening statement's `citus` column: NULL without the
+    /// extension, else whether `pg_dist_schema` exists.
+    fn from_setting(value: Option<&str>) -> Citus {
+        match value {
+            Some(schemas) => Citus::Present {
+                schemas: schemas == "t",
+            },
+            None => Citus::Absent,
+        }
+    }
+}
 
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS data_type,
@@ -268,7 +325,10 @@ const DOMAINS: &str = concat!(
 
 /// A cheap fingerprint of everything introspection reads: the row count and
 /// newest row version (`xmin`) of each catalog it reads. Any DDL changes it;
-/// `schema-check watch` polls it and introspects only when it moves.
+/// `schema-check watch` polls it and introspects only when it moves. Citus's
+/// `pg_dist_partition` (a table's distribution) exists only with Citus, so
+/// it is read through `query_to_xml`, whose query PostgreSQL parses only
+/// when the `CASE` finds the table.
 const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_namespace),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_class),
@@ -280,7 +340,10 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_type),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_trigger),
-    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description),
+    CASE WHEN to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+      query_to_xml('SELECT count(*) || '':'' || coalesce(max(xmin::text::bigint), 0)
+                    FROM pg_catalog.pg_dist_partition', false, false, '')::text END)
     AS fingerprint";
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
@@ -355,11 +418,13 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
         let params: &[&(dyn ToSql + Sync)] = &[&filter];
         let export = format!(
             "{}; SELECT pg_export_snapshot() AS snapshot, \
-             current_setting('server_version_num') AS server_version",
+             current_setting('server_version_num') AS server_version, \
+             (SELECT to_regclass('pg_catalog.pg_dist_schema') IS NOT NULL FROM pg_extension \
+              WHERE extname = 'citus') AS citus",
             begin(timeout, None)
         );
         let (sibling, exported) = tokio::join!(connection.sibling(), client.simple_query(&export));
-        let (snapshot, server_version) = match exported {
+        let (snapshot, server_version, citus) = match exported {
             Ok(messages) => messages
                 .into_iter()
                 .find_map(|m| match m {
@@ -367,17 +432,19 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
                         row.get("snapshot").map(str::to_owned),
                         row.get("server_version")
                             .and_then(|v| v.parse::<u32>().ok()),
+                        Citus::from_setting(row.get("citus")),
                     )),
                     _ => None,
                 })
-                .unwrap_or_default(),
+                .unwrap_or((None, None, Citus::Absent)),
             Err(_) => {
                 client
                     .batch_execute(&format!("ROLLBACK; {}", begin(timeout, None)))
                     .await?;
-                (None, None)
+                (None, None, Citus::Absent)
             }
         };
+        let relations = relations_query(citus);
         let indexes = indexes_query(server_version);
         let constraints = CONSTRAINTS.replace("{enforced}", enforced_column(server_version));
         let mut second = None;
@@ -395,7 +462,7 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
         let rows = tokio::try_join!(
             read_columns(client, params),
             other.query(SCHEMAS, params),
-            other.query(RELATIONS, params),
+            other.query(&relations, params),
             other.query(&constraints, params),
             other.query(&indexes, params),
             other.query(ENUMS, params),
@@ -643,7 +710,45 @@ fn relation(row: &Row) -> Relation {
                 insert: bits & 8 != 0,
                 update: bits & 4 != 0,
             }),
+        distribution: distribution(row),
     }
+}
+
+/// The table's distribution from its `pg_dist_partition` columns, classified
+/// as Citus classifies its tables: a distributed schema's first, then by
+/// distribution column, then reference (replication model `t`); colocation
+/// group 0 is a table Citus keeps local.
+fn distribution(row: &Row) -> Option<Distribution> {
+    let method: Option<String> = row.get("dist_method");
+    let method = method?;
+    let colocation_group = row
+        .get::<_, Option<i32>>("dist_colocation")
+        .and_then(|group| u32::try_from(group).ok())
+        .unwrap_or(0);
+    let column: Option<String> = row.get("dist_column");
+    if row.get::<_, bool>("dist_schema") {
+        return Some(Distribution::Schema { colocation_group });
+    }
+    if let Some(column) = column {
+        return Some(match method.as_str() {
+            "r" => Distribution::Range {
+                column,
+                colocation_group,
+            },
+            "a" => Distribution::Append {
+                column,
+                colocation_group,
+            },
+            _ => Distribution::Hash {
+                column,
+                colocation_group,
+            },
+        });
+    }
+    if row.get::<_, Option<String>>("dist_replication").as_deref() == Some("t") {
+        return Some(Distribution::Reference);
+    }
+    (colocation_group != 0).then_some(Distribution::SingleShard { colocation_group })
 }
 
 /// Every type by oid: its name and, for an array type, its element type's

@@ -131,6 +131,7 @@ mod tests {
                     partition_key: None,
                     triggers: Vec::new(),
                     writable: None,
+                    distribution: None,
                     partitions: vec![],
                     extension: None,
                 }],

@@ -79,11 +79,17 @@ impl Server {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
+        self.create_named_database(&name)
+    }
+
+    /// A database of the given name (a plain identifier), e.g. a Citus
+    /// worker's twin of the coordinator's.
+    fn create_named_database(&self, name: &str) -> TestDatabase {
         execute_on(&self.admin, &format!("CREATE DATABASE {name}"));
         TestDatabase {
-            url: self.admin.with_database(&name),
+            url: self.admin.with_database(name),
             admin: self.admin.clone(),
-            name,
+            name: name.to_owned(),
         }
     }
 }
@@ -533,4 +539,125 @@ pub fn program(name: &str) -> PathBuf {
         .ok()
         .filter(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// Citus for tests: a coordinator started with `shared_preload_libraries =
+/// 'citus'`, and workers on loopback that the coordinator distributes to.
+/// Tests that need it call [`citus_missing`] first and skip, saying so,
+/// where Citus is not installed for the server binaries they run.
+pub struct CitusCluster {
+    coordinator: Cluster,
+    workers: Vec<Cluster>,
+}
+
+/// Why Citus cannot be run here (`None` when it can): it must be installed
+/// into the server binaries' library directory.
+pub fn citus_missing() -> Option<String> {
+    let bin = match bin_dir() {
+        Ok(bin) => bin,
+        Err(e) => return Some(e),
+    };
+    let lib = bin.parent().map(|dir| dir.join("lib").join("citus.so"));
+    match lib {
+        Some(lib) if lib.is_file() => None,
+        _ => Some(format!(
+            "Citus is not installed for the PostgreSQL in {} (no lib/citus.so beside it)",
+            bin.display()
+        )),
+    }
+}
+
+impl CitusCluster {
+    /// A coordinator and `workers` workers, each a cluster of its own with
+    /// Citus preloaded.
+    pub fn start(workers: usize) -> Result<CitusCluster, String> {
+        let options = ClusterOptions {
+            settings: vec![("shared_preload_libraries".into(), "citus".into())],
+            ..ClusterOptions::default()
+        };
+        let coordinator = Cluster::start(&options)?;
+        let workers = (0..workers)
+            .map(|_| Cluster::start(&options))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CitusCluster {
+            coordinator,
+            workers,
+        })
+    }
+
+    /// The coordinator, where tables are created and distributed.
+    pub fn coordinator(&self) -> &Cluster {
+        &self.coordinator
+    }
+
+    /// The workers, which hold the shards.
+    pub fn workers(&self) -> &[Cluster] {
+        &self.workers
+    }
+
+    /// A fresh database of the same name on the coordinator and on every
+    /// worker, with the `citus` extension in each, the coordinator in
+    /// Citus's node list (so that, alone, it holds the shards) and the
+    /// workers added to it.
+    pub fn create_database(&self) -> CitusDatabase {
+        let coordinator = self.coordinator.create_database();
+        let workers: Vec<TestDatabase> = self
+            .workers
+            .iter()
+            .map(|worker| {
+                let db = Server {
+                    admin: worker.admin_url(),
+                    cluster: None,
+                }
+                .create_named_database(coordinator.name());
+                db.execute("CREATE EXTENSION citus");
+                db
+            })
+            .collect();
+        coordinator.execute("CREATE EXTENSION citus");
+        coordinator.execute(&format!(
+            "SELECT citus_set_coordinator_host('127.0.0.1', {})",
+            self.coordinator.port()
+        ));
+        for worker in &self.workers {
+            coordinator.execute(&format!(
+                "SELECT citus_add_node('127.0.0.1', {})",
+                worker.port()
+            ));
+        }
+        if self.workers.is_empty() {
+            // A coordinator alone holds the shards itself.
+            coordinator.execute(
+                "SELECT citus_set_node_property(nodename, nodeport, 'shouldhaveshards', true) \
+                 FROM pg_dist_node WHERE groupid = 0",
+            );
+        }
+        CitusDatabase {
+            coordinator,
+            workers,
+        }
+    }
+}
+
+/// A database on a Citus cluster: the coordinator's, and the same-named one
+/// on each worker. Dropped everywhere when this value is.
+pub struct CitusDatabase {
+    coordinator: TestDatabase,
+    workers: Vec<TestDatabase>,
+}
+
+impl CitusDatabase {
+    /// The workers' databases, which hold the shards.
+    pub fn workers(&self) -> &[TestDatabase] {
+        &self.workers
+    }
+}
+
+impl std::ops::Deref for CitusDatabase {
+    type Target = TestDatabase;
+
+    /// The coordinator's database.
+    fn deref(&self) -> &TestDatabase {
+        &self.coordinator
+    }
 }

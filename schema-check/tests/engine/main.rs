@@ -2,6 +2,7 @@
 //! `introspect` and `snapshot`, connection failures and TLS.
 
 mod build;
+mod citus;
 mod cli;
 mod derive;
 mod diagram;
