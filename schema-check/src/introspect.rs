@@ -268,7 +268,10 @@ const DOMAINS: &str = concat!(
 
 /// A cheap fingerprint of everything introspection reads: the row count and
 /// newest row version (`xmin`) of each catalog it reads. Any DDL changes it;
-/// `schema-check watch` polls it and introspects only when it moves.
+/// `schema-check watch` polls it and introspects only when it moves. Of
+/// `pg_depend` only extension membership is read (an object that joins or
+/// leaves an extension changes no other catalog), through its index on the
+/// referenced catalog.
 const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_namespace),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_class),
@@ -280,7 +283,9 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_type),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_trigger),
-    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description))
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_depend
+     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'))
     AS fingerprint";
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
