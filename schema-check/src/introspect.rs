@@ -124,7 +124,7 @@ const TYPES: &str = "
 /// partition) is named here. Of the `NOT NULL` constraints (kept here since
 /// PostgreSQL 18; `pg_attribute.attnotnull` is true for them, valid or not)
 /// only the `NOT VALID` ones are read: their columns may still hold NULL.
-/// `{enforced}` stands for [`enforced_column`].
+/// `{enforced}` stands for [`enforced_column`], `{period}` for [`period_column`].
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
             fn.nspname AS referenced_schema, fc.relname AS referenced_table, co.confkey,
@@ -135,7 +135,7 @@ const CONSTRAINTS: &str = concat!(
                    ORDER BY k.ord) END AS referenced_columns,
             co.confupdtype, co.confdeltype,
             CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS check_definition,
-            {enforced} AS enforced
+            {enforced} AS enforced, {period} AS period
      FROM pg_constraint co
      JOIN pg_class c ON c.oid = co.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -154,6 +154,15 @@ fn enforced_column(server_version: Option<u32>) -> &'static str {
     match server_version {
         Some(version) if version >= 180000 => "co.conenforced",
         _ => "true",
+    }
+}
+
+/// Whether a key is temporal (`WITHOUT OVERLAPS`, or a foreign key's
+/// `PERIOD`): `pg_constraint.conperiod` from PostgreSQL 18 on; before, no key is.
+fn period_column(server_version: Option<u32>) -> &'static str {
+    match server_version {
+        Some(version) if version >= 180000 => "co.conperiod",
+        _ => "false",
     }
 }
 
@@ -384,7 +393,9 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             }
         };
         let indexes = indexes_query(server_version);
-        let constraints = CONSTRAINTS.replace("{enforced}", enforced_column(server_version));
+        let constraints = CONSTRAINTS
+            .replace("{enforced}", enforced_column(server_version))
+            .replace("{period}", period_column(server_version));
         let mut second = None;
         if let (Some(sibling), Some(id)) = (sibling, snapshot) {
             if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -770,17 +781,14 @@ fn add_constraints(relations: &mut Relations, rows: &[Row], columns: &ColumnInde
         };
         let name: String = row.get("conname");
         let key_columns = columns.names(relid, &keys).unwrap_or_default();
+        let key = |name, columns| KeyConstraint {
+            name,
+            columns,
+            without_overlaps: row.get("period"),
+        };
         match char_of(row, "contype") {
-            b'p' => {
-                relation.primary_key = Some(KeyConstraint {
-                    name,
-                    columns: key_columns,
-                })
-            }
-            b'u' => relation.unique_constraints.push(KeyConstraint {
-                name,
-                columns: key_columns,
-            }),
+            b'p' => relation.primary_key = Some(key(name, key_columns)),
+            b'u' => relation.unique_constraints.push(key(name, key_columns)),
             b'c' => relation.check_constraints.push(CheckConstraint {
                 name,
                 definition: row
@@ -825,6 +833,7 @@ fn foreign_key(
         on_update: referential_action(char_of(row, "confupdtype")),
         on_delete: referential_action(char_of(row, "confdeltype")),
         not_enforced: !row.get::<_, bool>("enforced"),
+        period: row.get("period"),
     }
 }
 

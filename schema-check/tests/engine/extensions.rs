@@ -351,8 +351,14 @@ fn the_fingerprint_sees_a_table_join_or_leave_an_extension() {
     let before = schema_check::introspect::fingerprint(&connection).unwrap();
     db.execute("ALTER EXTENSION cube ADD TABLE boxes");
     let added = schema_check::introspect::fingerprint(&connection).unwrap();
-    assert_ne!(before, added, "joining an extension changes what introspection reads");
+    assert_ne!(
+        before, added,
+        "joining an extension changes what introspection reads"
+    );
     db.execute("ALTER EXTENSION cube DROP TABLE boxes");
     let dropped = schema_check::introspect::fingerprint(&connection).unwrap();
-    assert_ne!(added, dropped, "leaving an extension changes what introspection reads");
+    assert_ne!(
+        added, dropped,
+        "leaving an extension changes what introspection reads"
+    );
 }
