@@ -456,7 +456,7 @@ pub fn read(
             }
         }
         let other = second.as_ref().unwrap_or(client);
-        let rows = tokio::try_join!(
+        let (columns, schemas, relations, constraints, indexes, enums, domains, types) = tokio::join!(
             read_columns(client, &columns, params),
             other.query(SCHEMAS, params),
             other.query(&relations, params),
@@ -465,13 +465,8 @@ pub fn read(
             other.query(ENUMS, params),
             other.query(DOMAINS, params),
             other.query(TYPES, &[]),
-        )?;
-        if let Some(second) = &second {
-            second.batch_execute("ROLLBACK").await?;
-        }
-        client.batch_execute("ROLLBACK").await?;
-        let (columns, schemas, relations, constraints, indexes, enums, domains, types) = rows;
-        Ok((
+        );
+        let rows = all_or_cause(
             columns,
             [
                 schemas,
@@ -482,7 +477,12 @@ pub fn read(
                 domains,
                 types,
             ],
-        ))
+        )?;
+        if let Some(second) = &second {
+            second.batch_execute("ROLLBACK").await?;
+        }
+        client.batch_execute("ROLLBACK").await?;
+        Ok(rows)
     })?;
     let ((columns, skipped), rows) = rows;
     Ok(assemble(columns, skipped, rows))
@@ -490,6 +490,27 @@ pub fn read(
 
 /// The rows of the other queries, in the order they are sent.
 type Rows = [Vec<Row>; 7];
+
+/// The rows of every query, or the error that failed them. Once a query
+/// fails (a lock wait that timed out), the later ones of its transaction
+/// fail only for that (`25P02`): the error returned is the first cause.
+fn all_or_cause<C>(
+    columns: std::result::Result<C, tokio_postgres::Error>,
+    others: [std::result::Result<Vec<Row>, tokio_postgres::Error>; 7],
+) -> std::result::Result<(C, Rows), tokio_postgres::Error> {
+    let mut errors = Vec::new();
+    let columns = columns.map_err(|e| errors.push(e)).ok();
+    let others: Vec<Vec<Row>> = others
+        .into_iter()
+        .filter_map(|result| result.map_err(|e| errors.push(e)).ok())
+        .collect();
+    let aborted = Some(&tokio_postgres::error::SqlState::IN_FAILED_SQL_TRANSACTION);
+    let cause = errors.iter().position(|e| e.code() != aborted).unwrap_or(0);
+    match (columns, Rows::try_from(others)) {
+        (Some(columns), Ok(rows)) if errors.is_empty() => Ok((columns, rows)),
+        _ => Err(errors.swap_remove(cause)),
+    }
+}
 
 /// A column, decoded as its row arrives (while PostgreSQL still produces the
 /// rest); its type is named once the types query is in.
