@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use schema_check::config::SchemaSource;
 use schema_check::crate_schema::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
 use schema_check::discover::discover_with;
+use schema_check::introspect::{Introspection, OnLocked, NOT_READ};
 use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
 /// Checks with the default options; see [`Builder`].
@@ -147,16 +148,22 @@ impl Builder {
                         .and_then(|p| p.split_once('\n'))
                         .filter(|(_, prev_rest)| *prev_rest == rest)
                         .map(|(fingerprint, _)| fingerprint);
-                    let (fingerprint, catalog) = schema_check::introspect::introspect_if_changed(
+                    // A build never waits on a migration: the texts of a
+                    // relation another session locks are left out.
+                    let (fingerprint, read) = schema_check::introspect::introspect_if_changed(
                         &connection,
                         settings.project.schema_filter(),
                         last_fingerprint,
+                        OnLocked::SkipTexts,
                     )?;
-                    let Some(catalog) = catalog else {
+                    let Some(read) = read else {
                         println!("cargo:rustc-env={BUILD_SCHEMA}={}", path.display());
                         rerun_if_changed(&crate_dir.join("src"));
                         return Ok(());
                     };
+                    for warning in read.warnings() {
+                        println!("cargo:warning={warning}");
+                    }
                     let state = format!("{fingerprint}\n{rest}");
                     let _ = std::fs::remove_file(&state_path);
                     schema_check::crate_schema::log_load(
@@ -164,14 +171,22 @@ impl Builder {
                         &crate_dir,
                         &SchemaSource::Live(url),
                     );
-                    write_if_changed(&path, &snapshot::to_bytes(&catalog))?;
-                    self.finish(&crate_dir, &out_dir, &settings, &catalog, &path)?;
-                    files::write_atomic(&state_path, state.as_bytes())?;
+                    write_if_changed(&path, &snapshot::to_bytes(&read.catalog))?;
+                    self.finish(&crate_dir, &out_dir, &settings, &read, &path)?;
+                    // An incomplete catalog is not kept as current: with no
+                    // state, the next build reads the database again.
+                    if read.is_complete() {
+                        files::write_atomic(&state_path, state.as_bytes())?;
+                    }
                     return Ok(());
                 }
             },
         };
-        self.finish(&crate_dir, &out_dir, &settings, &catalog, &schema_file)
+        let read = Introspection {
+            catalog,
+            skipped: Vec::new(),
+        };
+        self.finish(&crate_dir, &out_dir, &settings, &read, &schema_file)
     }
 
     /// Hands the schema file to the derives, writes the fragments, checks.
@@ -180,9 +195,10 @@ impl Builder {
         crate_dir: &Path,
         out_dir: &Path,
         settings: &CrateSettings,
-        catalog: &Catalog,
+        read: &Introspection,
         schema_file: &Path,
     ) -> Result<(), Error> {
+        let catalog = &read.catalog;
         println!("cargo:rustc-env={BUILD_SCHEMA}={}", schema_file.display());
         let cfg = schema_check::cfg::Cfg::for_build_script(&settings.root)?;
         let found = discover_with(&settings.root, &settings.project.models, &cfg)?;
@@ -193,7 +209,7 @@ impl Builder {
         }
         write_fragments(
             &out_dir.join("pgdrift-docs"),
-            catalog,
+            read,
             &found,
             settings.project.diagram,
         )?;
@@ -267,13 +283,16 @@ fn running_watcher(root: &Path, url: &DatabaseUrl) -> Option<PathBuf> {
 }
 
 /// One file per docs section, byte-identical to `database_schema.md`'s;
-/// the diagram's too unless `diagram` is off.
+/// the diagram's too unless `diagram` is off. A section missing a text
+/// that was not read (its relation was locked) does not replace the
+/// complete file a former build wrote.
 fn write_fragments(
     dir: &Path,
-    catalog: &Catalog,
+    read: &Introspection,
     found: &schema_check::discover::Discovered,
     diagram: bool,
 ) -> Result<(), Error> {
+    let catalog = &read.catalog;
     let mut sections = if diagram {
         schema_check::diagram::sections(catalog)
     } else {
@@ -289,6 +308,10 @@ fn write_fragments(
         .collect();
     for (section, path) in sections.iter().zip(&wanted) {
         debug_assert!(path.starts_with(dir));
+        let incomplete = !read.is_complete() && section.body.contains(NOT_READ);
+        if incomplete && path.exists() {
+            continue;
+        }
         write_if_changed(path, section.body.as_bytes())?;
     }
     remove_unwanted_fragments(dir, &wanted);

@@ -525,6 +525,23 @@ pub struct KeyConstraint {
     pub name: String,
     /// Its columns, in key order.
     pub columns: Vec<String>,
+    /// A temporal key (PostgreSQL 18): its last column is a range compared
+    /// `WITHOUT OVERLAPS`, so rows with equal other columns are unique as
+    /// long as their ranges do not overlap.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub without_overlaps: bool,
+}
+
+impl KeyConstraint {
+    /// The key's columns as SQL writes them, e.g. `id, valid_at WITHOUT OVERLAPS`.
+    pub fn column_list(&self) -> String {
+        temporal_list(
+            &self.columns,
+            self.without_overlaps,
+            "",
+            " WITHOUT OVERLAPS",
+        )
+    }
 }
 
 /// A foreign key constraint.
@@ -547,6 +564,35 @@ pub struct ForeignKey {
     /// check it, so rows may reference nothing.
     #[serde(default, skip_serializing_if = "is_false")]
     pub not_enforced: bool,
+    /// A temporal foreign key (PostgreSQL 18): the last column on each side
+    /// is a range (`PERIOD`), and the referenced rows must cover it together.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub period: bool,
+}
+
+impl ForeignKey {
+    /// The referencing columns as SQL writes them, e.g. `id, PERIOD valid_at`.
+    pub fn column_list(&self) -> String {
+        temporal_list(&self.columns, self.period, "PERIOD ", "")
+    }
+
+    /// The referenced columns as SQL writes them.
+    pub fn referenced_column_list(&self) -> String {
+        temporal_list(&self.referenced_columns, self.period, "PERIOD ", "")
+    }
+}
+
+/// `columns` joined with commas, the last one between `before` and `after`
+/// when `temporal`.
+fn temporal_list(columns: &[String], temporal: bool, before: &str, after: &str) -> String {
+    match columns.split_last() {
+        Some((last, rest)) if temporal => {
+            let mut list: Vec<String> = rest.to_vec();
+            list.push(format!("{before}{last}{after}"));
+            list.join(", ")
+        }
+        _ => columns.join(", "),
+    }
 }
 
 /// The action a foreign key takes when the row it references changes.

@@ -175,19 +175,19 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
     }
     aligned(out, &rows);
     if let Some(pk) = primary_key {
-        let _ = writeln!(out, "  primary key {} ({})", pk.name, pk.columns.join(", "));
+        let _ = writeln!(out, "  primary key {} ({})", pk.name, pk.column_list());
     }
     for u in unique_constraints {
-        let _ = writeln!(out, "  unique {} ({})", u.name, u.columns.join(", "));
+        let _ = writeln!(out, "  unique {} ({})", u.name, u.column_list());
     }
     for fk in foreign_keys {
         let _ = writeln!(
             out,
             "  foreign key {} ({}) references {} ({}) on delete {}{}",
             fk.name,
-            fk.columns.join(", "),
+            fk.column_list(),
             fk.references,
-            fk.referenced_columns.join(", "),
+            fk.referenced_column_list(),
             fk.on_delete.as_sql().to_lowercase(),
             if fk.not_enforced { " not enforced" } else { "" }
         );

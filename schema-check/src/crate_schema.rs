@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, RelationName};
 use crate::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
 use crate::error::Result;
 
@@ -90,6 +90,9 @@ pub struct Loaded {
     pub catalog: Catalog,
     /// Where it was read from.
     pub source: SchemaSource,
+    /// The relations whose texts (defaults, checks, index definitions) were
+    /// not read because another session locked them, each with its warning.
+    pub not_read: Vec<(RelationName, String)>,
 }
 
 impl Loaded {
@@ -237,14 +240,18 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
     };
     // Taken before loading: a change during the load is seen next time.
     let inputs = Inputs::of(crate_dir, schema_file.as_deref());
-    let catalog = load(&source, &settings);
+    let loaded = load(&source, &settings);
     log_load(&settings.env, crate_dir, &source);
     let entry = Entry {
         inputs,
         schema_file,
         live: matches!(source, SchemaSource::Live(_)),
         loaded_at: Instant::now(),
-        loaded: Arc::new(catalog.map(|catalog| Loaded { catalog, source })),
+        loaded: Arc::new(loaded.map(|(catalog, not_read)| Loaded {
+            catalog,
+            source,
+            not_read,
+        })),
     };
     let loaded = entry.loaded.clone();
     lock().insert(crate_dir.to_path_buf(), entry);
@@ -252,14 +259,30 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
 }
 
 /// Reads the snapshot, or introspects the live database when this build of
-/// the engine can connect (feature `live`).
-fn load(source: &SchemaSource, settings: &CrateSettings) -> Result<Catalog> {
+/// the engine can connect (feature `live`); with the relations whose texts
+/// were not read. A build never waits on a migration: the texts of a
+/// relation another session locks exclusively are left out.
+fn load(
+    source: &SchemaSource,
+    settings: &CrateSettings,
+) -> Result<(Catalog, Vec<(RelationName, String)>)> {
     match source {
-        SchemaSource::Snapshot(path) => crate::snapshot::load(path),
+        SchemaSource::Snapshot(path) => Ok((crate::snapshot::load(path)?, Vec::new())),
         #[cfg(feature = "live")]
         SchemaSource::Live(_) => {
             let options = crate::live::ConnectOptions::from_env(&settings.env, &settings.root)?;
-            crate::load_catalog(source, &options, settings.project.schema_filter())
+            let read = crate::load_schema(
+                source,
+                &options,
+                settings.project.schema_filter(),
+                crate::introspect::OnLocked::SkipTexts,
+            )?;
+            let not_read = read
+                .skipped
+                .iter()
+                .map(|skipped| (skipped.relation.clone(), skipped.warning()))
+                .collect();
+            Ok((read.catalog, not_read))
         }
         #[cfg(not(feature = "live"))]
         SchemaSource::Live(_) => {

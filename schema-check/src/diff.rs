@@ -346,11 +346,15 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
             &old_keys,
             &new_keys,
             |k| format!("{what} {} on {table}", quote_ident(&k.name)),
-            |k| format!("({})", k.columns.join(", ")),
+            |k| format!("({})", k.column_list()),
             |changes, key, old, new| {
-                changes.field(key, "columns", &old.columns, &new.columns, |c| {
-                    format!("({})", c.join(", "))
-                });
+                changes.field(
+                    key,
+                    "columns",
+                    &old.column_list(),
+                    &new.column_list(),
+                    |c| format!("({c})"),
+                );
             },
         );
     }
@@ -447,9 +451,9 @@ fn describe_distribution(distribution: &Option<Distribution>) -> String {
 fn describe_foreign_key(k: &ForeignKey) -> String {
     format!(
         "({}) → {} ({}) ON UPDATE {} ON DELETE {}{}",
-        k.columns.join(", "),
+        k.column_list(),
         k.references,
-        k.referenced_columns.join(", "),
+        k.referenced_column_list(),
         k.on_update.as_sql(),
         k.on_delete.as_sql(),
         if k.not_enforced { " NOT ENFORCED" } else { "" }

@@ -161,22 +161,31 @@ fn default_text(column: &Column) -> String {
 
 fn keys(relation: &Relation, column: &Column) -> Vec<String> {
     let mut keys = Vec::new();
-    if relation
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.contains(&column.name))
-    {
-        keys.push("PK".to_owned());
+    if let Some(pk) = &relation.primary_key {
+        if pk.columns.contains(&column.name) {
+            // A temporal key's range column is its last.
+            let temporal = pk.without_overlaps && pk.columns.last() == Some(&column.name);
+            keys.push(
+                if temporal {
+                    "PK (without overlaps)"
+                } else {
+                    "PK"
+                }
+                .to_owned(),
+            );
+        }
     }
     for fk in &relation.foreign_keys {
         if let Some(i) = fk.columns.iter().position(|c| *c == column.name) {
             let target = fk.referenced_columns.get(i).cloned().unwrap_or_default();
+            let period = fk.period && i + 1 == fk.columns.len();
             keys.push(format!(
-                "FK → {}{}",
+                "FK → {}{}{}",
                 code(&format!(
                     "{}.{}.{target}",
                     fk.references.schema, fk.references.name
                 )),
+                if period { " (period)" } else { "" },
                 if fk.not_enforced {
                     " (not enforced)"
                 } else {

@@ -18,6 +18,12 @@ use crate::catalog::*;
 use crate::error::Result;
 use crate::live::Connection;
 
+mod locks;
+
+pub(crate) use locks::exclusive_locks;
+use locks::{lock_columns, text_or_not_read, with_locked, SkippedOids};
+pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
+
 /// Non-system schemas, optionally restricted to `$1` (a `text[]`, or NULL for all).
 macro_rules! schema_filter {
     ($ns:literal) => {
@@ -65,20 +71,28 @@ const SCHEMAS: &str = concat!(
 
 /// Relations, and composite types (kind `c`: their attributes come with the
 /// columns; their comment and their extension membership are the type's,
-/// not the relation's).
+/// not the relation's). Sent [`with_locked`], as are the columns,
+/// constraints and indexes queries: the texts of a relation in `locked`
+/// are not read.
 const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
-            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
-            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-            i.inhparent, x.extname,
+            CASE WHEN c.relkind = 'p' AND lk.relation IS NULL THEN pg_get_partkeydef(c.oid) END
+              AS partition_key,
+            CASE WHEN c.relispartition AND lk.relation IS NULL
+                 THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+            i.inhparent, x.extname, ",
+    lock_columns!(),
+    ",
             ARRAY(SELECT t.tgname::text FROM pg_trigger t
                   WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_names,
             ARRAY(SELECT t.tgtype::int4 FROM pg_trigger t
                   WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_types,
-            CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events,
+            CASE WHEN c.relkind = 'v' AND lk.relation IS NULL
+                 THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events,
             {distribution}
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN locked lk ON lk.relation = c.oid
      LEFT JOIN pg_description d
        ON d.objoid = CASE WHEN c.relkind = 'c' THEN c.reltype ELSE c.oid END
       AND d.classoid = CASE WHEN c.relkind = 'c' THEN 'pg_type'::regclass
@@ -153,12 +167,16 @@ impl Citus {
 
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS data_type,
-            a.atttypid, a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+            a.atttypid, a.attnotnull, a.atthasdef,
+            CASE WHEN lk.relation IS NULL THEN pg_get_expr(ad.adbin, ad.adrelid) END AS expression,
             a.attidentity, a.attgenerated,
-            d.description
+            d.description, ",
+    lock_columns!(),
+    "
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN locked lk ON lk.relation = a.attrelid
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
      LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
@@ -181,7 +199,7 @@ const TYPES: &str = "
 /// partition) is named here. Of the `NOT NULL` constraints (kept here since
 /// PostgreSQL 18; `pg_attribute.attnotnull` is true for them, valid or not)
 /// only the `NOT VALID` ones are read: their columns may still hold NULL.
-/// `{enforced}` stands for [`enforced_column`].
+/// `{enforced}` stands for [`enforced_column`], `{period}` for [`period_column`].
 const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname, co.contype, co.conkey, co.confrelid,
             fn.nspname AS referenced_schema, fc.relname AS referenced_table, co.confkey,
@@ -191,11 +209,15 @@ const CONSTRAINTS: &str = concat!(
                    JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
                    ORDER BY k.ord) END AS referenced_columns,
             co.confupdtype, co.confdeltype,
-            CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS check_definition,
-            {enforced} AS enforced
+            CASE WHEN co.contype = 'c' AND lk.relation IS NULL
+                 THEN pg_get_constraintdef(co.oid, true) END AS check_definition,
+            {enforced} AS enforced, {period} AS period, ",
+    lock_columns!(),
+    "
      FROM pg_constraint co
      JOIN pg_class c ON c.oid = co.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN locked lk ON lk.relation = co.conrelid
      LEFT JOIN pg_class fc ON fc.oid = co.confrelid
      LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
      WHERE (co.contype IN ('p', 'u', 'f', 'c') OR (co.contype = 'n' AND NOT co.convalidated))
@@ -214,27 +236,41 @@ fn enforced_column(server_version: Option<u32>) -> &'static str {
     }
 }
 
+/// Whether a key is temporal (`WITHOUT OVERLAPS`, or a foreign key's
+/// `PERIOD`): `pg_constraint.conperiod` from PostgreSQL 18 on; before, no key is.
+fn period_column(server_version: Option<u32>) -> &'static str {
+    match server_version {
+        Some(version) if version >= 180000 => "co.conperiod",
+        _ => "false",
+    }
+}
+
 /// Key columns are named from the column rows; only expression indexes ask
 /// PostgreSQL to print each key. A plain index (see [`plain_index`]) gets
-/// its definition from [`plain_index_definition`]; PostgreSQL prints the
-/// others, which is most of this query's cost when every index is asked.
+/// its definition from [`plain_index_definition`], even when its table is
+/// locked; PostgreSQL prints the others, which is most of this query's cost
+/// when every index is asked.
 fn indexes_query(server_version: Option<u32>) -> String {
+    let plain = plain_index(server_version);
     format!(
         "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary,
-                CASE WHEN {} THEN NULL ELSE pg_get_indexdef(i.indexrelid) END AS definition,
+                CASE WHEN {plain} OR lk.relation IS NOT NULL THEN NULL
+                     ELSE pg_get_indexdef(i.indexrelid) END AS definition,
+                lk.relation IS NOT NULL AND NOT ({plain}) AS definition_not_read,
                 i.indkey::int2[] AS indkey, i.indnkeyatts,
-                CASE WHEN i.indexprs IS NOT NULL
+                CASE WHEN i.indexprs IS NOT NULL AND lk.relation IS NULL
                      THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
                                 FROM generate_series(1, i.indnkeyatts::int) AS k ORDER BY k)
                      END AS key_expressions,
-                am.amname, c.relkind = 'p' AS partitioned
+                am.amname, c.relkind = 'p' AS partitioned, {}
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN locked lk ON lk.relation = i.indrelid
          WHERE c.relkind IN ('r', 'm', 'p') AND NOT c.relispartition AND{}",
-        plain_index(server_version),
+        lock_columns!(),
         schema_filter!("n")
     )
 }
@@ -325,10 +361,12 @@ const DOMAINS: &str = concat!(
 
 /// A cheap fingerprint of everything introspection reads: the row count and
 /// newest row version (`xmin`) of each catalog it reads. Any DDL changes it;
-/// `schema-check watch` polls it and introspects only when it moves. Citus's
-/// `pg_dist_partition` (a table's distribution) exists only with Citus, so
-/// it is read through `query_to_xml`, whose query PostgreSQL parses only
-/// when the `CASE` finds the table.
+/// `schema-check watch` polls it and introspects only when it moves. Of
+/// `pg_depend` only extension membership is read (an object that joins or
+/// leaves an extension changes no other catalog), through its index on the
+/// referenced catalog. Citus's `pg_dist_partition` (a table's distribution)
+/// exists only with Citus, so it is read through `query_to_xml`, whose query
+/// PostgreSQL parses only when the `CASE` finds the table.
 const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_namespace),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_class),
@@ -341,6 +379,8 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ',
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_trigger),
     (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_description),
+    (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM pg_depend
+     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'),
     CASE WHEN to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
       query_to_xml('SELECT count(*) || '':'' || coalesce(max(xmin::text::bigint), 0)
                     FROM pg_catalog.pg_dist_partition', false, false, '')::text END)
@@ -355,17 +395,20 @@ pub fn fingerprint(connection: &Connection) -> Result<String> {
 /// The catalog's fingerprint, and the catalog itself only when the
 /// fingerprint moved from `last` (one cheap query when nothing changed):
 /// how `schema-check watch` and `pgdrift::build` keep a schema file current.
+/// A catalog that is not [complete](Introspection::is_complete) must not be
+/// kept as current under this fingerprint: the next call must read again.
 pub fn introspect_if_changed(
     connection: &Connection,
     schemas: Option<&[String]>,
     last: Option<&str>,
-) -> Result<(String, Option<Catalog>)> {
+    on_locked: OnLocked,
+) -> Result<(String, Option<Introspection>)> {
     let now = fingerprint(connection)?;
     if last == Some(now.as_str()) {
         return Ok((now, None));
     }
-    let catalog = introspect(connection, schemas)?;
-    Ok((now, Some(catalog)))
+    let read = read(connection, schemas, on_locked)?;
+    Ok((now, Some(read)))
 }
 
 /// Citus's shards (`users_102041`, one table per shard of a distributed
@@ -382,8 +425,9 @@ const HIDE_SHARDS: &str = "; SET LOCAL citus.override_table_visibility = on; \
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
 /// Printing a default, an index or a check locks its table for a moment, so
-/// a session holding an exclusive lock would make us wait: the wait, like
-/// every query, is bounded by the query timeout.
+/// a session holding an exclusive lock would make us wait (unless its texts
+/// are skipped, [`OnLocked::SkipTexts`]): the wait, like every query, is
+/// bounded by the query timeout.
 fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
     // The lock wait ends first, so its error (naming the table) is the one seen.
     let ms = timeout.as_millis().max(1);
@@ -404,14 +448,26 @@ fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
 /// `ROLLBACK`. (Nine when only one session can be had.)
 pub const STATEMENTS: usize = 12;
 
-/// Reads the catalog of `schemas` (every non-system schema when `None`).
+/// Reads the catalog of `schemas` (every non-system schema when `None`),
+/// every text included: a relation another session locks exclusively is
+/// waited for, at most the query timeout, then the error names it.
+pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result<Catalog> {
+    Ok(read(connection, schemas, OnLocked::Wait)?.catalog)
+}
+
+/// Reads the catalog of `schemas` (every non-system schema when `None`),
+/// doing `on_locked` about relations another session locks exclusively.
 ///
 /// The columns query, the biggest, runs on a second session that shares the
 /// first one's snapshot, so PostgreSQL answers both halves in parallel and
 /// they still see one consistent state. When the second session cannot be
 /// had (a connection limit, an engine without exported snapshots), every
 /// query runs on the first.
-pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result<Catalog> {
+pub fn read(
+    connection: &Connection,
+    schemas: Option<&[String]>,
+    on_locked: OnLocked,
+) -> Result<Introspection> {
     let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
     let timeout = connection.query_timeout();
     let rows = connection.run(async |client| {
@@ -444,9 +500,15 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
                 (None, None, Citus::Absent)
             }
         };
-        let relations = relations_query(citus);
-        let indexes = indexes_query(server_version);
-        let constraints = CONSTRAINTS.replace("{enforced}", enforced_column(server_version));
+        let relations = with_locked(&relations_query(citus), on_locked);
+        let columns = with_locked(COLUMNS, on_locked);
+        let indexes = with_locked(&indexes_query(server_version), on_locked);
+        let constraints = with_locked(
+            &CONSTRAINTS
+                .replace("{enforced}", enforced_column(server_version))
+                .replace("{period}", period_column(server_version)),
+            on_locked,
+        );
         let mut second = None;
         if let (Some(sibling), Some(id)) = (sibling, snapshot) {
             if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -459,8 +521,8 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             }
         }
         let other = second.as_ref().unwrap_or(client);
-        let rows = tokio::try_join!(
-            read_columns(client, params),
+        let (columns, schemas, relations, constraints, indexes, enums, domains, types) = tokio::join!(
+            read_columns(client, &columns, params),
             other.query(SCHEMAS, params),
             other.query(&relations, params),
             other.query(&constraints, params),
@@ -468,13 +530,8 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
             other.query(ENUMS, params),
             other.query(DOMAINS, params),
             other.query(TYPES, &[]),
-        )?;
-        if let Some(second) = &second {
-            second.batch_execute("ROLLBACK").await?;
-        }
-        client.batch_execute("ROLLBACK").await?;
-        let (columns, schemas, relations, constraints, indexes, enums, domains, types) = rows;
-        Ok((
+        );
+        let rows = all_or_cause(
             columns,
             [
                 schemas,
@@ -485,13 +542,40 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
                 domains,
                 types,
             ],
-        ))
+        )?;
+        if let Some(second) = &second {
+            second.batch_execute("ROLLBACK").await?;
+        }
+        client.batch_execute("ROLLBACK").await?;
+        Ok(rows)
     })?;
-    Ok(assemble(rows.0, rows.1))
+    let ((columns, skipped), rows) = rows;
+    Ok(assemble(columns, skipped, rows))
 }
 
 /// The rows of the other queries, in the order they are sent.
 type Rows = [Vec<Row>; 7];
+
+/// The rows of every query, or the error that failed them. Once a query
+/// fails (a lock wait that timed out), the later ones of its transaction
+/// fail only for that (`25P02`): the error returned is the first cause.
+fn all_or_cause<C>(
+    columns: std::result::Result<C, tokio_postgres::Error>,
+    others: [std::result::Result<Vec<Row>, tokio_postgres::Error>; 7],
+) -> std::result::Result<(C, Rows), tokio_postgres::Error> {
+    let mut errors = Vec::new();
+    let columns = columns.map_err(|e| errors.push(e)).ok();
+    let others: Vec<Vec<Row>> = others
+        .into_iter()
+        .filter_map(|result| result.map_err(|e| errors.push(e)).ok())
+        .collect();
+    let aborted = Some(&tokio_postgres::error::SqlState::IN_FAILED_SQL_TRANSACTION);
+    let cause = errors.iter().position(|e| e.code() != aborted).unwrap_or(0);
+    match (columns, Rows::try_from(others)) {
+        (Some(columns), Ok(rows)) if errors.is_empty() => Ok((columns, rows)),
+        _ => Err(errors.swap_remove(cause)),
+    }
+}
 
 /// A column, decoded as its row arrives (while PostgreSQL still produces the
 /// rest); its type is named once the types query is in.
@@ -502,15 +586,19 @@ struct ColumnRow {
     column: Column,
 }
 
-/// Streams the columns query, the biggest, decoding each row on arrival.
+/// Streams the columns query `sql`, the biggest, decoding each row on
+/// arrival; with the relations whose expressions it left out.
 async fn read_columns(
     client: &tokio_postgres::Client,
+    sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> std::result::Result<Vec<ColumnRow>, tokio_postgres::Error> {
-    let stream = client.query_raw(COLUMNS, params.iter().copied()).await?;
+) -> std::result::Result<(Vec<ColumnRow>, SkippedOids), tokio_postgres::Error> {
+    let stream = client.query_raw(sql, params.iter().copied()).await?;
     let mut stream = std::pin::pin!(stream);
     let mut columns = Vec::new();
+    let mut skipped = SkippedOids::default();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
+        let relid: u32 = row.get("attrelid");
         // 's' stored, 'v' virtual (PostgreSQL 18); either way the
         // expression in pg_attrdef is the generation expression, not a default.
         let generated_kind = match char_of(&row, "attgenerated") {
@@ -519,9 +607,10 @@ async fn read_columns(
             _ => None,
         };
         let generated = generated_kind.is_some();
-        let expression: Option<String> = row.get("expression");
+        let has_expression: bool = row.get("atthasdef");
+        let expression = text_or_not_read(&row, "expression", has_expression, relid, &mut skipped);
         columns.push(ColumnRow {
-            relid: row.get("attrelid"),
+            relid,
             attnum: row.get("attnum"),
             type_oid: row.get("atttypid"),
             column: Column {
@@ -543,7 +632,7 @@ async fn read_columns(
             },
         });
     }
-    Ok(columns)
+    Ok((columns, skipped))
 }
 
 /// The relation row's triggers, from its names and `tgtype` arrays.
@@ -585,23 +674,47 @@ type SchemaIndex = HashMap<String, usize>;
 /// time. An object of a schema that was not read is left out.
 fn assemble(
     mut columns: Vec<ColumnRow>,
+    mut skipped: SkippedOids,
     [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
-) -> Catalog {
+) -> Introspection {
     let mut schemas = read_schemas(&schema_rows);
     let schema_index = index_schemas(&schemas);
-    let (mut relations, mut composites) = read_relations(&relation_rows, &schema_index);
+    let (mut relations, mut composites) =
+        read_relations(&relation_rows, &schema_index, &mut skipped);
     name_column_types(&mut columns, &TypeNames::read(&type_rows));
     let mut columns = ColumnIndex::new(columns);
     columns.mark_not_valid_not_nulls(&constraint_rows);
-    add_constraints(&mut relations, &constraint_rows, &columns);
-    add_indexes(&mut relations, &index_rows, &columns, &schemas);
+    add_constraints(&mut relations, &constraint_rows, &columns, &mut skipped);
+    add_indexes(
+        &mut relations,
+        &index_rows,
+        &columns,
+        &schemas,
+        &mut skipped,
+    );
     add_columns(&mut relations, &mut composites, columns);
     add_enums(&mut schemas, &schema_index, &enum_rows);
     add_domains(&mut schemas, &schema_index, &domain_rows);
     place_in_schemas(&mut schemas, relations, composites);
     let mut catalog = Catalog { schemas };
     catalog.normalize();
-    catalog
+    Introspection {
+        catalog,
+        skipped: skipped.named(&relation_names(&relation_rows)),
+    }
+}
+
+/// Every relation row's name, by oid.
+fn relation_names(rows: &[Row]) -> HashMap<u32, RelationName> {
+    rows.iter()
+        .map(|row| {
+            let name = RelationName {
+                schema: row.get("nspname"),
+                name: row.get("relname"),
+            };
+            (row.get("oid"), name)
+        })
+        .collect()
 }
 
 /// The schemas, with nothing in them yet.
@@ -634,7 +747,11 @@ struct PartitionRow {
 
 /// The relations, with their partitions, and the composite types, from the
 /// relation rows; columns, constraints and indexes come later.
-fn read_relations(rows: &[Row], schema_index: &SchemaIndex) -> (Relations, Composites) {
+fn read_relations(
+    rows: &[Row],
+    schema_index: &SchemaIndex,
+    skipped: &mut SkippedOids,
+) -> (Relations, Composites) {
     let mut relations = Relations::new();
     let mut composites = Composites::new();
     let mut partitions = Vec::new();
@@ -648,8 +765,7 @@ fn read_relations(rows: &[Row], schema_index: &SchemaIndex) -> (Relations, Compo
                 partition: Partition {
                     schema,
                     name: row.get("relname"),
-                    bound: row
-                        .get::<_, Option<String>>("partition_bound")
+                    bound: text_or_not_read(row, "partition_bound", true, oid, skipped)
                         .unwrap_or_default(),
                     partitions: Vec::new(),
                 },
@@ -662,7 +778,7 @@ fn read_relations(rows: &[Row], schema_index: &SchemaIndex) -> (Relations, Compo
         if char_of(row, "relkind") == b'c' {
             composites.insert(oid, (schema_idx, composite_type(row)));
         } else {
-            relations.insert(oid, (schema_idx, relation(row)));
+            relations.insert(oid, (schema_idx, relation(row, oid, skipped)));
         }
     }
     attach_partitions(&mut relations, partitions);
@@ -681,7 +797,7 @@ fn composite_type(row: &Row) -> CompositeType {
 
 /// A relation from its row, without its columns, constraints, indexes and
 /// partitions.
-fn relation(row: &Row) -> Relation {
+fn relation(row: &Row, oid: u32, skipped: &mut SkippedOids) -> Relation {
     let kind = match char_of(row, "relkind") {
         b'v' => RelationKind::View,
         b'm' => RelationKind::MaterializedView,
@@ -699,17 +815,17 @@ fn relation(row: &Row) -> Relation {
         unique_constraints: Vec::new(),
         check_constraints: Vec::new(),
         indexes: Vec::new(),
-        partition_key: row.get("partition_key"),
+        partition_key: text_or_not_read(
+            row,
+            "partition_key",
+            kind == RelationKind::PartitionedTable,
+            oid,
+            skipped,
+        ),
         partitions: Vec::new(),
         extension: row.get("extname"),
         triggers: triggers(row),
-        // Bits of `pg_relation_is_updatable`: 4 update, 8 insert.
-        writable: row
-            .get::<_, Option<i32>>("updatable_events")
-            .map(|bits| Writable {
-                insert: bits & 8 != 0,
-                update: bits & 4 != 0,
-            }),
+        writable: writable(row, kind, oid, skipped),
         distribution: distribution(row),
     }
 }
@@ -749,6 +865,29 @@ fn distribution(row: &Row) -> Option<Distribution> {
         return Some(Distribution::Reference);
     }
     (colocation_group != 0).then_some(Distribution::SingleShard { colocation_group })
+}
+
+/// Which writes a view accepts, from the bits of `pg_relation_is_updatable`
+/// (4 update, 8 insert). A locked view was not asked: it is taken as
+/// accepting both, so that no write is reported refused on a guess.
+fn writable(
+    row: &Row,
+    kind: RelationKind,
+    oid: u32,
+    skipped: &mut SkippedOids,
+) -> Option<Writable> {
+    if kind == RelationKind::View && locks::is_locked(row) {
+        skipped.note(oid, row);
+        return Some(Writable {
+            insert: true,
+            update: true,
+        });
+    }
+    row.get::<_, Option<i32>>("updatable_events")
+        .map(|bits| Writable {
+            insert: bits & 8 != 0,
+            update: bits & 4 != 0,
+        })
 }
 
 /// Every type by oid: its name and, for an array type, its element type's
@@ -861,7 +1000,12 @@ impl ColumnIndex {
 
 /// Primary keys, unique constraints, checks and foreign keys, each on its
 /// relation.
-fn add_constraints(relations: &mut Relations, rows: &[Row], columns: &ColumnIndex) {
+fn add_constraints(
+    relations: &mut Relations,
+    rows: &[Row],
+    columns: &ColumnIndex,
+    skipped: &mut SkippedOids,
+) {
     for row in rows {
         let relid: u32 = row.get("conrelid");
         let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
@@ -870,21 +1014,17 @@ fn add_constraints(relations: &mut Relations, rows: &[Row], columns: &ColumnInde
         };
         let name: String = row.get("conname");
         let key_columns = columns.names(relid, &keys).unwrap_or_default();
+        let key = |name, columns| KeyConstraint {
+            name,
+            columns,
+            without_overlaps: row.get("period"),
+        };
         match char_of(row, "contype") {
-            b'p' => {
-                relation.primary_key = Some(KeyConstraint {
-                    name,
-                    columns: key_columns,
-                })
-            }
-            b'u' => relation.unique_constraints.push(KeyConstraint {
-                name,
-                columns: key_columns,
-            }),
+            b'p' => relation.primary_key = Some(key(name, key_columns)),
+            b'u' => relation.unique_constraints.push(key(name, key_columns)),
             b'c' => relation.check_constraints.push(CheckConstraint {
                 name,
-                definition: row
-                    .get::<_, Option<String>>("check_definition")
+                definition: text_or_not_read(row, "check_definition", true, relid, skipped)
                     .unwrap_or_default(),
             }),
             b'f' => relation
@@ -925,45 +1065,62 @@ fn foreign_key(
         on_update: referential_action(char_of(row, "confupdtype")),
         on_delete: referential_action(char_of(row, "confdeltype")),
         not_enforced: !row.get::<_, bool>("enforced"),
+        period: row.get("period"),
     }
 }
 
 /// The indexes, each on its relation.
-fn add_indexes(relations: &mut Relations, rows: &[Row], columns: &ColumnIndex, schemas: &[Schema]) {
+fn add_indexes(
+    relations: &mut Relations,
+    rows: &[Row],
+    columns: &ColumnIndex,
+    schemas: &[Schema],
+    skipped: &mut SkippedOids,
+) {
     for row in rows {
         let relid: u32 = row.get("indrelid");
         if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
             let index = index(
                 row,
-                relid,
+                (relid, &schemas[*schema_idx].name, &relation.name),
                 columns,
-                &schemas[*schema_idx].name,
-                &relation.name,
+                skipped,
             );
             relation.indexes.push(index);
         }
     }
 }
 
-/// An index of table `schema.table` (oid `relid`) from its row: key columns
-/// named from the column rows unless the index has expressions; a plain
-/// index's definition written here.
-fn index(row: &Row, relid: u32, columns: &ColumnIndex, schema: &str, table: &str) -> Index {
+/// An index of table `(relid, schema, table)` from its row: key columns
+/// named from the column rows unless the index has expressions (each
+/// expression [`NOT_READ`] when the table is locked); a plain index's
+/// definition written here.
+fn index(
+    row: &Row,
+    (relid, schema, table): (u32, &str, &str),
+    columns: &ColumnIndex,
+    skipped: &mut SkippedOids,
+) -> Index {
     let key_count = usize::try_from(row.get::<_, i16>("indnkeyatts")).unwrap_or(0);
     let keys: Vec<i16> = row.get("indkey");
+    let keys = &keys[..key_count.min(keys.len())];
     let key_columns = row
         .get::<_, Option<Vec<String>>>("key_expressions")
         .unwrap_or_else(|| {
-            columns
-                .names(relid, &keys[..key_count.min(keys.len())])
+            keys.iter()
+                .map(|&attnum| match attnum {
+                    0 => Some(NOT_READ.to_owned()),
+                    _ => columns.names(relid, &[attnum])?.pop(),
+                })
+                .collect::<Option<Vec<String>>>()
                 .unwrap_or_default()
         });
+    let not_read: bool = row.get("definition_not_read");
     let mut index = Index {
         name: row.get("relname"),
         unique: row.get("indisunique"),
         primary: row.get("indisprimary"),
-        definition: row
-            .get::<_, Option<String>>("definition")
+        definition: text_or_not_read(row, "definition", not_read, relid, skipped)
             .unwrap_or_default(),
         columns: key_columns,
     };

@@ -77,8 +77,25 @@ pub fn load_catalog(
     options: &ConnectOptions,
     schemas: Option<&[String]>,
 ) -> Result<Catalog> {
+    Ok(load_schema(source, options, schemas, introspect::OnLocked::Wait)?.catalog)
+}
+
+/// Loads the catalog from `source` like [`load_catalog`], doing `on_locked`
+/// about relations another session locks exclusively (a snapshot has none).
+#[cfg(feature = "live")]
+pub fn load_schema(
+    source: &SchemaSource,
+    options: &ConnectOptions,
+    schemas: Option<&[String]>,
+    on_locked: introspect::OnLocked,
+) -> Result<introspect::Introspection> {
     match source {
-        SchemaSource::Live(url) => introspect(&Connection::open(url, options)?, schemas),
-        SchemaSource::Snapshot(path) => snapshot::load(path),
+        SchemaSource::Live(url) => {
+            introspect::read(&Connection::open(url, options)?, schemas, on_locked)
+        }
+        SchemaSource::Snapshot(path) => Ok(introspect::Introspection {
+            catalog: snapshot::load(path)?,
+            skipped: Vec::new(),
+        }),
     }
 }

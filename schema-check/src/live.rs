@@ -193,7 +193,7 @@ impl Connection {
         outcome.map_err(|e| {
             let code = e.code();
             if code == Some(&SqlState::LOCK_NOT_AVAILABLE) {
-                let held = self.locked_relations().unwrap_or_default();
+                let held = self.exclusive_locks().unwrap_or_default();
                 let which = if held.is_empty() {
                     "a table".to_owned()
                 } else {
@@ -216,14 +216,16 @@ impl Connection {
         })
     }
 
-    /// The relations other sessions hold exclusive locks on, for an error
-    /// that says which one a read waited for.
-    fn locked_relations(&self) -> Option<Vec<String>> {
-        let sql = "ROLLBACK; SELECT DISTINCT l.relation::regclass::text FROM pg_locks l \
-                   WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
-                   AND l.mode = 'AccessExclusiveLock' \
-                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-                   ORDER BY 1";
+    /// The relations other sessions hold or request exclusive locks on,
+    /// each with the session, for an error that says which one a read
+    /// waited for and who holds it.
+    fn exclusive_locks(&self) -> Option<Vec<String>> {
+        let sql = concat!(
+            "ROLLBACK; SELECT l.relation::regclass::text AS relation, l.pid::text AS pid, \
+             l.application_name, l.since FROM (",
+            crate::introspect::exclusive_locks!(),
+            ") l ORDER BY 1"
+        );
         let client = &self.client;
         let messages = self
             .runtime
@@ -236,9 +238,15 @@ impl Connection {
             messages
                 .into_iter()
                 .filter_map(|m| match m {
-                    tokio_postgres::SimpleQueryMessage::Row(row) => row
-                        .get(0)
-                        .map(|name| crate::escape::one_line(name).into_owned()),
+                    tokio_postgres::SimpleQueryMessage::Row(row) => {
+                        let holder = crate::introspect::LockHolder {
+                            pid: row.get("pid").and_then(|pid| pid.parse().ok()),
+                            application: row.get("application_name").map(str::to_owned),
+                            since: row.get("since").map(str::to_owned),
+                        };
+                        let name = row.get("relation")?;
+                        Some(crate::escape::one_line(&format!("{name} ({holder})")).into_owned())
+                    }
                     _ => None,
                 })
                 .collect(),

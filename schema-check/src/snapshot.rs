@@ -123,6 +123,7 @@ mod tests {
                     primary_key: Some(KeyConstraint {
                         name: "users_pkey".into(),
                         columns: vec!["id".into()],
+                        without_overlaps: false,
                     }),
                     foreign_keys: vec![],
                     unique_constraints: vec![],

@@ -186,7 +186,11 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
     };
     let (findings, loaded) = match catalog_for_crate(&crate_dir) {
         Ok(loaded) => match loaded.as_ref() {
-            Ok(l) => (check_model(&model, &l.catalog), Some(loaded.clone())),
+            Ok(l) => {
+                let mut findings = check_model(&model, &l.catalog);
+                findings.extend(not_read_warning(&model, l));
+                (findings, Some(loaded.clone()))
+            }
             Err(e) => (source_error(e.to_string()), None),
         },
         Err(e) => (source_error(e.to_string()), None),
@@ -217,6 +221,22 @@ fn expand(input: &syn::DeriveInput) -> TokenStream {
         #probes
         #tracking
     }
+}
+
+/// A warning when the model's relation was read live while another session
+/// locked it: its texts were left out rather than waited for.
+fn not_read_warning(model: &ModelDef, loaded: &Loaded) -> Option<Finding> {
+    let (_, warning) = loaded
+        .not_read
+        .iter()
+        .find(|(relation, _)| relation.schema == model.schema && relation.name == model.table)?;
+    Some(Finding::new(
+        Check::SchemaSource,
+        Level::Warning,
+        model.ident.span(),
+        &model.name(),
+        warning.clone(),
+    ))
 }
 
 /// Errors as `compile_error!`, each at its span; warnings are left out.

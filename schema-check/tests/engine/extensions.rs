@@ -342,3 +342,23 @@ fn citus_shard_settings_change_nothing_on_plain_postgres() {
         "introspection set Citus's settings for its own transaction only"
     );
 }
+
+#[test]
+fn the_fingerprint_sees_a_table_join_or_leave_an_extension() {
+    let db = testing::database();
+    db.execute("CREATE EXTENSION cube; CREATE TABLE boxes (id int PRIMARY KEY);");
+    let connection = db.connect();
+    let before = schema_check::introspect::fingerprint(&connection).unwrap();
+    db.execute("ALTER EXTENSION cube ADD TABLE boxes");
+    let added = schema_check::introspect::fingerprint(&connection).unwrap();
+    assert_ne!(
+        before, added,
+        "joining an extension changes what introspection reads"
+    );
+    db.execute("ALTER EXTENSION cube DROP TABLE boxes");
+    let dropped = schema_check::introspect::fingerprint(&connection).unwrap();
+    assert_ne!(
+        added, dropped,
+        "leaving an extension changes what introspection reads"
+    );
+}

@@ -252,7 +252,7 @@ fn a_lock_held_by_another_session_bounds_the_wait_and_names_the_table() {
     let started = Instant::now();
     let out = schema_check(
         dir.path(),
-        &["introspect"],
+        &["snapshot"],
         &[
             ("DATABASE_URL", db.url().expose()),
             ("PGDRIFT_QUERY_TIMEOUT", "1"),
@@ -474,7 +474,7 @@ fn slow_introspection_shows_progress_on_a_terminal_only() {
         ("DATABASE_URL", db.url().expose()),
         ("PGDRIFT_QUERY_TIMEOUT", "2"),
     ];
-    let piped = schema_check(dir.path(), &["introspect"], &vars);
+    let piped = schema_check(dir.path(), &["snapshot"], &vars);
     assert!(
         !stderr(&piped).contains("reading the schema…") && !stderr(&piped).contains('\r'),
         "no progress line in a pipe: {}",
@@ -484,7 +484,7 @@ fn slow_introspection_shows_progress_on_a_terminal_only() {
     let on_terminal = std::process::Command::new("script")
         .args([
             "-qec",
-            &format!("{} introspect", env!("CARGO_BIN_EXE_schema-check")),
+            &format!("{} snapshot", env!("CARGO_BIN_EXE_schema-check")),
             "/dev/null",
         ])
         .current_dir(dir.path())

@@ -114,14 +114,16 @@ fn fixture_introspects_to_the_expected_catalog() {
         users.primary_key,
         Some(KeyConstraint {
             name: "users_pkey".into(),
-            columns: vec!["id".into()]
+            columns: vec!["id".into()],
+            without_overlaps: false,
         })
     );
     assert_eq!(
         users.unique_constraints,
         [KeyConstraint {
             name: "users_email_key".into(),
-            columns: vec!["email".into()]
+            columns: vec!["email".into()],
+            without_overlaps: false,
         }]
     );
 
@@ -147,6 +149,7 @@ fn fixture_introspects_to_the_expected_catalog() {
             on_update: ReferentialAction::NoAction,
             on_delete: ReferentialAction::Cascade,
             not_enforced: false,
+            period: false,
         }]
     );
     assert_eq!(
@@ -763,4 +766,86 @@ fn postgres_18_virtual_generated_and_not_valid_not_null_columns() {
     let validated = introspect(&db.connect(), None).unwrap();
     let station = column(validated.relation("public", "readings").unwrap(), "station");
     assert!(!station.nullable && !station.not_null_not_valid);
+}
+
+/// PostgreSQL 18's temporal keys: a range column compared `WITHOUT
+/// OVERLAPS` in a primary or unique key, and a foreign key whose last
+/// columns are `PERIOD`s.
+const TEMPORAL_18: &str = "
+    CREATE EXTENSION btree_gist;
+    CREATE TABLE rooms (
+        id int, valid_at daterange,
+        PRIMARY KEY (id, valid_at WITHOUT OVERLAPS)
+    );
+    CREATE TABLE bookings (
+        id int, room int, valid_at daterange,
+        UNIQUE (id, valid_at WITHOUT OVERLAPS),
+        FOREIGN KEY (room, PERIOD valid_at) REFERENCES rooms (id, PERIOD valid_at)
+    );";
+
+#[test]
+fn postgres_18_temporal_keys_are_not_read_as_plain_keys() {
+    let db = testing::database();
+    if db.server_version_num() < 180000 {
+        // Older servers know no temporal keys: the fixture is refused there.
+        let refused = db.connect().batch_execute(TEMPORAL_18).unwrap_err();
+        assert!(refused.to_string().contains("syntax error"), "{refused}");
+        return;
+    }
+    db.execute(TEMPORAL_18);
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let rooms = catalog.relation("public", "rooms").unwrap();
+    let key = rooms.primary_key.as_ref().unwrap();
+    assert!(key.without_overlaps, "{key:?}");
+    assert_eq!(key.column_list(), "id, valid_at WITHOUT OVERLAPS");
+    let bookings = catalog.relation("public", "bookings").unwrap();
+    assert!(bookings.unique_constraints[0].without_overlaps);
+    let fk = &bookings.foreign_keys[0];
+    assert!(fk.period, "{fk:?}");
+    let json = serde_json::to_string(&catalog).unwrap();
+    assert!(json.contains(r#""without_overlaps":true"#), "{json}");
+    assert!(json.contains(r#""period":true"#), "{json}");
+    assert_eq!(serde_json::from_str::<Catalog>(&json).unwrap(), catalog);
+
+    let mut text = String::new();
+    schema_check::catalog_text::render_relation(&mut text, "public", bookings);
+    assert!(
+        text.contains("unique bookings_id_valid_at_key (id, valid_at WITHOUT OVERLAPS)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(room, PERIOD valid_at) references public.rooms (id, PERIOD valid_at)"),
+        "{text}"
+    );
+    let docs = schema_check::docs::relation_section("public", bookings, &[]);
+    assert!(
+        docs.contains("FK → `public.rooms.valid_at` (period)"),
+        "{docs}"
+    );
+    let docs = schema_check::docs::relation_section("public", rooms, &[]);
+    assert!(docs.contains("| PK (without overlaps) |"), "{docs}");
+
+    // The same keys without their temporal part are a change.
+    let mut plain = catalog.clone();
+    for schema in &mut plain.schemas {
+        for relation in &mut schema.relations {
+            if let Some(key) = &mut relation.primary_key {
+                key.without_overlaps = false;
+            }
+            for fk in &mut relation.foreign_keys {
+                fk.period = false;
+            }
+        }
+    }
+    let changes: Vec<String> = schema_check::diff(&catalog, &plain)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "foreign key bookings_room_valid_at_fkey on public.bookings changed: definition (room, PERIOD valid_at) → public.rooms (id, PERIOD valid_at) ON UPDATE NO ACTION ON DELETE NO ACTION → (room, valid_at) → public.rooms (id, valid_at) ON UPDATE NO ACTION ON DELETE NO ACTION",
+            "primary key rooms_pkey on public.rooms changed: columns (id, valid_at WITHOUT OVERLAPS) → (id, valid_at)",
+        ]
+    );
 }

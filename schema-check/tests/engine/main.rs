@@ -12,6 +12,7 @@ mod generate;
 mod hardening;
 mod introspection;
 mod krate;
+mod locks;
 mod tls;
 mod workflow;
 

@@ -12,6 +12,7 @@ mod workflow;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use schema_check::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
+use schema_check::introspect::{Introspection, OnLocked};
 use schema_check::{snapshot, Catalog, ConnectOptions, Error};
 
 #[derive(Parser)]
@@ -277,14 +278,33 @@ impl Context {
 
     /// The catalog and where it came from.
     pub(crate) fn sourced_catalog(&self) -> Result<(SchemaSource, Catalog), Error> {
+        let (source, read) = self.read_schema(OnLocked::Wait)?;
+        Ok((source, read.catalog))
+    }
+
+    /// The catalog for commands that print it or findings, never waiting
+    /// on a migration: the texts of a relation another session locks
+    /// exclusively are left out, and a warning on stderr names it and the
+    /// lock's holder.
+    pub(crate) fn catalog_around_locks(&self) -> Result<Catalog, Error> {
+        let (_, read) = self.read_schema(OnLocked::SkipTexts)?;
+        for warning in read.warnings() {
+            eprintln!("warning: {}", schema_check::escape::terminal(&warning));
+        }
+        Ok(read.catalog)
+    }
+
+    /// The schema from the live database or the snapshot, as
+    /// [`schema_check::config::resolve_source`] decides, and where it came from.
+    fn read_schema(&self, on_locked: OnLocked) -> Result<(SchemaSource, Introspection), Error> {
         let snapshot =
             config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
         let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
         let options = self.connect_options()?;
-        let catalog = progress::with_progress("reading the schema", || {
-            schema_check::load_catalog(&source, &options, self.project.schema_filter())
+        let read = progress::with_progress("reading the schema", || {
+            schema_check::load_schema(&source, &options, self.project.schema_filter(), on_locked)
         })?;
-        Ok((source, catalog))
+        Ok((source, read))
     }
 
     /// The live catalog; an error when none is configured or offline is asked.
@@ -393,7 +413,7 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Re
 }
 
 fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outcome, Error> {
-    let mut catalog = ctx.catalog()?;
+    let mut catalog = ctx.catalog_around_locks()?;
     if let Some(name) = table {
         catalog = only_relation(catalog, name)?;
     }

@@ -252,7 +252,7 @@ fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::R
 /// The models of every readable file are checked and printed; a file that
 /// cannot be read is an error (exit 2) after them.
 pub fn compare_db_models(ctx: &Context, json: bool, deny: Option<Deny>) -> Result<Outcome, Error> {
-    let catalog = ctx.catalog()?;
+    let catalog = ctx.catalog_around_locks()?;
     let found = ctx.models_readable_or_not()?;
     let issues = compare::db_models(&catalog, &found);
     let outcome = if json {
@@ -529,9 +529,11 @@ pub fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
                 c,
                 ctx.project.schema_filter(),
                 last_fingerprint.as_deref(),
+                // The watcher writes the schema file: it needs every text.
+                schema_check::introspect::OnLocked::Wait,
             )
-            .and_then(|(fingerprint, catalog)| {
-                if let Some(catalog) = catalog {
+            .and_then(|(fingerprint, read)| {
+                if let Some(catalog) = read.map(|read| read.catalog) {
                     let bytes = snapshot::to_bytes(&catalog);
                     if files::read_if_exists(&schema_path)?.as_deref() != Some(bytes.as_slice()) {
                         files::write_atomic(&schema_path, &bytes)?;

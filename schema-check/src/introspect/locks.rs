@@ -1,0 +1,217 @@
+//! Reading around a running migration.
+//!
+//! PostgreSQL's functions that print a default, a check, an index, a
+//! partition key or bound, or that tell a view's writability, take a lock on
+//! the relation, so another session's `ACCESS EXCLUSIVE` lock (a running
+//! `ALTER TABLE`), granted or still waiting in the queue, makes them wait.
+//! Plain catalog reads and `format_type` take none. Each query that calls
+//! such a function first lists those locks (a `locked` CTE, no statement of
+//! its own) and, when asked to ([`OnLocked::SkipTexts`]), does not call the
+//! function for a locked relation: PostgreSQL evaluates a `CASE` branch only
+//! when its condition holds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use tokio_postgres::Row;
+
+use crate::catalog::RelationName;
+
+/// What introspection does about a relation another session holds, or
+/// waits for, in `ACCESS EXCLUSIVE` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnLocked {
+    /// Wait for the lock, at most the query timeout, then fail naming the
+    /// relation: every text is read, for whatever writes or judges them.
+    Wait,
+    /// Read everything else and leave the relation's texts out (each shows
+    /// as [`NOT_READ`]), listing it in [`Introspection::skipped`]: for
+    /// builds and for commands that only print findings.
+    SkipTexts,
+}
+
+/// Stands for a text that was not read because another session locks its
+/// relation: a default (so that whether a column has one stays exact), a
+/// generation expression, a check, an index definition or expression key,
+/// a partition key or bound.
+pub const NOT_READ: &str = "(not read: locked)";
+
+/// A catalog, and the relations whose texts it leaves out.
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    /// The catalog; exact but for the texts of [`Introspection::skipped`].
+    pub catalog: crate::Catalog,
+    /// The relations whose texts were not read, by name.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Introspection {
+    /// Whether every text was read: only such a catalog may be written to
+    /// a snapshot or docs, or kept as current.
+    pub fn is_complete(&self) -> bool {
+        self.skipped.is_empty()
+    }
+
+    /// One warning per relation whose texts were left out.
+    pub fn warnings(&self) -> Vec<String> {
+        self.skipped.iter().map(Skipped::warning).collect()
+    }
+}
+
+/// A relation whose texts were left out, and who locks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The relation.
+    pub relation: RelationName,
+    /// The session holding or requesting the lock.
+    pub holder: LockHolder,
+}
+
+impl Skipped {
+    /// What was left out, why, and who holds the lock, in one line.
+    pub fn warning(&self) -> String {
+        crate::escape::one_line(&format!(
+            "{}: its defaults, checks, index definitions and partition bounds (a view: \
+             its writability) were not read, shown as `{NOT_READ}`: another session holds \
+             or waits for an ACCESS EXCLUSIVE lock on it ({}; a running ALTER TABLE?); \
+             everything else is exact",
+            self.relation, self.holder
+        ))
+        .into_owned()
+    }
+}
+
+/// The session that holds or requests an exclusive lock.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockHolder {
+    /// Its process id; `None` for a prepared transaction.
+    pub pid: Option<i32>,
+    /// Its `application_name`, when set and visible to us.
+    pub application: Option<String>,
+    /// When its transaction (else its statement) started, in UTC; `None`
+    /// when our role may not see it.
+    pub since: Option<String>,
+}
+
+impl fmt::Display for LockHolder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pid {
+            Some(pid) => write!(f, "pid {pid}")?,
+            None => f.write_str("a prepared transaction")?,
+        }
+        if let Some(application) = self.application.as_deref().filter(|a| !a.is_empty()) {
+            write!(f, ", application {application:?}")?;
+        }
+        if let Some(since) = &self.since {
+            write!(f, ", since {since}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The relations of this database other sessions hold or request in
+/// `ACCESS EXCLUSIVE` mode (a waiting request queues every later one behind
+/// it), one row each: `relation`, and the session's `pid` (NULL for a
+/// prepared transaction), `application_name` and `since`.
+macro_rules! exclusive_locks {
+    () => {
+        "SELECT DISTINCT ON (l.relation) l.relation, l.pid, a.application_name,
+                to_char(coalesce(a.xact_start, a.query_start) AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD HH24:MI:SS \"UTC\"') AS since
+         FROM pg_locks l
+         LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+           AND l.pid IS DISTINCT FROM pg_backend_pid()
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY l.relation, l.granted DESC, l.pid"
+    };
+}
+pub(crate) use exclusive_locks;
+
+/// The `locked` CTE when texts are skipped; an empty one with the same
+/// columns when introspection waits instead.
+const NONE_LOCKED: &str = "SELECT NULL::oid AS relation, NULL::int4 AS pid, \
+    NULL::text AS application_name, NULL::text AS since WHERE false";
+
+/// `query` with the `locked` CTE it joins as `lk`, materialized so that
+/// `pg_locks` is read once per query, not once per row.
+pub(super) fn with_locked(query: &str, on_locked: OnLocked) -> String {
+    let locked = match on_locked {
+        OnLocked::Wait => NONE_LOCKED,
+        OnLocked::SkipTexts => exclusive_locks!(),
+    };
+    format!("WITH locked AS MATERIALIZED ({locked}) {query}")
+}
+
+/// The columns each query joining `locked` as `lk` selects about the lock.
+macro_rules! lock_columns {
+    () => {
+        "lk.relation IS NOT NULL AS locked, lk.pid AS locked_pid,
+         lk.application_name AS locked_application, lk.since AS locked_since"
+    };
+}
+pub(crate) use lock_columns;
+
+/// Whether the row's relation is locked (see [`lock_columns`]).
+pub(super) fn is_locked(row: &Row) -> bool {
+    row.get("locked")
+}
+
+/// The lock holder named by the row's [`lock_columns`].
+pub(super) fn holder(row: &Row) -> LockHolder {
+    LockHolder {
+        pid: row.get("locked_pid"),
+        application: row.get("locked_application"),
+        since: row.get("locked_since"),
+    }
+}
+
+/// The relations (by oid) whose texts some query left out, with who locks
+/// them; the first query to see a relation locked names the holder.
+#[derive(Default)]
+pub(super) struct SkippedOids(HashMap<u32, LockHolder>);
+
+impl SkippedOids {
+    /// Notes that a text of relation `oid` was left out, locked by the
+    /// holder `row` names.
+    pub(super) fn note(&mut self, oid: u32, row: &Row) {
+        self.0.entry(oid).or_insert_with(|| holder(row));
+    }
+
+    /// Each relation named from `names` (by oid), sorted by name.
+    pub(super) fn named(self, names: &HashMap<u32, RelationName>) -> Vec<Skipped> {
+        let by_name: BTreeMap<RelationName, LockHolder> = self
+            .0
+            .into_iter()
+            .map(|(oid, holder)| {
+                let name = names.get(&oid).cloned().unwrap_or_else(|| RelationName {
+                    schema: String::new(),
+                    name: format!("(oid {oid})"),
+                });
+                (name, holder)
+            })
+            .collect();
+        by_name
+            .into_iter()
+            .map(|(relation, holder)| Skipped { relation, holder })
+            .collect()
+    }
+}
+
+/// The text in `column` of `row`; when the query left it out because its
+/// relation `oid` is locked while `expected` says there is one,
+/// [`NOT_READ`], and the relation is noted in `skipped`.
+pub(super) fn text_or_not_read(
+    row: &Row,
+    column: &str,
+    expected: bool,
+    oid: u32,
+    skipped: &mut SkippedOids,
+) -> Option<String> {
+    let text: Option<String> = row.get(column);
+    if text.is_none() && expected && is_locked(row) {
+        skipped.note(oid, row);
+        return Some(NOT_READ.to_owned());
+    }
+    text
+}
