@@ -752,11 +752,7 @@ impl Findings<'_> {
                     .fix(fix);
                 self.push(finding);
             }
-            Fit::Unknown
-                if self.model.strict
-                    && field.sql_type.is_none()
-                    && field.diesel_sql_type.is_none() =>
-            {
+            Fit::Unknown if self.model.strict && !field.declares_sql_type() => {
                 let message = format!(
                     "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
                     type_text(inner),

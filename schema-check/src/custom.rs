@@ -516,6 +516,19 @@ fn vec_element(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// Whether a `const` can name `ty`: not when it holds `_` (diesel's
+/// `deserialize_as = Wrapper<_>` leaves the type to inference).
+fn nameable(ty: &syn::Type) -> bool {
+    fn inferred(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "_",
+            proc_macro2::TokenTree::Group(group) => inferred(group.stream()),
+            _ => false,
+        })
+    }
+    !inferred(quote::ToTokens::to_token_stream(ty))
+}
+
 /// Every mapped field of `model` whose type (after `Option`, and the element
 /// of a `Vec` on an array column) the type table does not know. Generic
 /// structs get none: a `const` cannot name their type parameters.
@@ -532,11 +545,15 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
         format!("{}.{}", model.schema, model.table)
     };
     let mut probes = Vec::new();
-    for field in model.mapped_fields() {
+    // A declared SQL type is what is checked; the field's own type is not
+    // probed. A conversion type (`deserialize_as`, `try_from`) is probed in
+    // its place.
+    for field in model.mapped_fields().filter(|f| !f.declares_sql_type()) {
         let Some(column) = relation.column(&field.column) else {
             continue;
         };
-        let ty = types::option_inner(&field.ty).unwrap_or(&field.ty);
+        let checked = field.checked_ty();
+        let ty = types::option_inner(checked).unwrap_or(checked);
         let element = array_element(catalog, column);
         let (ty, accepted) = match (vec_element(ty), &element) {
             (Some(inner), Some(element)) if !types::is_known(inner) => {
@@ -547,7 +564,7 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
                 accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
             ),
         };
-        if types::is_known(ty) {
+        if types::is_known(ty) || !nameable(ty) {
             continue;
         }
         let rust = type_text(ty);
@@ -562,7 +579,7 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
                 accepted[0]
             ),
         );
-        let unchecked = (model.strict && field.sql_type.is_none()).then(|| {
+        let unchecked = model.strict.then(|| {
             format!(
                 "pgdrift cannot check `{rust}` against column \"{qualified}\" (`{}`), and the struct is `strict`\nhelp: derive `pgdrift::SqlType` for `{rust}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
                 column.data_type, column.data_type

@@ -93,6 +93,13 @@ impl FieldDef {
     pub fn checked_ty(&self) -> &syn::Type {
         self.through.as_ref().unwrap_or(&self.ty)
     }
+
+    /// Whether the field declares its column's SQL type (`sql_type`,
+    /// diesel's `sql_type`, sqlx's `json`): the declaration is what is
+    /// checked, and the field's Rust type need not be checkable.
+    pub fn declares_sql_type(&self) -> bool {
+        self.sql_type.is_some() || self.diesel_sql_type.is_some() || self.json
+    }
 }
 
 impl ModelDef {
