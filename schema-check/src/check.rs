@@ -162,8 +162,7 @@ struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    fn of(field: &'a FieldDef, directions: crate::model::Directions) -> Shape<'a> {
-        let ty = field.checked_ty();
+    fn of(ty: &'a syn::Type, directions: crate::model::Directions) -> Shape<'a> {
         let (mut inner, is_option) = match types::option_inner(ty) {
             Some(inner) => (inner, true),
             None => (ty, false),
@@ -396,8 +395,14 @@ impl Findings<'_> {
 
     /// Every check of one field against its column: nullability, whether
     /// the column may be written, the declared SQL types, the Rust type.
+    ///
+    /// Nullability is the field's own type's business (it is what holds a
+    /// NULL); a conversion type (`deserialize_as`, `try_from`) only takes
+    /// its place in the type check.
     fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
-        let shape = Shape::of(field, self.model.directions);
+        let directions = self.model.directions;
+        let shape = Shape::of(&field.ty, directions);
+        let checked = Shape::of(field.checked_ty(), directions).inner;
         self.nullability(relation, field, column, &shape);
         self.writability(field, column);
         let sql = types::resolve(catalog, column);
@@ -405,7 +410,7 @@ impl Findings<'_> {
         if field.json {
             self.json(&sql, field, column);
         } else {
-            self.type_fit(&sql, field, column, shape.inner);
+            self.type_fit(&sql, field, column, checked);
         }
     }
 
