@@ -282,7 +282,7 @@ impl Findings<'_> {
             let name = self.qualified_table();
             let message = format!("\"{name}\" is a composite type, not a table or view");
             let finding = self.found(Check::MissingTable, Level::Error, message).help(format!(
-                "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = \"{name}\")]`"
+                "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = {name:?})]`"
             ));
             self.push(finding);
             return;
@@ -475,7 +475,7 @@ impl Findings<'_> {
         if let Some(declared) = &field.sql_type {
             if !types::sql_type_matches(catalog, column, &declared.value()) {
                 let message = format!(
-                    "`sql_type = \"{}\"` does not match column \"{}\", which is `{}`",
+                    "`sql_type = {:?}` does not match column \"{}\", which is `{}`",
                     declared.value(),
                     self.qualified_column(&column.name),
                     column.data_type
@@ -484,7 +484,7 @@ impl Findings<'_> {
                     .found(Check::SqlTypeMismatch, Level::Error, message)
                     .on(field, &column.name)
                     .at(declared.span())
-                    .help(format!("write `sql_type = \"{}\"`", column.data_type));
+                    .help(format!("write `sql_type = {:?}`", column.data_type));
                 self.push(finding);
             }
         }
@@ -768,7 +768,7 @@ impl Findings<'_> {
                     .on(field, &column.name)
                     .over(inner)
                     .help(format!(
-                        "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
+                        "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = {:?})]`",
                         type_text(inner),
                         column.data_type
                     ));
