@@ -31,10 +31,18 @@ macro_rules! fix {
     }};
 }
 
-/// Every problem of `model` against `catalog`, in source order.
+/// Every problem of `model` against `catalog`, in source order, with a
+/// note for each field no check can reach when the model is `strict`.
 pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
+    check_model_noting(model, catalog, model.strict)
+}
+
+/// [`check_model`], with a note for each field no check can reach when
+/// `notes` (also for models that are not `strict`: the CLI's `--verbose`).
+pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
     let mut findings = Findings {
         model,
+        notes,
         out: Vec::new(),
         renamed: Vec::new(),
     };
@@ -238,6 +246,8 @@ impl Draft {
 
 struct Findings<'a> {
     model: &'a ModelDef,
+    /// Whether fields out of every check's reach are noted.
+    notes: bool,
     out: Vec<Finding>,
     /// Columns that fixes of misspelt fields map.
     renamed: Vec<String>,
@@ -254,9 +264,9 @@ impl Findings<'_> {
         Draft(finding)
     }
 
-    /// Adds the finding; every finding of a `strict` model is an error.
+    /// Adds the finding; every warning of a `strict` model is an error.
     fn push(&mut self, Draft(mut finding): Draft) {
-        if self.model.strict {
+        if self.model.strict && finding.level == Level::Warning {
             finding.level = Level::Error;
         }
         self.out.push(finding);
@@ -757,6 +767,11 @@ impl Findings<'_> {
                     .fix(fix);
                 self.push(finding);
             }
+            Fit::Unknown if !field.declares_sql_type() && self.model.names_parameter(inner) => {
+                if self.notes {
+                    self.out_of_reach(field, column, inner);
+                }
+            }
             Fit::Unknown if self.model.strict && !field.declares_sql_type() => {
                 let message = format!(
                     "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
@@ -776,6 +791,27 @@ impl Findings<'_> {
             }
             Fit::Unknown => {}
         }
+    }
+
+    /// A strict generic struct's field whose type names one of the struct's
+    /// parameters: no compile-time check can name it, so it is unchecked,
+    /// and a note says so.
+    fn out_of_reach(&mut self, field: &FieldDef, column: &Column, inner: &syn::Type) {
+        let message = format!(
+            "pgdrift cannot check `{}` against column \"{}\" (`{}`): it names a parameter of the generic struct, which no compile-time check can see",
+            type_text(inner),
+            self.qualified_column(&column.name),
+            column.data_type
+        );
+        let finding = self
+            .found(Check::UncheckedType, Level::Note, message)
+            .on(field, &column.name)
+            .over(inner)
+            .help(format!(
+                "declare the column type to have it checked: `#[pgdrift(sql_type = {:?})]`",
+                column.data_type
+            ));
+        self.push(finding);
     }
 
     /// Columns an INSERT must fill that an insert struct leaves out.

@@ -574,15 +574,14 @@ fn nameable(ty: &syn::Type) -> bool {
 }
 
 /// Every mapped field of `model` whose type (after `Option`, and the element
-/// of a `Vec` on an array column) the type table does not know. Generic
-/// structs get none: a `const` cannot name their type parameters.
+/// of a `Vec` on an array column) the type table does not know. The probe
+/// is a free `const`, so a generic struct's fields are probed as any other,
+/// except those whose type names one of its parameters (the engine notes
+/// those under `strict`).
 pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<'a>> {
     let Some(relation) = catalog.relation(&model.schema, &model.table) else {
         return Vec::new();
     };
-    if !model.generics.params.is_empty() {
-        return Vec::new();
-    }
     let table = if model.schema == "public" {
         model.table.clone()
     } else {
@@ -608,7 +607,7 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
                 accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
             ),
         };
-        if types::is_known(ty) || !nameable(ty) {
+        if types::is_known(ty) || !nameable(ty) || model.names_parameter(ty) {
             continue;
         }
         let rust = type_text(ty);

@@ -130,9 +130,17 @@ fn print_issues(
         .iter()
         .filter(|i| i.level == schema_check::Level::Error)
         .count();
-    let warnings = issues.len() - errors;
+    let warnings = issues
+        .iter()
+        .filter(|i| i.level == schema_check::Level::Warning)
+        .count();
+    let notes = match issues.len() - errors - warnings {
+        0 => String::new(),
+        1 => ", 1 note".to_owned(),
+        n => format!(", {n} notes"),
+    };
     text.push_str(&format!(
-        "{} {}, {} {}{}\n",
+        "{} {}, {} {}{notes}{}\n",
         errors,
         if errors == 1 { "error" } else { "errors" },
         warnings,
@@ -158,6 +166,7 @@ fn render_issue(
     let level = match issue.level {
         schema_check::Level::Error => Level::ERROR,
         schema_check::Level::Warning => Level::WARNING,
+        schema_check::Level::Note => Level::NOTE,
     };
     let message = escape::terminal(&issue.message);
     let title = level.primary_title(message.as_ref()).id(issue.check.code());
@@ -240,7 +249,7 @@ fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::R
 pub fn compare_db_models(ctx: &Context, json: bool) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
     let found = ctx.models_readable_or_not()?;
-    let issues = compare::db_models(&catalog, &found);
+    let issues = compare::db_models_noting(&catalog, &found, ctx.verbose);
     let outcome = if json {
         print(&report::findings_json(&issues))?;
         if issues.iter().any(|i| i.level == schema_check::Level::Error) {
