@@ -173,9 +173,11 @@ impl EnumDef {
             "the enum",
             others,
             |attr, item| match attr {
-                EnumAttr::TypeName => {
-                    once(&mut type_name, item, item.string("media_kind").and_then(type_name_lit))
-                }
+                EnumAttr::TypeName => once(
+                    &mut type_name,
+                    item,
+                    item.string("media_kind").and_then(type_name_lit),
+                ),
                 EnumAttr::RenameAll => once(&mut rename_all, item, item.rename_rule("lowercase")),
             },
         );
@@ -374,17 +376,16 @@ fn missing_enum_help(catalog: &Catalog, wanted: &TypeName) -> Option<String> {
         })
         .collect();
     let wanted_text = sql_type_name(wanted);
-    closest(&wanted_text, enums.iter().map(String::as_str))
-        .map(|name| {
-            format!(
-                "did you mean {}? write `#[pgdrift(type_name = {name:?})]`",
-                if name.starts_with('"') {
-                    name.to_owned()
-                } else {
-                    format!("\"{name}\"")
-                }
-            )
-        })
+    closest(&wanted_text, enums.iter().map(String::as_str)).map(|name| {
+        format!(
+            "did you mean {}? write `#[pgdrift(type_name = {name:?})]`",
+            if name.starts_with('"') {
+                name.to_owned()
+            } else {
+                format!("\"{name}\"")
+            }
+        )
+    })
 }
 
 /// A one-field newtype deriving `SqlType`.

@@ -250,14 +250,10 @@ fn names_any(tokens: proc_macro2::TokenStream, names: &[String]) -> bool {
     while let Some(token) = tokens.next() {
         let named = match &token {
             proc_macro2::TokenTree::Ident(ident) => names.contains(&ident.to_string()),
-            proc_macro2::TokenTree::Punct(p) if p.as_char() == '\'' => {
-                match tokens.peek() {
-                    Some(proc_macro2::TokenTree::Ident(ident)) => {
-                        names.contains(&format!("'{ident}"))
-                    }
-                    _ => false,
-                }
-            }
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == '\'' => match tokens.peek() {
+                Some(proc_macro2::TokenTree::Ident(ident)) => names.contains(&format!("'{ident}")),
+                _ => false,
+            },
             proc_macro2::TokenTree::Group(group) => names_any(group.stream(), names),
             _ => false,
         };

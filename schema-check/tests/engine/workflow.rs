@@ -164,7 +164,9 @@ pub struct Post<'a, T> {
         "{text}"
     );
     assert!(
-        text.contains("help: declare the column type to have it checked: `#[pgdrift(sql_type = \"bigint\")]`"),
+        text.contains(
+            "help: declare the column type to have it checked: `#[pgdrift(sql_type = \"bigint\")]`"
+        ),
         "{text}"
     );
     assert!(!text.contains("`T`"), "{text}");
@@ -180,7 +182,10 @@ pub struct Post<'a, T> {
         text.contains("note[unchecked-type]: pgdrift cannot check `T` against column \"posts.title\" (`text`)"),
         "{text}"
     );
-    assert!(text.ends_with("0 errors, 0 warnings, 2 notes in 2 models (1 files)\n"), "{text}");
+    assert!(
+        text.ends_with("0 errors, 0 warnings, 2 notes in 2 models (1 files)\n"),
+        "{text}"
+    );
 }
 
 #[test]
