@@ -35,7 +35,7 @@ pub fn db_models_noting(
                     .fields
                     .iter()
                     .find(|f| finding.field.as_deref() == Some(f.name().as_str()))
-                    .and_then(|f| crate::types::last_segment_name(&f.ty))
+                    .and_then(|f| crate::types::last_segment_name(f.checked_ty()))
                     .is_some_and(|name| found.sql_types.contains(&name))
         };
         let text = found.sources.get(&source.file).map(String::as_str);

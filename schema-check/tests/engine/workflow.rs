@@ -189,6 +189,29 @@ pub struct Post<'a, T> {
 }
 
 #[test]
+fn compare_db_models_takes_a_conversion_type_with_sql_type_as_checked() {
+    let models = r#"use pgdrift::Model;
+
+pub struct UserId(pub i64);
+
+#[derive(pgdrift::SqlType)]
+pub struct Raw(pub i64);
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial, strict)]
+pub struct User {
+    #[sqlx(try_from = "Raw")]
+    pub id: UserId,
+}
+"#;
+    let (_db, project) = fixture();
+    std::fs::write(project.root().join("src/models.rs"), models).unwrap();
+    let out = project.run(&["compare-db-models"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    assert_eq!(stdout(&out), "0 errors, 0 warnings in 1 models (1 files)\n");
+}
+
+#[test]
 fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
     let (db, project) = fixture();
     let clean = project.run(&["compare-db-models"]);
