@@ -122,7 +122,10 @@ pub struct Column {
 pub trait SqlType {
     /// The PostgreSQL type's name as `pg_type` spells it (`int4`, `text`,
     /// `media_kind`), schema-qualified outside `public` and `pg_catalog`
-    /// (`app.price`); an array type ends in `[]`.
+    /// (`app.price`); an array type ends in `[]`. It is read as PostgreSQL
+    /// reads a name: unquoted letters fold to lower case, a quoted part is
+    /// exact (`"\"RoutingApproach\""`); an unquoted name that folds to no
+    /// type names the one type that equals it ignoring case.
     const SQL_TYPE: &'static str;
 }
 
@@ -146,19 +149,46 @@ pub mod __private {
 
     impl<T: ?Sized> NoSqlType for Probe<T> {}
 
+    /// The next unit of a type name as PostgreSQL reads it, from byte `at`
+    /// (`quoted`: inside double quotes), and where to go on: unquoted ASCII
+    /// letters fold to lower case; quotes are dropped (`""` inside quotes
+    /// is one `"`); a `.` inside quotes is kept apart from the separator.
+    const fn unit(text: &[u8], mut at: usize, mut quoted: bool) -> Option<(u16, usize, bool)> {
+        while at < text.len() {
+            let b = text[at];
+            if b == b'"' {
+                if quoted && at + 1 < text.len() && text[at + 1] == b'"' {
+                    return Some((b'"' as u16, at + 2, true));
+                }
+                quoted = !quoted;
+                at += 1;
+                continue;
+            }
+            let unit = match (quoted, b) {
+                (true, b'.') => 0x100,
+                (true, _) => b as u16,
+                (false, _) => b.to_ascii_lowercase() as u16,
+            };
+            return Some((unit, at + 1, quoted));
+        }
+        None
+    }
+
+    /// Whether two type names name the same type as PostgreSQL reads them:
+    /// `"RoutingApproach"` and `public."RoutingApproach"` differ (the engine
+    /// lists both spellings), `Media_Kind` and `media_kind` do not.
     const fn same(a: &str, b: &str) -> bool {
         let (a, b) = (a.as_bytes(), b.as_bytes());
-        if a.len() != b.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < a.len() {
-            if a[i] != b[i] {
-                return false;
+        let (mut at_a, mut at_b, mut quoted_a, mut quoted_b) = (0, 0, false, false);
+        loop {
+            match (unit(a, at_a, quoted_a), unit(b, at_b, quoted_b)) {
+                (None, None) => return true,
+                (Some((x, next_a, qa)), Some((y, next_b, qb))) if x == y => {
+                    (at_a, at_b, quoted_a, quoted_b) = (next_a, next_b, qa, qb);
+                }
+                _ => return false,
             }
-            i += 1;
         }
-        true
     }
 
     /// Whether `sql` is one of `accepted`; a type without `SqlType` fits.

@@ -31,10 +31,18 @@ macro_rules! fix {
     }};
 }
 
-/// Every problem of `model` against `catalog`, in source order.
+/// Every problem of `model` against `catalog`, in source order, with a
+/// note for each field no check can reach when the model is `strict`.
 pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
+    check_model_noting(model, catalog, model.strict)
+}
+
+/// [`check_model`], with a note for each field no check can reach when
+/// `notes` (also for models that are not `strict`: the CLI's `--verbose`).
+pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
     let mut findings = Findings {
         model,
+        notes,
         out: Vec::new(),
         renamed: Vec::new(),
     };
@@ -162,8 +170,7 @@ struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    fn of(field: &'a FieldDef, directions: crate::model::Directions) -> Shape<'a> {
-        let ty = field.checked_ty();
+    fn of(ty: &'a syn::Type, directions: crate::model::Directions) -> Shape<'a> {
         let (mut inner, is_option) = match types::option_inner(ty) {
             Some(inner) => (inner, true),
             None => (ty, false),
@@ -239,6 +246,8 @@ impl Draft {
 
 struct Findings<'a> {
     model: &'a ModelDef,
+    /// Whether fields out of every check's reach are noted.
+    notes: bool,
     out: Vec<Finding>,
     /// Columns that fixes of misspelt fields map.
     renamed: Vec<String>,
@@ -255,9 +264,9 @@ impl Findings<'_> {
         Draft(finding)
     }
 
-    /// Adds the finding; every finding of a `strict` model is an error.
+    /// Adds the finding; every warning of a `strict` model is an error.
     fn push(&mut self, Draft(mut finding): Draft) {
-        if self.model.strict {
+        if self.model.strict && finding.level == Level::Warning {
             finding.level = Level::Error;
         }
         self.out.push(finding);
@@ -283,7 +292,7 @@ impl Findings<'_> {
             let name = self.qualified_table();
             let message = format!("\"{name}\" is a composite type, not a table or view");
             let finding = self.found(Check::MissingTable, Level::Error, message).help(format!(
-                "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = \"{name}\")]`"
+                "a composite type is a column's type: map the column's field to a type with `#[pgdrift(sql_type = {name:?})]`"
             ));
             self.push(finding);
             return;
@@ -396,8 +405,14 @@ impl Findings<'_> {
 
     /// Every check of one field against its column: nullability, whether
     /// the column may be written, the declared SQL types, the Rust type.
+    ///
+    /// Nullability is the field's own type's business (it is what holds a
+    /// NULL); a conversion type (`deserialize_as`, `try_from`) only takes
+    /// its place in the type check.
     fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
-        let shape = Shape::of(field, self.model.directions);
+        let directions = self.model.directions;
+        let shape = Shape::of(&field.ty, directions);
+        let checked = Shape::of(field.checked_ty(), directions).inner;
         self.nullability(relation, field, column, &shape);
         self.writability(field, column);
         let sql = types::resolve(catalog, column);
@@ -405,7 +420,7 @@ impl Findings<'_> {
         if field.json {
             self.json(&sql, field, column);
         } else {
-            self.type_fit(&sql, field, column, shape.inner);
+            self.type_fit(&sql, field, column, checked);
         }
     }
 
@@ -470,7 +485,7 @@ impl Findings<'_> {
         if let Some(declared) = &field.sql_type {
             if !types::sql_type_matches(catalog, column, &declared.value()) {
                 let message = format!(
-                    "`sql_type = \"{}\"` does not match column \"{}\", which is `{}`",
+                    "`sql_type = {:?}` does not match column \"{}\", which is `{}`",
                     declared.value(),
                     self.qualified_column(&column.name),
                     column.data_type
@@ -479,7 +494,7 @@ impl Findings<'_> {
                     .found(Check::SqlTypeMismatch, Level::Error, message)
                     .on(field, &column.name)
                     .at(declared.span())
-                    .help(format!("write `sql_type = \"{}\"`", column.data_type));
+                    .help(format!("write `sql_type = {:?}`", column.data_type));
                 self.push(finding);
             }
         }
@@ -752,11 +767,12 @@ impl Findings<'_> {
                     .fix(fix);
                 self.push(finding);
             }
-            Fit::Unknown
-                if self.model.strict
-                    && field.sql_type.is_none()
-                    && field.diesel_sql_type.is_none() =>
-            {
+            Fit::Unknown if !field.declares_sql_type() && self.model.names_parameter(inner) => {
+                if self.notes {
+                    self.out_of_reach(field, column, inner);
+                }
+            }
+            Fit::Unknown if self.model.strict && !field.declares_sql_type() => {
                 let message = format!(
                     "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
                     type_text(inner),
@@ -767,7 +783,7 @@ impl Findings<'_> {
                     .on(field, &column.name)
                     .over(inner)
                     .help(format!(
-                        "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
+                        "derive `pgdrift::SqlType` for `{}`, or declare the column type: `#[pgdrift(sql_type = {:?})]`",
                         type_text(inner),
                         column.data_type
                     ));
@@ -775,6 +791,27 @@ impl Findings<'_> {
             }
             Fit::Unknown => {}
         }
+    }
+
+    /// A strict generic struct's field whose type names one of the struct's
+    /// parameters: no compile-time check can name it, so it is unchecked,
+    /// and a note says so.
+    fn out_of_reach(&mut self, field: &FieldDef, column: &Column, inner: &syn::Type) {
+        let message = format!(
+            "pgdrift cannot check `{}` against column \"{}\" (`{}`): it names a parameter of the generic struct, which no compile-time check can see",
+            type_text(inner),
+            self.qualified_column(&column.name),
+            column.data_type
+        );
+        let finding = self
+            .found(Check::UncheckedType, Level::Note, message)
+            .on(field, &column.name)
+            .over(inner)
+            .help(format!(
+                "declare the column type to have it checked: `#[pgdrift(sql_type = {:?})]`",
+                column.data_type
+            ));
+        self.push(finding);
     }
 
     /// Columns an INSERT must fill that an insert struct leaves out.

@@ -16,6 +16,16 @@ use crate::finding::{Check, Finding, Level, Place};
 /// The database-against-models findings of every discovered model, as the
 /// derive reports them, in source order.
 pub fn db_models(catalog: &crate::Catalog, found: &Discovered) -> Vec<Finding> {
+    db_models_noting(catalog, found, false)
+}
+
+/// [`db_models`], noting also for models that are not `strict` each field
+/// that no check can reach when `all_notes` (the CLI's `--verbose`).
+pub fn db_models_noting(
+    catalog: &crate::Catalog,
+    found: &Discovered,
+    all_notes: bool,
+) -> Vec<Finding> {
     let mut findings = found.attribute_findings.clone();
     for source in &found.models {
         let checked_by_the_build = |finding: &Finding| {
@@ -25,11 +35,12 @@ pub fn db_models(catalog: &crate::Catalog, found: &Discovered) -> Vec<Finding> {
                     .fields
                     .iter()
                     .find(|f| finding.field.as_deref() == Some(f.name().as_str()))
-                    .and_then(|f| crate::types::last_segment_name(&f.ty))
+                    .and_then(|f| crate::types::last_segment_name(f.checked_ty()))
                     .is_some_and(|name| found.sql_types.contains(&name))
         };
         let text = found.sources.get(&source.file).map(String::as_str);
-        for finding in crate::check_model(&source.model, catalog) {
+        let notes = all_notes || source.model.strict;
+        for finding in crate::check::check_model_noting(&source.model, catalog, notes) {
             if !checked_by_the_build(&finding) {
                 findings.push(place(finding, &source.file, text));
             }

@@ -15,6 +15,7 @@ use crate::model::{
     attr_names, once, parse_items, type_text, unraw, AttrName, Errors, FieldDef, ModelDef,
     RenameAll,
 };
+use crate::sql_name::{self, NamePart, WrittenTypeName};
 use crate::suggest::closest;
 use crate::types;
 
@@ -23,6 +24,10 @@ use crate::types;
 pub struct EnumDef {
     pub ident: syn::Ident,
     pub generics: syn::Generics,
+    /// The PostgreSQL type as written (or derived from the enum's name).
+    pub written: WrittenTypeName,
+    /// `written` read as PostgreSQL reads it; [`check_enum`] resolves the
+    /// written name against the schema.
     pub type_name: TypeName,
     /// Where the type name was written (the enum's name when it was not).
     pub type_span: Span,
@@ -102,21 +107,44 @@ fn name_value(attrs: &[syn::Attribute], name: &str) -> Option<syn::LitStr> {
     })
 }
 
-/// `schema.name` or `name` (in `public`).
-fn parse_type_name(text: &str) -> TypeName {
-    match text.split_once('.') {
-        Some((schema, name)) => TypeName::new(schema, name),
-        None => TypeName::new("public", text),
+/// An unquoted name, as pgdrift derives one (`media_kind`).
+fn unquoted(name: String) -> WrittenTypeName {
+    WrittenTypeName {
+        schema: None,
+        name: NamePart {
+            text: name,
+            quoted: false,
+        },
+        dimensions: 0,
     }
 }
 
 /// A type's name as `SqlType::SQL_TYPE` spells it: qualified unless in
-/// `public` or `pg_catalog`.
+/// `public` or `pg_catalog`, each part quoted where PostgreSQL needs it.
 pub fn sql_type_name(name: &TypeName) -> String {
-    if name.schema == "public" || name.schema == "pg_catalog" {
-        name.name.clone()
+    sql_name::spell(name)
+}
+
+/// A type's name in a message: `"media_kind"`, `"RoutingApproach"`,
+/// `app.status` → `"app.status"`.
+fn shown(name: &TypeName) -> String {
+    let spelt = sql_type_name(name);
+    if spelt.starts_with('"') && !spelt.contains('.') {
+        spelt
     } else {
-        format!("{}.{}", name.schema, name.name)
+        format!("\"{spelt}\"")
+    }
+}
+
+/// A `type_name` that parses as a PostgreSQL type name; an error at it
+/// that says where it does not.
+fn type_name_lit(lit: syn::LitStr) -> syn::Result<syn::LitStr> {
+    match sql_name::parse_type_name(&lit.value()) {
+        Ok(_) => Ok(lit),
+        Err(e) => Err(syn::Error::new(
+            lit.span(),
+            format!("`type_name` is not a PostgreSQL type name: {e}"),
+        )),
     }
 }
 
@@ -145,7 +173,11 @@ impl EnumDef {
             "the enum",
             others,
             |attr, item| match attr {
-                EnumAttr::TypeName => once(&mut type_name, item, item.string("media_kind")),
+                EnumAttr::TypeName => once(
+                    &mut type_name,
+                    item,
+                    item.string("media_kind").and_then(type_name_lit),
+                ),
                 EnumAttr::RenameAll => once(&mut rename_all, item, item.rename_rule("lowercase")),
             },
         );
@@ -165,23 +197,19 @@ impl EnumDef {
         let sqlx = foreign_items(&input.attrs, "sqlx");
         let existing = name_value(&input.attrs, "ExistingTypePath");
         let type_name = type_name.or_else(|| foreign_string(&sqlx, "type_name"));
-        let (type_name, type_span) = match (type_name, existing) {
-            (Some(lit), _) => (parse_type_name(&lit.value()), lit.span()),
+        let (written, type_span) = match (type_name, existing) {
+            (Some(lit), _) => (
+                sql_name::parse_type_name(&lit.value()).unwrap_or_else(|_| unquoted(lit.value())),
+                lit.span(),
+            ),
             (None, Some(path)) => {
                 let last = path.value();
-                let last = last
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned();
-                (TypeName::new("public", last.to_snake_case()), path.span())
+                let last = last.rsplit("::").next().unwrap_or_default().trim();
+                (unquoted(last.to_snake_case()), path.span())
             }
-            (None, None) => (
-                TypeName::new("public", name.to_snake_case()),
-                input.ident.span(),
-            ),
+            (None, None) => (unquoted(name.to_snake_case()), input.ident.span()),
         };
+        let type_name = written.folded();
         let uses_sqlx = !sqlx.is_empty()
             || data.is_some_and(|d| {
                 d.variants
@@ -240,6 +268,7 @@ impl EnumDef {
         Ok(EnumDef {
             ident: input.ident.clone(),
             generics: input.generics.clone(),
+            written,
             type_name,
             type_span,
             variants,
@@ -247,24 +276,32 @@ impl EnumDef {
     }
 }
 
+/// The enum's `SqlType::SQL_TYPE`: the type its name names in `catalog`,
+/// else its name as PostgreSQL would read it.
+pub fn enum_sql_type(def: &EnumDef, catalog: Option<&Catalog>) -> String {
+    let resolved = catalog.and_then(|c| def.written.resolve(c));
+    sql_type_name(resolved.as_ref().unwrap_or(&def.type_name))
+}
+
 /// The enum type's existence and its labels against the variants'.
 pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
     let name = unraw(&def.ident);
-    let shown = sql_type_name(&def.type_name);
     let error = |check, span, message: String, help: Option<String>| {
         let mut finding = Finding::new(check, Level::Error, span, &name, message);
         finding.schema = Some(def.type_name.schema.clone());
         finding.help = help;
         vec![finding]
     };
-    let Some(db) = catalog.enum_type(&def.type_name) else {
+    let resolved = def.written.resolve(catalog);
+    let Some(db) = resolved.as_ref().and_then(|t| catalog.enum_type(t)) else {
         return error(
             Check::MissingEnumType,
             def.type_span,
-            format!("enum type \"{shown}\" does not exist"),
-            missing_enum_help(catalog, &def.type_name),
+            format!("enum type {} does not exist", shown(&def.type_name)),
+            missing_enum_help(catalog, resolved.as_ref().unwrap_or(&def.type_name)),
         );
     };
+    let shown = shown(resolved.as_ref().unwrap_or(&def.type_name));
     let missing: Vec<String> = db
         .labels
         .iter()
@@ -304,11 +341,11 @@ pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
         Check::EnumLabels,
         def.ident.span(),
         format!(
-            "enum `{name}` does not match enum type \"{shown}\": {}",
+            "enum `{name}` does not match enum type {shown}: {}",
             problems.join("; ")
         ),
         Some(format!(
-            "the labels of \"{shown}\" are {}; rename a variant with `#[pgdrift(rename = \"…\")]`",
+            "the labels of {shown} are {}; rename a variant with `#[pgdrift(rename = \"…\")]`",
             labels.join(", ")
         )),
     )
@@ -327,10 +364,7 @@ fn missing_enum_help(catalog: &Catalog, wanted: &TypeName) -> Option<String> {
         }
     });
     if let Some(kind) = other_kind {
-        return Some(format!(
-            "\"{}\" is {kind}, not an enum type",
-            sql_type_name(wanted)
-        ));
+        return Some(format!("{} is {kind}, not an enum type", shown(wanted)));
     }
     let enums: Vec<String> = catalog
         .schemas
@@ -342,8 +376,16 @@ fn missing_enum_help(catalog: &Catalog, wanted: &TypeName) -> Option<String> {
         })
         .collect();
     let wanted_text = sql_type_name(wanted);
-    closest(&wanted_text, enums.iter().map(String::as_str))
-        .map(|name| format!("did you mean \"{name}\"? write `#[pgdrift(type_name = \"{name}\")]`"))
+    closest(&wanted_text, enums.iter().map(String::as_str)).map(|name| {
+        format!(
+            "did you mean {}? write `#[pgdrift(type_name = {name:?})]`",
+            if name.starts_with('"') {
+                name.to_owned()
+            } else {
+                format!("\"{name}\"")
+            }
+        )
+    })
 }
 
 /// A one-field newtype deriving `SqlType`.
@@ -445,9 +487,12 @@ pub fn accepted_sql_types(
     };
     let (mut udt, mut element) = (udt.clone(), element.cloned());
     for _ in 0..16 {
-        push(sql_type_name(&udt));
-        if udt.schema != "pg_catalog" {
-            push(udt.to_string());
+        if udt.schema == "pg_catalog" {
+            push(sql_type_name(&udt));
+        } else {
+            for spelling in sql_name::spellings(&udt, catalog) {
+                push(spelling);
+            }
         }
         let Some(domain) = catalog.domain(&udt) else {
             break;
@@ -516,27 +561,43 @@ fn vec_element(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// Whether a `const` can name `ty`: not when it holds `_` (diesel's
+/// `deserialize_as = Wrapper<_>` leaves the type to inference).
+fn nameable(ty: &syn::Type) -> bool {
+    fn inferred(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "_",
+            proc_macro2::TokenTree::Group(group) => inferred(group.stream()),
+            _ => false,
+        })
+    }
+    !inferred(quote::ToTokens::to_token_stream(ty))
+}
+
 /// Every mapped field of `model` whose type (after `Option`, and the element
-/// of a `Vec` on an array column) the type table does not know. Generic
-/// structs get none: a `const` cannot name their type parameters.
+/// of a `Vec` on an array column) the type table does not know. The probe
+/// is a free `const`, so a generic struct's fields are probed as any other,
+/// except those whose type names one of its parameters (the engine notes
+/// those under `strict`).
 pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<'a>> {
     let Some(relation) = catalog.relation(&model.schema, &model.table) else {
         return Vec::new();
     };
-    if !model.generics.params.is_empty() {
-        return Vec::new();
-    }
     let table = if model.schema == "public" {
         model.table.clone()
     } else {
         format!("{}.{}", model.schema, model.table)
     };
     let mut probes = Vec::new();
-    for field in model.mapped_fields() {
+    // A declared SQL type is what is checked; the field's own type is not
+    // probed. A conversion type (`deserialize_as`, `try_from`) is probed in
+    // its place.
+    for field in model.mapped_fields().filter(|f| !f.declares_sql_type()) {
         let Some(column) = relation.column(&field.column) else {
             continue;
         };
-        let ty = types::option_inner(&field.ty).unwrap_or(&field.ty);
+        let checked = field.checked_ty();
+        let ty = types::option_inner(checked).unwrap_or(checked);
         let element = array_element(catalog, column);
         let (ty, accepted) = match (vec_element(ty), &element) {
             (Some(inner), Some(element)) if !types::is_known(inner) => {
@@ -547,7 +608,7 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
                 accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
             ),
         };
-        if types::is_known(ty) {
+        if types::is_known(ty) || !nameable(ty) || model.names_parameter(ty) {
             continue;
         }
         let rust = type_text(ty);
@@ -562,9 +623,9 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
                 accepted[0]
             ),
         );
-        let unchecked = (model.strict && field.sql_type.is_none()).then(|| {
+        let unchecked = model.strict.then(|| {
             format!(
-                "pgdrift cannot check `{rust}` against column \"{qualified}\" (`{}`), and the struct is `strict`\nhelp: derive `pgdrift::SqlType` for `{rust}`, or declare the column type: `#[pgdrift(sql_type = \"{}\")]`",
+                "pgdrift cannot check `{rust}` against column \"{qualified}\" (`{}`), and the struct is `strict`\nhelp: derive `pgdrift::SqlType` for `{rust}`, or declare the column type: `#[pgdrift(sql_type = {:?})]`",
                 column.data_type, column.data_type
             )
         });

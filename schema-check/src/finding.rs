@@ -281,6 +281,9 @@ impl Check {
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// Something pgdrift could not check, said so that it is never silent;
+    /// not a problem, and never an error, also under `strict`.
+    Note,
     /// A problem that does not count as drift (the CLI fails on it only
     /// with `--deny warnings`).
     Warning,
@@ -289,11 +292,12 @@ pub enum Level {
 }
 
 impl Level {
-    /// `error` or `warning`, as compilers and reports write it.
+    /// `error`, `warning` or `note`, as compilers and reports write it.
     pub fn word(self) -> &'static str {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Note => "note",
         }
     }
 }

@@ -44,6 +44,7 @@ pub mod model;
 #[cfg(feature = "discover")]
 pub mod report;
 pub mod snapshot;
+pub mod sql_name;
 pub mod suggest;
 pub mod types;
 pub mod url;

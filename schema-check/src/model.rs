@@ -93,6 +93,13 @@ impl FieldDef {
     pub fn checked_ty(&self) -> &syn::Type {
         self.through.as_ref().unwrap_or(&self.ty)
     }
+
+    /// Whether the field declares its column's SQL type (`sql_type`,
+    /// diesel's `sql_type`, sqlx's `json`): the declaration is what is
+    /// checked, and the field's Rust type need not be checkable.
+    pub fn declares_sql_type(&self) -> bool {
+        self.sql_type.is_some() || self.diesel_sql_type.is_some() || self.json
+    }
 }
 
 impl ModelDef {
@@ -103,6 +110,24 @@ impl ModelDef {
     /// The column a field named `field` maps to without `column = "…"`.
     pub fn default_column(&self, field: &str) -> String {
         self.rename_all.apply(field)
+    }
+
+    /// Whether `ty` names one of the struct's type, lifetime or const
+    /// parameters (or `Self`): a `const` outside the struct's impl, where
+    /// the derive checks field types, cannot name it.
+    pub fn names_parameter(&self, ty: &syn::Type) -> bool {
+        let params: Vec<String> = self
+            .generics
+            .params
+            .iter()
+            .map(|param| match param {
+                syn::GenericParam::Type(t) => t.ident.to_string(),
+                syn::GenericParam::Const(c) => c.ident.to_string(),
+                syn::GenericParam::Lifetime(l) => l.lifetime.to_string(),
+            })
+            .chain(["Self".to_owned()])
+            .collect();
+        names_any(quote::ToTokens::to_token_stream(ty), &params)
     }
 
     /// Fields that map to a column.
@@ -216,6 +241,27 @@ impl ModelDef {
             rename_all: container.rename_all.unwrap_or_default(),
         })
     }
+}
+
+/// Whether `tokens` hold one of `names` (identifiers, or lifetimes such as
+/// `'a`).
+fn names_any(tokens: proc_macro2::TokenStream, names: &[String]) -> bool {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let named = match &token {
+            proc_macro2::TokenTree::Ident(ident) => names.contains(&ident.to_string()),
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == '\'' => match tokens.peek() {
+                Some(proc_macro2::TokenTree::Ident(ident)) => names.contains(&format!("'{ident}")),
+                _ => false,
+            },
+            proc_macro2::TokenTree::Group(group) => names_any(group.stream(), names),
+            _ => false,
+        };
+        if named {
+            return true;
+        }
+    }
+    false
 }
 
 /// A field's visibility, or its name when it has none.

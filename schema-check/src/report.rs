@@ -187,6 +187,7 @@ impl Report {
             match finding.level {
                 Level::Error => summary.errors += 1,
                 Level::Warning => summary.warnings += 1,
+                Level::Note => {}
             }
             let (check, kind) = (finding.check, finding.check.comparison());
             *summary.by_kind.entry(kind.code()).or_default() += 1;

@@ -538,7 +538,14 @@ fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
 }
 
 /// Canonical `pg_type` names for a type as users write it in `sql_type`.
+/// A name with quoted parts keeps them as PostgreSQL reads them.
 pub fn canonical_sql_name(written: &str) -> String {
+    if written.contains('"') {
+        if let Ok(name) = crate::sql_name::parse_type_name(written) {
+            let spelt = crate::sql_name::spell(&name.folded());
+            return format!("{spelt}{}", "[]".repeat(name.dimensions));
+        }
+    }
     let lower = written.trim().to_lowercase();
     let base = match lower.find('(') {
         Some(i) => {
@@ -573,6 +580,40 @@ pub fn canonical_sql_name(written: &str) -> String {
 /// Whether a declared `sql_type` names the column's type (its own type, a
 /// domain's base type, or with `[]` an array of them).
 pub fn sql_type_matches(catalog: &Catalog, column: &Column, declared: &str) -> bool {
+    names_user_type(catalog, column, declared) || names_builtin(catalog, column, declared)
+}
+
+/// Whether `declared` names, by the identifier rules of
+/// [`crate::sql_name`], the column's own user-defined type, a domain it
+/// goes through, or (with `[]`) its element type.
+fn names_user_type(catalog: &Catalog, column: &Column, declared: &str) -> bool {
+    let Ok(written) = crate::sql_name::parse_type_name(declared) else {
+        return false;
+    };
+    let Some(named) = written.resolve(catalog) else {
+        return false;
+    };
+    let mut udt = column.udt.clone();
+    let mut element = column.element.clone();
+    for _ in 0..16 {
+        let matched = match written.dimensions {
+            0 => udt == named,
+            _ => element.as_ref() == Some(&named),
+        };
+        if matched {
+            return true;
+        }
+        let Some(domain) = catalog.domain(&udt) else {
+            break;
+        };
+        udt = domain.base.clone();
+        element = domain.element.clone();
+    }
+    false
+}
+
+/// Whether `declared`, canonicalised, is one of the column's type names.
+fn names_builtin(catalog: &Catalog, column: &Column, declared: &str) -> bool {
     let declared = canonical_sql_name(declared);
     let mut candidates = vec![
         canonical_sql_name(&column.data_type),

@@ -270,3 +270,55 @@ proptest! {
         }
     }
 }
+
+/// Type names as they are written: plain, quoted (with doubled quotes),
+/// qualified, with modifiers and brackets, and any text at all.
+fn type_name_text() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        "[A-Za-z_][A-Za-z0-9_ ]{0,10}",
+        "\"([^\"\u{0}]|\"\"){0,10}\"",
+        "[^\u{0}]{0,6}",
+    ];
+    (
+        proptest::collection::vec(part, 1..4),
+        "(\\([0-9, ]{0,5}\\)?)?",
+        "(\\[[0-9]{0,2}\\]?){0,3}",
+    )
+        .prop_map(|(parts, modifiers, brackets)| {
+            format!("{}{modifiers}{brackets}", parts.join("."))
+        })
+}
+
+proptest! {
+    /// Any text parses as a type name or says at which byte it fails; a
+    /// name that parses resolves against any catalog without panicking, and
+    /// every spelling pgdrift gives a type of the catalog names that type.
+    #[test]
+    fn any_type_name_parses_or_says_where_it_fails(
+        text in type_name_text(),
+        catalog in catalog(),
+    ) {
+        match schema_check::sql_name::parse_type_name(&text) {
+            Ok(name) => {
+                prop_assert!(!name.name.text.is_empty());
+                let _ = name.resolve(&catalog);
+            }
+            Err(e) => prop_assert!(e.at <= text.len(), "{e} in {text:?}"),
+        }
+        let mut names: Vec<&str> = catalog.schemas.iter().map(|s| s.name.as_str()).collect();
+        names.sort();
+        names.dedup();
+        prop_assume!(names.len() == catalog.schemas.len(), "a database's schema names differ");
+        for schema in &catalog.schemas {
+            for enum_type in &schema.enums {
+                let name = schema_check::catalog::TypeName::new(&schema.name, &enum_type.name);
+                for spelling in schema_check::sql_name::spellings(&name, &catalog) {
+                    let parsed = schema_check::sql_name::parse_type_name(&spelling);
+                    prop_assert!(parsed.is_ok(), "{spelling:?}: {parsed:?}");
+                    let resolved = parsed.unwrap().resolve(&catalog);
+                    prop_assert_eq!(resolved.as_ref(), Some(&name), "{:?}", spelling);
+                }
+            }
+        }
+    }
+}

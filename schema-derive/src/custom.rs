@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 use schema_check::crate_schema::catalog_for_crate;
-use schema_check::custom::{check_enum, sql_type_name, EnumDef, NewtypeDef, NewtypeSqlType};
+use schema_check::custom::{check_enum, enum_sql_type, EnumDef, NewtypeDef, NewtypeSqlType};
 use schema_check::{Check, Finding, Level};
 
 use crate::{errors as diagnostics, track_inputs};
@@ -29,15 +29,26 @@ pub fn expand_enum(input: &syn::DeriveInput) -> TokenStream {
             message,
         )]
     };
-    let (findings, tracking) = match catalog_for_crate(&crate_dir) {
+    let (findings, tracking, sql_type) = match catalog_for_crate(&crate_dir) {
         Ok(loaded) => match loaded.as_ref() {
-            Ok(l) => (check_enum(&def, &l.catalog), track_inputs(&crate_dir, l)),
-            Err(e) => (source_error(e.to_string()), TokenStream::new()),
+            Ok(l) => (
+                check_enum(&def, &l.catalog),
+                track_inputs(&crate_dir, l),
+                enum_sql_type(&def, Some(&l.catalog)),
+            ),
+            Err(e) => (
+                source_error(e.to_string()),
+                TokenStream::new(),
+                enum_sql_type(&def, None),
+            ),
         },
-        Err(e) => (source_error(e.to_string()), TokenStream::new()),
+        Err(e) => (
+            source_error(e.to_string()),
+            TokenStream::new(),
+            enum_sql_type(&def, None),
+        ),
     };
     let diagnostics = diagnostics(&findings);
-    let sql_type = sql_type_name(&def.type_name);
     let ident = &def.ident;
     let (impl_generics, ty_generics, where_clause) = def.generics.split_for_impl();
     quote! {

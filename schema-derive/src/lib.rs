@@ -270,13 +270,14 @@ fn errors(findings: &[Finding]) -> TokenStream {
 /// raise on stable Rust): each warning is a deprecated associated constant
 /// of the struct named after the problem (`User::pgdrift_option_on_not_null_email`),
 /// used at the finding's span, so rustc's message names the struct, the
-/// check and the field.
+/// check and the field. A note (stable Rust has no notes from a macro) is
+/// such a warning whose text starts with `note:`.
 fn diagnostics_for(model: &ModelDef, findings: &[Finding]) -> TokenStream {
     let errors = errors(findings);
     let mut names = HashSet::new();
     let (constants, uses): (Vec<TokenStream>, Vec<TokenStream>) = findings
         .iter()
-        .filter(|finding| finding.level == Level::Warning)
+        .filter(|finding| finding.level != Level::Error)
         .map(|finding| {
             let base = match &finding.field {
                 Some(field) => format!("pgdrift_{}_{field}", finding.check.code()),
@@ -289,7 +290,10 @@ fn diagnostics_for(model: &ModelDef, findings: &[Finding]) -> TokenStream {
                 n += 1;
                 name = format!("{base}_{n}");
             }
-            let note = finding.text();
+            let note = match finding.level {
+                Level::Note => format!("note: {}", finding.text()),
+                _ => finding.text(),
+            };
             let span = span_of(finding);
             let ident = syn::Ident::new(&name, span);
             (

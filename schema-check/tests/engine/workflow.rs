@@ -137,6 +137,81 @@ pub struct Feeling {{
 }
 
 #[test]
+fn compare_db_models_notes_fields_out_of_reach_under_strict_or_verbose() {
+    let models = r#"use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial, strict)]
+pub struct StrictUser<I = i64> {
+    pub id: I,
+    pub email: String,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "posts", partial)]
+pub struct Post<'a, T> {
+    pub id: &'a i64,
+    pub title: T,
+}
+"#;
+    let (_db, project) = fixture();
+    std::fs::write(project.root().join("src/models.rs"), models).unwrap();
+    let out = project.run(&["compare-db-models"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("note[unchecked-type]: pgdrift cannot check `I` against column \"users.id\" (`bigint`): it names a parameter of the generic struct, which no compile-time check can see\n --> src/models.rs:6:13\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "help: declare the column type to have it checked: `#[pgdrift(sql_type = \"bigint\")]`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("`T`"), "{text}");
+    assert!(
+        text.ends_with("0 errors, 0 warnings, 1 note in 2 models (1 files)\n"),
+        "{text}"
+    );
+
+    let verbose = project.run(&["compare-db-models", "--verbose"]);
+    assert_eq!(verbose.status.code(), Some(0), "{}", all_output(&verbose));
+    let text = stdout(&verbose);
+    assert!(
+        text.contains("note[unchecked-type]: pgdrift cannot check `T` against column \"posts.title\" (`text`)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("0 errors, 0 warnings, 2 notes in 2 models (1 files)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn compare_db_models_takes_a_conversion_type_with_sql_type_as_checked() {
+    let models = r#"use pgdrift::Model;
+
+pub struct UserId(pub i64);
+
+#[derive(pgdrift::SqlType)]
+pub struct Raw(pub i64);
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial, strict)]
+pub struct User {
+    #[sqlx(try_from = "Raw")]
+    pub id: UserId,
+}
+"#;
+    let (_db, project) = fixture();
+    std::fs::write(project.root().join("src/models.rs"), models).unwrap();
+    let out = project.run(&["compare-db-models"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+    assert_eq!(stdout(&out), "0 errors, 0 warnings in 1 models (1 files)\n");
+}
+
+#[test]
 fn compare_db_models_is_clean_then_reports_each_drift_at_its_line() {
     let (db, project) = fixture();
     let clean = project.run(&["compare-db-models"]);

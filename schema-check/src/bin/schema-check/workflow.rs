@@ -109,12 +109,14 @@ fn model_sources(found: &Discovered) -> Sources<'_> {
 }
 
 /// How many of `issues` are errors and how many warnings.
+/// The errors and the warnings among `issues`; notes are neither, and
+/// never fail a command.
 fn counts(issues: &[Finding]) -> (usize, usize) {
-    let errors = issues
-        .iter()
-        .filter(|i| i.level == schema_check::Level::Error)
-        .count();
-    (errors, issues.len() - errors)
+    let count = |level| issues.iter().filter(|i| i.level == level).count();
+    (
+        count(schema_check::Level::Error),
+        count(schema_check::Level::Warning),
+    )
 }
 
 /// `; warnings denied by --deny warnings` when `deny` turns the warnings
@@ -148,8 +150,13 @@ fn print_issues(
         text.push_str("\n\n");
     }
     let (errors, warnings) = counts(issues);
+    let notes = match issues.len() - errors - warnings {
+        0 => String::new(),
+        1 => ", 1 note".to_owned(),
+        n => format!(", {n} notes"),
+    };
     text.push_str(&format!(
-        "{} {}, {} {}{}{}\n",
+        "{} {}, {} {}{notes}{}{}\n",
         errors,
         if errors == 1 { "error" } else { "errors" },
         warnings,
@@ -172,6 +179,7 @@ fn render_issue(
     let level = match issue.level {
         schema_check::Level::Error => Level::ERROR,
         schema_check::Level::Warning => Level::WARNING,
+        schema_check::Level::Note => Level::NOTE,
     };
     let message = escape::terminal(&issue.message);
     let title = level.primary_title(message.as_ref()).id(issue.check.code());
@@ -254,7 +262,7 @@ fn line_range(text: &str, line: usize, col: Option<usize>) -> Option<std::ops::R
 pub fn compare_db_models(ctx: &Context, json: bool, deny: Option<Deny>) -> Result<Outcome, Error> {
     let catalog = ctx.catalog_around_locks()?;
     let found = ctx.models_readable_or_not()?;
-    let issues = compare::db_models(&catalog, &found);
+    let issues = compare::db_models_noting(&catalog, &found, ctx.verbose);
     let outcome = if json {
         print(&report::findings_json(&issues))?;
         let (errors, warnings) = counts(&issues);
