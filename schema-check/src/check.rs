@@ -153,28 +153,28 @@ struct Verdict {
 struct Shape<'a> {
     /// The whole type.
     ty: &'a syn::Type,
-    /// The type inside its `Option`s (one, or two for an update struct's
-    /// `Option<Option<T>>`).
+    /// The type inside its `Option`s (one, or two for `Option<Option<T>>`).
     inner: &'a syn::Type,
     is_option: bool,
-    /// An update-only struct's `Option<Option<T>>`: `Some(None)` sets NULL.
+    /// `Option<Option<T>>`: a write's way to send NULL with `Some(None)`
+    /// (and DEFAULT or "unchanged" with `None`); no read decodes into it.
     double_option: bool,
 }
 
 impl<'a> Shape<'a> {
-    fn of(field: &'a FieldDef, directions: crate::model::Directions) -> Shape<'a> {
+    fn of(field: &'a FieldDef) -> Shape<'a> {
         let ty = field.checked_ty();
         let (mut inner, is_option) = match types::option_inner(ty) {
             Some(inner) => (inner, true),
             None => (ty, false),
         };
-        let mut double_option = false;
-        if directions.update && !directions.read {
-            if let Some(innermost) = types::option_inner(inner) {
+        let double_option = match types::option_inner(inner) {
+            Some(innermost) => {
                 inner = innermost;
-                double_option = true;
+                true
             }
-        }
+            None => false,
+        };
         Shape {
             ty,
             inner,
@@ -397,7 +397,7 @@ impl Findings<'_> {
     /// Every check of one field against its column: nullability, whether
     /// the column may be written, the declared SQL types, the Rust type.
     fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
-        let shape = Shape::of(field, self.model.directions);
+        let shape = Shape::of(field);
         self.nullability(relation, field, column, &shape);
         self.writability(field, column);
         let sql = types::resolve(catalog, column);
@@ -646,18 +646,51 @@ impl Findings<'_> {
                 on_type: false,
             });
         }
-        if double_option && !column.nullable {
+        if double_option && directions.read {
             verdicts.push(Verdict {
-                check: Check::OptionOnNotNull,
+                check: Check::TypeMismatch,
                 level: Level::Error,
                 message: format!(
-                    "column \"{qualified}\" is NOT NULL, so an update cannot set it to NULL with `Some(None)`"
+                    "a read struct cannot decode column \"{qualified}\" into `Option<Option<{}>>`: a NULL reads as `None`, never `Some(None)`",
+                    type_text(inner)
                 ),
-                help: format!("use `Option<{}>` (`None` leaves it unchanged)", type_text(inner)),
+                help: format!("use `Option<{}>`", type_text(inner)),
                 on_type: true,
             });
         }
+        if double_option && !column.nullable && (directions.insert || directions.update) {
+            verdicts.push(self.null_into_not_null(column, inner));
+        }
         verdicts
+    }
+
+    /// An insert or update struct's `Option<Option<T>>` on a `NOT NULL`
+    /// column: `Some(None)` would write NULL into it.
+    fn null_into_not_null(&self, column: &Column, inner: &syn::Type) -> Verdict {
+        let directions = self.model.directions;
+        let inner = type_text(inner);
+        let verb = match (directions.insert, directions.update) {
+            (true, true) => "an insert or update",
+            (true, false) => "an insert",
+            _ => "an update",
+        };
+        let help = if !directions.insert {
+            format!("use `Option<{inner}>` (`None` leaves it unchanged)")
+        } else if fills_itself(column) {
+            format!("use `Option<{inner}>` (`None` sends DEFAULT)")
+        } else {
+            format!("use `{inner}`")
+        };
+        Verdict {
+            check: Check::OptionOnNotNull,
+            level: Level::Error,
+            message: format!(
+                "column \"{}\" is NOT NULL, so {verb} cannot set it to NULL with `Some(None)`",
+                self.qualified_column(&column.name)
+            ),
+            help,
+            on_type: true,
+        }
     }
 
     /// A `#[diesel(sql_type = …)]` against the column's type.

@@ -536,7 +536,9 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
         let Some(column) = relation.column(&field.column) else {
             continue;
         };
+        // One `Option`, or the two of a write's `Option<Option<T>>`.
         let ty = types::option_inner(&field.ty).unwrap_or(&field.ty);
+        let ty = types::option_inner(ty).unwrap_or(ty);
         let element = array_element(catalog, column);
         let (ty, accepted) = match (vec_element(ty), &element) {
             (Some(inner), Some(element)) if !types::is_known(inner) => {

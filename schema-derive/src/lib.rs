@@ -75,8 +75,10 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 ///   rule taking the strictest. Write structs may use `Option` for columns
 ///   with a default (insert: `DEFAULT`) or to leave a column unchanged
 ///   (update), must cover every column an `INSERT` cannot omit, and may not
-///   map generated or identity-always columns. Insert structs also get
-///   `INSERT_COLUMNS`.
+///   map generated or identity-always columns. `Option<Option<T>>` writes
+///   NULL with `Some(None)` (outer `None`: `DEFAULT` in an insert, unchanged
+///   in an update): fine on a nullable column, an error on a `NOT NULL` one
+///   and in a read struct. Insert structs also get `INSERT_COLUMNS`.
 ///
 /// ```ignore
 /// #[derive(pgdrift::Model)]
