@@ -42,6 +42,7 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
         findings.missing_table(catalog);
         return findings.out;
     };
+    findings.db_fills(relation);
     findings.writable_relation(relation);
     let mut mapped: HashMap<&str, &FieldDef> = HashMap::new();
     for field in model.mapped_fields() {
@@ -76,7 +77,7 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
         uncovered
             .iter()
             .copied()
-            .filter(|c| insert_requires(c))
+            .filter(|c| insert_requires(c) && !left_to_trigger(model, c))
             .collect()
     } else {
         Vec::new()
@@ -112,6 +113,14 @@ fn insert_requires(column: &Column) -> bool {
     !column.nullable && !fills_itself(column)
 }
 
+/// Whether the model's `db_fills` says a trigger fills the column.
+fn left_to_trigger(model: &ModelDef, column: &Column) -> bool {
+    model
+        .db_fills
+        .as_ref()
+        .is_some_and(|fills| fills.names(&column.name))
+}
+
 /// Whether PostgreSQL fills the column when an INSERT leaves it out: a
 /// default (serial's too), identity, or a generated expression.
 fn fills_itself(column: &Column) -> bool {
@@ -130,13 +139,15 @@ fn never_written(column: &Column) -> Option<&'static str> {
     }
 }
 
-/// The trigger that may fill a new row's columns, if the table has one.
-fn filling_trigger(relation: &Relation) -> Option<&str> {
+/// The triggers that may fill a new row's columns (`BEFORE INSERT … FOR
+/// EACH ROW`), in the order they fire.
+fn filling_triggers(relation: &Relation) -> Vec<&str> {
     relation
         .triggers
         .iter()
-        .find(|t| t.fills_inserts())
+        .filter(|t| t.fills_inserts())
         .map(|t| t.name.as_str())
+        .collect()
 }
 
 /// A nullability problem as one direction sees it.
@@ -360,6 +371,89 @@ impl Findings<'_> {
             .on(field, &field.column)
             .maybe_help(help)
             .fix(fix);
+        self.push(finding);
+    }
+
+    /// `db_fills` against the table: every name a column, and a `BEFORE
+    /// INSERT` row trigger to fill them.
+    fn db_fills(&mut self, relation: &Relation) {
+        let Some(fills) = &self.model.db_fills else {
+            return;
+        };
+        let mut known = Vec::new();
+        for name in &fills.columns {
+            match relation.column(name) {
+                Some(column) => known.push(format!("\"{}\"", column.name)),
+                None => self.db_fills_unknown(relation, name, fills.span),
+            }
+        }
+        if known.is_empty() || !filling_triggers(relation).is_empty() {
+            return;
+        }
+        let (it, help) = match known.len() {
+            1 => ("it", "add a field for it, or give the column a default, and take it out of `db_fills`"),
+            _ => ("them", "add a field for each, or give the columns defaults, and take them out of `db_fills`"),
+        };
+        let message = format!(
+            "`db_fills` leaves {} to a trigger, but \"{}\" has no BEFORE INSERT row trigger: nothing fills {it}",
+            known.join(", "),
+            self.qualified_table(),
+        );
+        let finding = self
+            .found(Check::RequiredColumn, Level::Error, message)
+            .at(fills.span)
+            .help(help);
+        self.push(finding);
+    }
+
+    /// The help of a warning about required `columns` that the table's
+    /// `BEFORE INSERT` row triggers may fill, or `None` when it has none.
+    /// pgdrift does not read trigger bodies, so it names every such
+    /// trigger. `it` is how the help calls the columns, `otherwise` what to
+    /// do when no trigger fills them.
+    fn trigger_help(
+        &self,
+        relation: &Relation,
+        columns: &[&Column],
+        it: &str,
+        otherwise: &str,
+    ) -> Option<String> {
+        let quoted: Vec<String> = filling_triggers(relation)
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect();
+        let (named, they_do) = match quoted.as_slice() {
+            [] => return None,
+            [one] => (format!("trigger {one}"), "it does"),
+            [rest @ .., last] => (
+                format!("triggers {} and {last}", rest.join(", ")),
+                "they do",
+            ),
+        };
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let names = names.join(", ");
+        let say_so = match self.model.db_fills {
+            Some(_) => format!("add \"{names}\" to `db_fills`"),
+            None => format!("say so with `#[pgdrift(db_fills = \"{names}\")]`"),
+        };
+        Some(format!(
+            "{named} may fill {it} before the row is written: if {they_do}, {say_so}; if not, {otherwise}"
+        ))
+    }
+
+    /// A `db_fills` name that is not a column of the relation.
+    fn db_fills_unknown(&mut self, relation: &Relation, name: &str, span: Span) {
+        let names = relation.columns.iter().map(|c| c.name.as_str());
+        let help = closest(name, names).map(|near| format!("did you mean \"{near}\"?"));
+        let message = format!(
+            "`db_fills` names \"{name}\", which is not a column of \"{}\"",
+            self.qualified_table()
+        );
+        let mut finding = self
+            .found(Check::MissingColumn, Level::Error, message)
+            .at(span)
+            .maybe_help(help);
+        finding.0.column = Some(name.to_owned());
         self.push(finding);
     }
 
@@ -625,15 +719,17 @@ impl Findings<'_> {
                 on_type: false,
             });
         }
-        if directions.insert && is_option && insert_requires(column) {
-            let (level, help) = match filling_trigger(relation) {
-                Some(trigger) => (
-                    Level::Warning,
-                    format!("trigger \"{trigger}\" may fill it before the row is written; if it does not, use `{}`", type_text(inner)),
-                ),
+        if directions.insert
+            && is_option
+            && insert_requires(column)
+            && !left_to_trigger(self.model, column)
+        {
+            let plain = format!("use `{}`", type_text(inner));
+            let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
+                Some(help) => (Level::Warning, help),
                 None => (
                     Level::Error,
-                    format!("use `{}`, or give the column a default", type_text(inner)),
+                    format!("{plain}, or give the column a default"),
                 ),
             };
             verdicts.push(Verdict {
@@ -826,12 +922,11 @@ impl Findings<'_> {
             self.qualified_table(),
             list.join(", ")
         );
-        let (level, help) = match filling_trigger(relation) {
-            Some(trigger) => (
-                Level::Warning,
-                format!("trigger \"{trigger}\" may fill {each} before the row is written; if it does not, add a field for {each}"),
-            ),
-            None => (Level::Error, format!("add a field for {each}")),
+        let add = format!("add a field for {each}");
+        let them = if columns.len() == 1 { "it" } else { "them" };
+        let (level, help) = match self.trigger_help(relation, columns, them, &add) {
+            Some(help) => (Level::Warning, help),
+            None => (Level::Error, add),
         };
         let finding = self.found(Check::RequiredColumn, level, message).help(help);
         self.push(finding);
