@@ -50,6 +50,7 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
         findings.missing_table(catalog);
         return findings.out;
     };
+    findings.db_fills(relation);
     findings.writable_relation(relation);
     let mut mapped: HashMap<&str, &FieldDef> = HashMap::new();
     for field in model.mapped_fields() {
@@ -84,7 +85,7 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
         uncovered
             .iter()
             .copied()
-            .filter(|c| insert_requires(c))
+            .filter(|c| insert_requires(c) && !left_to_trigger(model, c))
             .collect()
     } else {
         Vec::new()
@@ -120,6 +121,14 @@ fn insert_requires(column: &Column) -> bool {
     !column.nullable && !fills_itself(column)
 }
 
+/// Whether the model's `db_fills` says a trigger fills the column.
+fn left_to_trigger(model: &ModelDef, column: &Column) -> bool {
+    model
+        .db_fills
+        .as_ref()
+        .is_some_and(|fills| fills.names(&column.name))
+}
+
 /// Whether PostgreSQL fills the column when an INSERT leaves it out: a
 /// default (serial's too), identity, or a generated expression.
 fn fills_itself(column: &Column) -> bool {
@@ -138,13 +147,15 @@ fn never_written(column: &Column) -> Option<&'static str> {
     }
 }
 
-/// The trigger that may fill a new row's columns, if the table has one.
-fn filling_trigger(relation: &Relation) -> Option<&str> {
+/// The triggers that may fill a new row's columns (`BEFORE INSERT … FOR
+/// EACH ROW`), in the order they fire.
+fn filling_triggers(relation: &Relation) -> Vec<&str> {
     relation
         .triggers
         .iter()
-        .find(|t| t.fills_inserts())
+        .filter(|t| t.fills_inserts())
         .map(|t| t.name.as_str())
+        .collect()
 }
 
 /// A nullability problem as one direction sees it.
@@ -161,27 +172,27 @@ struct Verdict {
 struct Shape<'a> {
     /// The whole type.
     ty: &'a syn::Type,
-    /// The type inside its `Option`s (one, or two for an update struct's
-    /// `Option<Option<T>>`).
+    /// The type inside its `Option`s (one, or two for `Option<Option<T>>`).
     inner: &'a syn::Type,
     is_option: bool,
-    /// An update-only struct's `Option<Option<T>>`: `Some(None)` sets NULL.
+    /// `Option<Option<T>>`: a write's way to send NULL with `Some(None)`
+    /// (and DEFAULT or "unchanged" with `None`); no read decodes into it.
     double_option: bool,
 }
 
 impl<'a> Shape<'a> {
-    fn of(ty: &'a syn::Type, directions: crate::model::Directions) -> Shape<'a> {
+    fn of(ty: &'a syn::Type) -> Shape<'a> {
         let (mut inner, is_option) = match types::option_inner(ty) {
             Some(inner) => (inner, true),
             None => (ty, false),
         };
-        let mut double_option = false;
-        if directions.update && !directions.read {
-            if let Some(innermost) = types::option_inner(inner) {
+        let double_option = match types::option_inner(inner) {
+            Some(innermost) => {
                 inner = innermost;
-                double_option = true;
+                true
             }
-        }
+            None => false,
+        };
         Shape {
             ty,
             inner,
@@ -372,6 +383,89 @@ impl Findings<'_> {
         self.push(finding);
     }
 
+    /// `db_fills` against the table: every name a column, and a `BEFORE
+    /// INSERT` row trigger to fill them.
+    fn db_fills(&mut self, relation: &Relation) {
+        let Some(fills) = &self.model.db_fills else {
+            return;
+        };
+        let mut known = Vec::new();
+        for name in &fills.columns {
+            match relation.column(name) {
+                Some(column) => known.push(format!("\"{}\"", column.name)),
+                None => self.db_fills_unknown(relation, name, fills.span),
+            }
+        }
+        if known.is_empty() || !filling_triggers(relation).is_empty() {
+            return;
+        }
+        let (it, help) = match known.len() {
+            1 => ("it", "add a field for it, or give the column a default, and take it out of `db_fills`"),
+            _ => ("them", "add a field for each, or give the columns defaults, and take them out of `db_fills`"),
+        };
+        let message = format!(
+            "`db_fills` leaves {} to a trigger, but \"{}\" has no BEFORE INSERT row trigger: nothing fills {it}",
+            known.join(", "),
+            self.qualified_table(),
+        );
+        let finding = self
+            .found(Check::RequiredColumn, Level::Error, message)
+            .at(fills.span)
+            .help(help);
+        self.push(finding);
+    }
+
+    /// The help of a warning about required `columns` that the table's
+    /// `BEFORE INSERT` row triggers may fill, or `None` when it has none.
+    /// pgdrift does not read trigger bodies, so it names every such
+    /// trigger. `it` is how the help calls the columns, `otherwise` what to
+    /// do when no trigger fills them.
+    fn trigger_help(
+        &self,
+        relation: &Relation,
+        columns: &[&Column],
+        it: &str,
+        otherwise: &str,
+    ) -> Option<String> {
+        let quoted: Vec<String> = filling_triggers(relation)
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect();
+        let (named, they_do) = match quoted.as_slice() {
+            [] => return None,
+            [one] => (format!("trigger {one}"), "it does"),
+            [rest @ .., last] => (
+                format!("triggers {} and {last}", rest.join(", ")),
+                "they do",
+            ),
+        };
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let names = names.join(", ");
+        let say_so = match self.model.db_fills {
+            Some(_) => format!("add \"{names}\" to `db_fills`"),
+            None => format!("say so with `#[pgdrift(db_fills = \"{names}\")]`"),
+        };
+        Some(format!(
+            "{named} may fill {it} before the row is written: if {they_do}, {say_so}; if not, {otherwise}"
+        ))
+    }
+
+    /// A `db_fills` name that is not a column of the relation.
+    fn db_fills_unknown(&mut self, relation: &Relation, name: &str, span: Span) {
+        let names = relation.columns.iter().map(|c| c.name.as_str());
+        let help = closest(name, names).map(|near| format!("did you mean \"{near}\"?"));
+        let message = format!(
+            "`db_fills` names \"{name}\", which is not a column of \"{}\"",
+            self.qualified_table()
+        );
+        let mut finding = self
+            .found(Check::MissingColumn, Level::Error, message)
+            .at(span)
+            .maybe_help(help);
+        finding.0.column = Some(name.to_owned());
+        self.push(finding);
+    }
+
     /// An insert or update struct on a relation that does not take those
     /// writes.
     fn writable_relation(&mut self, relation: &Relation) {
@@ -410,9 +504,8 @@ impl Findings<'_> {
     /// NULL); a conversion type (`deserialize_as`, `try_from`) only takes
     /// its place in the type check.
     fn field(&mut self, catalog: &Catalog, relation: &Relation, field: &FieldDef, column: &Column) {
-        let directions = self.model.directions;
-        let shape = Shape::of(&field.ty, directions);
-        let checked = Shape::of(field.checked_ty(), directions).inner;
+        let shape = Shape::of(&field.ty);
+        let checked = Shape::of(field.checked_ty()).inner;
         self.nullability(relation, field, column, &shape);
         self.writability(field, column);
         let sql = types::resolve(catalog, column);
@@ -640,15 +733,17 @@ impl Findings<'_> {
                 on_type: false,
             });
         }
-        if directions.insert && is_option && insert_requires(column) {
-            let (level, help) = match filling_trigger(relation) {
-                Some(trigger) => (
-                    Level::Warning,
-                    format!("trigger \"{trigger}\" may fill it before the row is written; if it does not, use `{}`", type_text(inner)),
-                ),
+        if directions.insert
+            && is_option
+            && insert_requires(column)
+            && !left_to_trigger(self.model, column)
+        {
+            let plain = format!("use `{}`", type_text(inner));
+            let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
+                Some(help) => (Level::Warning, help),
                 None => (
                     Level::Error,
-                    format!("use `{}`, or give the column a default", type_text(inner)),
+                    format!("{plain}, or give the column a default"),
                 ),
             };
             verdicts.push(Verdict {
@@ -661,18 +756,51 @@ impl Findings<'_> {
                 on_type: false,
             });
         }
-        if double_option && !column.nullable {
+        if double_option && directions.read {
             verdicts.push(Verdict {
-                check: Check::OptionOnNotNull,
+                check: Check::TypeMismatch,
                 level: Level::Error,
                 message: format!(
-                    "column \"{qualified}\" is NOT NULL, so an update cannot set it to NULL with `Some(None)`"
+                    "a read struct cannot decode column \"{qualified}\" into `Option<Option<{}>>`: a NULL reads as `None`, never `Some(None)`",
+                    type_text(inner)
                 ),
-                help: format!("use `Option<{}>` (`None` leaves it unchanged)", type_text(inner)),
+                help: format!("use `Option<{}>`", type_text(inner)),
                 on_type: true,
             });
         }
+        if double_option && !column.nullable && (directions.insert || directions.update) {
+            verdicts.push(self.null_into_not_null(column, inner));
+        }
         verdicts
+    }
+
+    /// An insert or update struct's `Option<Option<T>>` on a `NOT NULL`
+    /// column: `Some(None)` would write NULL into it.
+    fn null_into_not_null(&self, column: &Column, inner: &syn::Type) -> Verdict {
+        let directions = self.model.directions;
+        let inner = type_text(inner);
+        let verb = match (directions.insert, directions.update) {
+            (true, true) => "an insert or update",
+            (true, false) => "an insert",
+            _ => "an update",
+        };
+        let help = if !directions.insert {
+            format!("use `Option<{inner}>` (`None` leaves it unchanged)")
+        } else if fills_itself(column) {
+            format!("use `Option<{inner}>` (`None` sends DEFAULT)")
+        } else {
+            format!("use `{inner}`")
+        };
+        Verdict {
+            check: Check::OptionOnNotNull,
+            level: Level::Error,
+            message: format!(
+                "column \"{}\" is NOT NULL, so {verb} cannot set it to NULL with `Some(None)`",
+                self.qualified_column(&column.name)
+            ),
+            help,
+            on_type: true,
+        }
     }
 
     /// A `#[diesel(sql_type = …)]` against the column's type.
@@ -830,12 +958,11 @@ impl Findings<'_> {
             self.qualified_table(),
             list.join(", ")
         );
-        let (level, help) = match filling_trigger(relation) {
-            Some(trigger) => (
-                Level::Warning,
-                format!("trigger \"{trigger}\" may fill {each} before the row is written; if it does not, add a field for {each}"),
-            ),
-            None => (Level::Error, format!("add a field for {each}")),
+        let add = format!("add a field for {each}");
+        let them = if columns.len() == 1 { "it" } else { "them" };
+        let (level, help) = match self.trigger_help(relation, columns, them, &add) {
+            Some(help) => (Level::Warning, help),
+            None => (Level::Error, add),
         };
         let finding = self.found(Check::RequiredColumn, level, message).help(help);
         self.push(finding);

@@ -596,8 +596,10 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
         let Some(column) = relation.column(&field.column) else {
             continue;
         };
+        // One `Option`, or the two of a write's `Option<Option<T>>`.
         let checked = field.checked_ty();
         let ty = types::option_inner(checked).unwrap_or(checked);
+        let ty = types::option_inner(ty).unwrap_or(ty);
         let element = array_element(catalog, column);
         let (ty, accepted) = match (vec_element(ty), &element) {
             (Some(inner), Some(element)) if !types::is_known(inner) => {

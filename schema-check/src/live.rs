@@ -17,6 +17,7 @@ use tokio_postgres::error::SqlState;
 use crate::error::{Error, Result};
 use crate::url::{query_options, DatabaseUrl};
 
+mod retry;
 mod tls;
 
 pub use tls::SslMode;
@@ -110,7 +111,8 @@ impl Target {
 }
 
 impl Connection {
-    /// Connects, giving up after `options.timeout`.
+    /// Connects, giving up after `options.timeout`; a server with too many
+    /// clients is asked again until then.
     pub fn open(url: &DatabaseUrl, options: &ConnectOptions) -> Result<Connection> {
         let (mut config, tls) = parse(url, &options.base_dir)?;
         let plain_fallback = config.get_ssl_mode() == DriverSslMode::Prefer;
@@ -131,7 +133,7 @@ impl Connection {
             tls,
             plain_fallback,
         };
-        let connecting = target.connect();
+        let connecting = target.connect_when_room(options.timeout);
         let client = runtime
             .block_on(async { tokio::time::timeout(options.timeout, connecting).await })
             .map_err(|_| {
@@ -140,7 +142,16 @@ impl Connection {
                     seconds(options.timeout)
                 ))
             })?
-            .map_err(|e| fail(url.scrub(&describe(&e))))?;
+            .map_err(|e| {
+                let mut reason = url.scrub(&describe(&e));
+                if retry::too_many_clients(&e) {
+                    reason.push_str(&format!(
+                        "; the server had no free connection within {} (PGDRIFT_CONNECT_TIMEOUT)",
+                        seconds(options.timeout)
+                    ));
+                }
+                fail(reason)
+            })?;
         Ok(Connection {
             runtime,
             client,
@@ -158,6 +169,7 @@ impl Connection {
 
     /// Opens a second session to the same database (for work in parallel),
     /// or `None` when that fails or takes longer than the connect timeout.
+    /// A full server is not asked again: the work goes on in one session.
     pub(crate) async fn sibling(&self) -> Option<tokio_postgres::Client> {
         tokio::time::timeout(self.timeout, self.target.connect())
             .await

@@ -26,6 +26,9 @@ pub struct ModelDef {
     pub strict: bool,
     /// Which ways the struct moves rows: `read`, `insert`, `update`.
     pub directions: Directions,
+    /// `db_fills = "…"`: required columns an insert struct leaves to a
+    /// `BEFORE INSERT` row trigger.
+    pub db_fills: Option<DbFills>,
     pub doc: Option<String>,
     pub fields: Vec<FieldDef>,
     /// The closing brace of the fields, where fields can be appended.
@@ -49,6 +52,40 @@ impl Default for Directions {
             insert: false,
             update: false,
         }
+    }
+}
+
+/// The columns of `#[pgdrift(insert, db_fills = "path, ap_id")]`, which the
+/// table's `BEFORE INSERT` row triggers fill.
+#[derive(Debug, Clone)]
+pub struct DbFills {
+    /// The column names, as written between the commas.
+    pub columns: Vec<String>,
+    /// The attribute's string, where findings about it point.
+    pub span: Span,
+}
+
+impl DbFills {
+    /// Reads the comma-separated column names of `lit`; an empty name is an
+    /// error.
+    fn parse(lit: &syn::LitStr) -> syn::Result<DbFills> {
+        let text = lit.value();
+        let columns: Vec<String> = text.split(',').map(|c| c.trim().to_owned()).collect();
+        if columns.iter().any(String::is_empty) {
+            return Err(syn::Error::new(
+                lit.span(),
+                "`db_fills` lists column names between commas: `db_fills = \"path, ap_id\"`",
+            ));
+        }
+        Ok(DbFills {
+            columns,
+            span: lit.span(),
+        })
+    }
+
+    /// Whether the attribute names the column `name`.
+    pub fn names(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c == name)
     }
 }
 
@@ -235,6 +272,7 @@ impl ModelDef {
             partial: container.partial.is_some(),
             strict: container.strict.is_some(),
             directions,
+            db_fills: container.db_fills,
             doc: doc_comment(&input.attrs),
             fields,
             fields_end: named.map_or_else(Span::call_site, |n| n.brace_token.span.close()),
@@ -646,6 +684,7 @@ attr_names! {
         Read = "read",
         Insert = "insert",
         Update = "update",
+        DbFills = "db_fills",
     }
 }
 
@@ -702,6 +741,7 @@ struct ContainerAttrs {
     read: Option<()>,
     insert: Option<()>,
     update: Option<()>,
+    db_fills: Option<DbFills>,
 }
 
 impl ContainerAttrs {
@@ -717,6 +757,9 @@ impl ContainerAttrs {
 
     fn parse(attrs: &[syn::Attribute], errors: &Errors) -> ContainerAttrs {
         let mut out = ContainerAttrs::default();
+        // Where the accepted `db_fills` was read: an error for a struct
+        // without `insert` is recorded there.
+        let mut db_fills_at = None;
         let others = ("a field", FieldAttr::NAMES);
         parse_items(
             attrs,
@@ -734,8 +777,25 @@ impl ContainerAttrs {
                 StructAttr::Read => once(&mut out.read, item, item.flag()),
                 StructAttr::Insert => once(&mut out.insert, item, item.flag()),
                 StructAttr::Update => once(&mut out.update, item, item.flag()),
+                StructAttr::DbFills => {
+                    let read = item.string("path, ap_id").and_then(|l| DbFills::parse(&l));
+                    let read = once(&mut out.db_fills, item, read);
+                    if read.is_ok() {
+                        db_fills_at = Some((errors.here(), item.span()));
+                    }
+                    read
+                }
             },
         );
+        if let (Some((at, span)), None) = (db_fills_at, out.insert) {
+            errors.push_at(
+                at,
+                syn::Error::new(
+                    span,
+                    "`db_fills` names columns a trigger fills on INSERT, so it needs `insert`: `#[pgdrift(insert, db_fills = \"…\")]`",
+                ),
+            );
+        }
         out
     }
 }
@@ -925,7 +985,7 @@ mod tests {
         assert_eq!(
             messages("#[pgdrift(xyzzy)] struct User { #[pgdrift(frobnicate)] id: i64 }"),
             [
-                "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict, read, insert, update",
+                "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict, read, insert, update, db_fills",
                 "unknown pgdrift attribute `frobnicate` / help: the attributes of a field are column, skip, sql_type",
             ]
         );

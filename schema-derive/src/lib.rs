@@ -6,7 +6,8 @@
 //! into diagnostics, and emits the `pgdrift::Model` impl.
 //!
 //! Struct attributes: `#[pgdrift(table = "users")]`, `schema = "app"`,
-//! `rename_all = "camelCase"`, `partial`, `strict`.
+//! `rename_all = "camelCase"`, `partial`, `strict`, `read`, `insert`,
+//! `update`, `db_fills = "path, ap_id"`.
 //! Field attributes: `#[pgdrift(column = "pw_hashed")]`, `skip`,
 //! `sql_type = "bigint"`.
 //!
@@ -75,8 +76,10 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 ///   rule taking the strictest. Write structs may use `Option` for columns
 ///   with a default (insert: `DEFAULT`) or to leave a column unchanged
 ///   (update), must cover every column an `INSERT` cannot omit, and may not
-///   map generated or identity-always columns. Insert structs also get
-///   `INSERT_COLUMNS`.
+///   map generated or identity-always columns. `Option<Option<T>>` writes
+///   NULL with `Some(None)` (outer `None`: `DEFAULT` in an insert, unchanged
+///   in an update): fine on a nullable column, an error on a `NOT NULL` one
+///   and in a read struct. Insert structs also get `INSERT_COLUMNS`.
 ///
 /// ```ignore
 /// #[derive(pgdrift::Model)]
@@ -84,6 +87,23 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 /// pub struct NewUser<'a> {
 ///     pub email: &'a str,
 ///     pub nickname: Option<&'a str>, // None: the column's DEFAULT
+/// }
+/// ```
+///
+/// - `#[pgdrift(insert, db_fills = "path, ap_id")]`: on a table with a
+///   `BEFORE INSERT … FOR EACH ROW` trigger, a required column (`NOT NULL`,
+///   no default) that an insert struct leaves out or sends as `None` is a
+///   warning naming every such trigger (pgdrift does not read what they
+///   do); `db_fills` says which columns they fill, and silences it for them.
+///   It is an error once the table has no such trigger (nothing fills the
+///   columns then), for a name that is not a column, and without `insert`.
+///
+/// ```ignore
+/// #[derive(pgdrift::Model)]
+/// #[pgdrift(table = "comments", insert, db_fills = "path, ap_id")]
+/// pub struct NewComment<'a> {
+///     pub post_id: i64,
+///     pub body: &'a str,
 /// }
 /// ```
 ///

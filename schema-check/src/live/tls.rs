@@ -73,7 +73,9 @@ pub(super) struct TlsSettings {
 /// The rustls configuration `tls` asks for: how the server is verified, and
 /// the client certificate, if any.
 pub(super) fn client_config(tls: &TlsSettings) -> Result<ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // aws-lc-rs rather than *ring*: it offers post-quantum key exchange
+    // (X25519MLKEM768), which rustls deprecates the *ring* provider for lacking.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?;

@@ -4,6 +4,7 @@
 mod build;
 mod citus;
 mod cli;
+mod connections;
 mod derive;
 mod diagram;
 mod extensions;
@@ -25,6 +26,13 @@ pub const FIXTURE_18: &str = include_str!("../fixtures/catalog-18.sql");
 
 /// Runs `schema-check` in `root` with only the given variables set.
 pub fn schema_check(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    schema_check_command(root, args, vars)
+        .output()
+        .expect("schema-check runs")
+}
+
+/// `schema-check` to run in `root` with only the given variables set.
+pub fn schema_check_command(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_schema-check"));
     command.current_dir(root).args(args);
     for var in [
@@ -39,7 +47,7 @@ pub fn schema_check(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output
     for (key, value) in vars {
         command.env(key, value);
     }
-    command.output().expect("schema-check runs")
+    command
 }
 
 pub fn stdout(output: &Output) -> String {

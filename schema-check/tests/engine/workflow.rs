@@ -870,3 +870,52 @@ fn triggers_and_the_writes_a_view_accepts_show_in_introspect_and_diffs() {
         "{text}"
     );
 }
+
+#[test]
+fn compare_db_models_reads_db_fills_and_sees_the_trigger_go() {
+    let (db, project) = fixture();
+    db.execute(
+        "CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL, path text NOT NULL);
+         CREATE FUNCTION fill_path() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN NEW.path := coalesce(NEW.path, NEW.id::text); RETURN NEW; END $$;
+         CREATE TRIGGER notes_fill_path BEFORE INSERT ON notes
+             FOR EACH ROW EXECUTE FUNCTION fill_path();",
+    );
+    let insert = "
+#[derive(pgdrift::Model)]
+#[pgdrift(table = \"notes\", insert)]
+pub struct NewNote {
+    pub id: i64,
+    pub body: String,
+}
+";
+    let models = project.root().join("src/models.rs");
+    std::fs::write(&models, format!("{MODELS}{insert}")).unwrap();
+    let warned = project.run(&["compare-db-models"]);
+    assert_eq!(warned.status.code(), Some(0), "{}", all_output(&warned));
+    assert!(
+        stdout(&warned).contains("help: trigger \"notes_fill_path\" may fill it"),
+        "{}",
+        stdout(&warned)
+    );
+
+    let acknowledged = insert.replace("insert)]", "insert, db_fills = \"path\")]");
+    std::fs::write(&models, format!("{MODELS}{acknowledged}")).unwrap();
+    let clean = project.run(&["compare-db-models"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", all_output(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "0 errors, 0 warnings in 3 models (1 files)\n"
+    );
+
+    db.execute("DROP TRIGGER notes_fill_path ON notes");
+    let stale = project.run(&["compare-db-models"]);
+    assert_eq!(stale.status.code(), Some(1), "{}", all_output(&stale));
+    assert!(
+        stdout(&stale).starts_with(
+            "error[required-column]: `db_fills` leaves \"path\" to a trigger, but \"notes\" has no BEFORE INSERT row trigger: nothing fills it\n  --> src/models.rs:23:47\n"
+        ),
+        "{}",
+        stdout(&stale)
+    );
+}

@@ -20,6 +20,18 @@ pub struct NewPost<'a> {
     pub labels: Option<&'a [&'a str]>,
 }
 
+/// diesel's insert idiom: `None` sends DEFAULT, `Some(None)` NULL, on
+/// nullable columns.
+#[derive(Model)]
+#[diesel(table_name = posts)]
+#[pgdrift(insert)]
+pub struct NewPostDraft {
+    pub author_id: i64,
+    pub title: String,
+    pub subtitle: Option<Option<String>>,
+    pub labels: Option<Option<Vec<String>>>,
+}
+
 /// diesel's `AsChangeset`: `Option` leaves a column unchanged, and
 /// `Option<Option<T>>` can set a nullable one to NULL.
 #[derive(Model)]
@@ -61,6 +73,10 @@ fn main() {
     assert_eq!(
         NewPost::INSERT_COLUMNS,
         "author_id, title, body, published, subtitle, tag_ids, labels"
+    );
+    assert_eq!(
+        NewPostDraft::INSERT_COLUMNS,
+        "author_id, title, subtitle, labels"
     );
     assert_eq!(PostForm::INSERT_COLUMNS, "author_id, title, published");
     assert_eq!(AuditEntry::INSERT_COLUMNS, "action, actor");
