@@ -293,15 +293,7 @@ fn write_fragments(
     diagram: bool,
 ) -> Result<(), Error> {
     let catalog = &read.catalog;
-    let mut sections = if diagram {
-        schema_check::diagram::sections(catalog)
-    } else {
-        Vec::new()
-    };
-    sections.extend(docs::sections(
-        catalog,
-        &docs::models_by_table(found.models.iter().map(|m| &m.model)),
-    ));
+    let sections = docs::document_sections(catalog, found.models.iter().map(|m| &m.model), diagram);
     let wanted: Vec<PathBuf> = sections
         .iter()
         .map(|s| dir.join(docs::fragment_path(&s.key)))

@@ -1,19 +1,25 @@
-//! `schema-check`: pgdrift's command line.
+//! `schema-check`: pgdrift's command line: its arguments, and the exit
+//! code of each command's outcome.
 //!
 //! Exit codes: 0 success, 1 findings (drift, stale files), 2 usage,
 //! configuration, connection or parse errors.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod commands;
+mod context;
 mod progress;
-mod workflow;
+mod render;
+mod select;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schema_check::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
-use schema_check::introspect::{Introspection, OnLocked};
-use schema_check::{snapshot, Catalog, ConnectOptions, Error};
+use schema_check::config::SchemaRequest;
+
+use commands::models::{DecimalArg, TimeArg};
+use commands::report::ReportFormat;
+use context::{ColorChoice, Context, Flags};
+use render::{Deny, Outcome};
 
 #[derive(Parser)]
 #[command(
@@ -48,13 +54,6 @@ struct Cli {
     color: ColorChoice,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Subcommand)]
@@ -106,7 +105,7 @@ enum Command {
             value_delimiter = ',',
             default_value = "json,md,sarif"
         )]
-        format: Vec<workflow::ReportFormat>,
+        format: Vec<ReportFormat>,
         /// Also fail (exit 1) on warnings: `--deny warnings`. The reports are written either way.
         #[arg(long, value_enum, value_name = "LEVEL")]
         deny: Option<Deny>,
@@ -156,183 +155,9 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum TimeArg {
-    Chrono,
-    Time,
-    Jiff,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DecimalArg {
-    #[value(name = "rust_decimal")]
-    RustDecimal,
-    Bigdecimal,
-}
-
-/// What fails a command besides errors: `--deny warnings`.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Deny {
-    /// Warnings fail the command too.
-    Warnings,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
-}
-
-/// A command's outcome: success, or findings (exit 1).
-pub(crate) enum Outcome {
-    Clean,
-    Findings,
-}
-
-impl Outcome {
-    /// The outcome of a check that found `errors` and `warnings`: findings
-    /// when there is an error, or a warning under `--deny warnings`.
-    pub(crate) fn of(errors: usize, warnings: usize, deny: Option<Deny>) -> Outcome {
-        let denied = deny == Some(Deny::Warnings) && warnings > 0;
-        if errors > 0 || denied {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        }
-    }
-}
-
-pub(crate) struct Context {
-    root: PathBuf,
-    env: Env,
-    project: ProjectConfig,
-    request: SchemaRequest,
-    features: Vec<String>,
-    verbose: bool,
-    color: ColorChoice,
-}
-
-impl Context {
-    /// Whether diagnostics are coloured: `--color`, else on a terminal
-    /// unless `NO_COLOR` is set to something.
-    pub(crate) fn color(&self) -> bool {
-        use std::io::IsTerminal;
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        }
-    }
-
-    fn new(cli: &Cli) -> Result<Context, Error> {
-        let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
-        if !root.is_dir() {
-            return Err(Error::Config(format!(
-                "--root {} is not a directory",
-                root.display()
-            )));
-        }
-        let (config_path, required) = match &cli.config {
-            Some(path) => (path.clone(), true),
-            None => (root.join("pgdrift.toml"), false),
-        };
-        Ok(Context {
-            env: Env::load(&root)?,
-            project: ProjectConfig::load(&config_path, required)?,
-            request: SchemaRequest {
-                database_url: cli.database_url.clone(),
-                test: cli.test,
-                offline: cli.offline,
-            },
-            features: cli.features.clone(),
-            verbose: cli.verbose,
-            color: cli.color,
-            root,
-        })
-    }
-
-    pub(crate) fn connect_options(&self) -> Result<ConnectOptions, Error> {
-        ConnectOptions::from_env(&self.env, &self.root)
-    }
-
-    /// Where `snapshot` writes (and `--check` reads) the snapshot.
-    pub(crate) fn snapshot_target(&self) -> PathBuf {
-        match self.env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
-            Some(path) => self.root.join(path),
-            None => self.root.join(
-                self.project
-                    .snapshot
-                    .as_deref()
-                    .unwrap_or(config::DEFAULT_SNAPSHOT.as_ref()),
-            ),
-        }
-    }
-
-    /// The catalog from the live database or the snapshot, as
-    /// [`schema_check::config::resolve_source`] decides.
-    pub(crate) fn catalog(&self) -> Result<Catalog, Error> {
-        Ok(self.sourced_catalog()?.1)
-    }
-
-    /// The catalog and where it came from.
-    pub(crate) fn sourced_catalog(&self) -> Result<(SchemaSource, Catalog), Error> {
-        let (source, read) = self.read_schema(OnLocked::Wait)?;
-        Ok((source, read.catalog))
-    }
-
-    /// The catalog for commands that print it or findings, never waiting
-    /// on a migration: the texts of a relation another session locks
-    /// exclusively are left out, and a warning on stderr names it and the
-    /// lock's holder.
-    pub(crate) fn catalog_around_locks(&self) -> Result<Catalog, Error> {
-        let (_, read) = self.read_schema(OnLocked::SkipTexts)?;
-        for warning in read.warnings() {
-            eprintln!("warning: {}", schema_check::escape::terminal(&warning));
-        }
-        Ok(read.catalog)
-    }
-
-    /// The schema from the live database or the snapshot, as
-    /// [`schema_check::config::resolve_source`] decides, and where it came from.
-    fn read_schema(&self, on_locked: OnLocked) -> Result<(SchemaSource, Introspection), Error> {
-        let snapshot =
-            config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
-        let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
-        let options = self.connect_options()?;
-        let read = progress::with_progress("reading the schema", || {
-            schema_check::load_schema(&source, &options, self.project.schema_filter(), on_locked)
-        })?;
-        Ok((source, read))
-    }
-
-    /// The live catalog; an error when none is configured or offline is asked.
-    pub(crate) fn live_catalog(&self, command: &str) -> Result<Catalog, Error> {
-        if self.request.offline || self.env.flag("PGDRIFT_OFFLINE")? {
-            return Err(Error::Config(format!(
-                "`{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
-            )));
-        }
-        let var = if self.request.test {
-            "TEST_DATABASE_URL"
-        } else {
-            "DATABASE_URL"
-        };
-        let url = config::live_url(&self.env, &self.request)?.ok_or_else(|| {
-            Error::Config(format!(
-                "`{command}` needs a database: set {var} (in the environment or a .env file) or pass --database-url"
-            ))
-        })?;
-        let options = self.connect_options()?;
-        progress::with_progress("reading the schema", || {
-            schema_check::load_catalog(
-                &SchemaSource::Live(url),
-                &options,
-                self.project.schema_filter(),
-            )
-        })
-    }
 }
 
 fn main() -> ExitCode {
@@ -342,38 +167,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> ExitCode {
-    let result = Context::new(cli).and_then(|ctx| match &cli.command {
-        Command::Introspect { table, format } => introspect(&ctx, table.as_deref(), *format),
-        Command::Snapshot { check } => snapshot(&ctx, *check),
-        Command::CompareDbModels { format, deny } => {
-            workflow::compare_db_models(&ctx, *format == Format::Json, *deny)
-        }
-        Command::CompareModelsDoc => workflow::compare_models_doc(&ctx),
-        Command::GenerateDocs { output, fragments } => {
-            workflow::generate_docs(&ctx, output.as_deref(), fragments.as_deref())
-        }
-        Command::Watch { interval } => workflow::watch(&ctx, *interval),
-        Command::Validate => workflow::validate(&ctx),
-        Command::Report { out, format, deny } => {
-            workflow::report(&ctx, out.as_deref(), format, *deny)
-        }
-        Command::Fix { dry_run } => workflow::fix(&ctx, *dry_run),
-        Command::GenerateModels {
-            tables,
-            schemas,
-            output,
-            derives,
-            time,
-            decimal,
-            insert,
-        } => workflow::generate_models(
-            &ctx,
-            &workflow::Selection { tables, schemas },
-            output.as_deref(),
-            workflow::generate_options(&ctx, derives, *time, *decimal, *insert)?,
-        ),
-        Command::Changelog { message } => workflow::changelog(&ctx, message.as_deref()),
-    });
+    let result = Context::new(flags(cli)).and_then(|ctx| dispatch(&ctx, &cli.command));
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
@@ -388,129 +182,55 @@ fn run(cli: &Cli) -> ExitCode {
     }
 }
 
-/// Prints text for a person: control characters from the database, a file
-/// or a variable are shown escaped, never sent to the terminal.
-pub(crate) fn print(text: &str) -> Result<(), Error> {
-    write_stdout(|out| out.write_all(schema_check::escape::terminal(text).as_bytes()))
+/// The options every command takes.
+fn flags(cli: &Cli) -> Flags {
+    Flags {
+        root: cli.root.clone(),
+        config: cli.config.clone(),
+        request: SchemaRequest {
+            database_url: cli.database_url.clone(),
+            test: cli.test,
+            offline: cli.offline,
+        },
+        features: cli.features.clone(),
+        verbose: cli.verbose,
+        color: cli.color,
+    }
 }
 
-/// Prints text whose outside parts (database text, file contents, paths)
-/// were escaped already, keeping the colour codes pgdrift itself wrote.
-pub(crate) fn print_styled(text: &str) -> Result<(), Error> {
-    write_stdout(|out| out.write_all(text.as_bytes()))
-}
-
-/// Writes to standard output through a buffer; a closed pipe (`| head`) is
-/// not an error.
-fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::Io(format!("cannot write to standard output: {e}")))
+/// Runs the command's module.
+fn dispatch(ctx: &Context, command: &Command) -> Result<Outcome, schema_check::Error> {
+    use commands::{changelog, docs, fix, introspect, models, report, watch};
+    match command {
+        Command::Introspect { table, format } => {
+            introspect::introspect(ctx, table.as_deref(), *format == Format::Json)
         }
-        _ => Ok(()),
-    }
-}
-
-fn introspect(ctx: &Context, table: Option<&str>, format: Format) -> Result<Outcome, Error> {
-    let mut catalog = ctx.catalog_around_locks()?;
-    if let Some(name) = table {
-        catalog = only_relation(catalog, name)?;
-    }
-    match format {
-        Format::Json => write_stdout(|out| snapshot::write(&mut *out, &catalog))?,
-        Format::Text => print(&schema_check::catalog_text::render(&catalog))?,
-    }
-    // The process ends now: leave the catalog's many small allocations to
-    // the operating system rather than freeing them one by one.
-    std::mem::forget(catalog);
-    Ok(Outcome::Clean)
-}
-
-/// The catalog cut down to one relation, found by `name` or `schema.name`.
-fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog, Error> {
-    let (s, r) =
-        find_relation(&catalog, name, |_| true).map(|(s, r)| (s.to_owned(), r.to_owned()))?;
-    catalog.schemas.retain(|schema| schema.name == s);
-    for schema in &mut catalog.schemas {
-        // Every field is named, so that a kind of object added to the
-        // catalog does not compile until it is left out here too.
-        let schema_check::catalog::Schema {
-            name: _,
-            comment: _,
-            relations,
-            enums,
-            domains,
-            composites,
-            extension: _,
-        } = schema;
-        relations.retain(|rel| rel.name == r);
-        enums.clear();
-        domains.clear();
-        composites.clear();
-    }
-    Ok(catalog)
-}
-
-/// The one relation `--table NAME` names (`name`, or `schema.name` when
-/// that schema exists) among those in a schema `keep` accepts: its schema
-/// and name, or an error saying none or several match.
-pub(crate) fn find_relation<'a>(
-    catalog: &'a Catalog,
-    name: &str,
-    keep: impl Fn(&str) -> bool,
-) -> Result<(&'a str, &'a str), Error> {
-    let (schema, relation) = match name.split_once('.') {
-        Some((s, r)) if catalog.schema(s).is_some() => (Some(s), r),
-        _ => (None, name),
-    };
-    let matches: Vec<(&str, &str)> = catalog
-        .relations()
-        .filter(|(s, r)| r.name == relation && schema.is_none_or(|want| want == *s) && keep(s))
-        .map(|(s, r)| (s, r.name.as_str()))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(Error::Config(format!(
-            "--table {name}: no such table or view in the schema"
-        ))),
-        several => Err(Error::Config(format!(
-            "--table {name} is ambiguous: it names {}; qualify it with its schema",
-            several
-                .iter()
-                .map(|(s, r)| format!("{s}.{r}"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ))),
-    }
-}
-
-fn snapshot(ctx: &Context, check: bool) -> Result<Outcome, Error> {
-    let catalog = ctx.live_catalog(if check {
-        "snapshot --check"
-    } else {
-        "snapshot"
-    })?;
-    let path = ctx.snapshot_target();
-    let shown = path.strip_prefix(&ctx.root).unwrap_or(&path).display();
-    let bytes = snapshot::to_bytes(&catalog);
-    if !check {
-        schema_check::files::write_atomic(&path, &bytes)?;
-        let tables = catalog.relations().count();
-        print(&format!("wrote {shown} ({tables} relations)\n"))?;
-        return Ok(Outcome::Clean);
-    }
-    let current = schema_check::files::read_if_exists(&path)?;
-    let shown = shown.to_string();
-    match snapshot::freshness(current.as_deref(), &catalog, &path, &shown)? {
-        None => {
-            print(&format!("{shown} is up to date\n"))?;
-            Ok(Outcome::Clean)
+        Command::Snapshot { check } => introspect::snapshot(ctx, *check),
+        Command::CompareDbModels { format, deny } => {
+            models::compare_db_models(ctx, *format == Format::Json, *deny)
         }
-        Some(finding) => {
-            let help = finding.help.as_deref().unwrap_or_default();
-            print(&format!("{}\n{help}\n", finding.message))?;
-            Ok(Outcome::Findings)
+        Command::CompareModelsDoc => models::compare_models_doc(ctx),
+        Command::GenerateDocs { output, fragments } => {
+            docs::generate_docs(ctx, output.as_deref(), fragments.as_deref())
         }
+        Command::Watch { interval } => watch::watch(ctx, *interval),
+        Command::Validate => docs::validate(ctx),
+        Command::Report { out, format, deny } => report::report(ctx, out.as_deref(), format, *deny),
+        Command::Fix { dry_run } => fix::fix(ctx, *dry_run),
+        Command::GenerateModels {
+            tables,
+            schemas,
+            output,
+            derives,
+            time,
+            decimal,
+            insert,
+        } => models::generate_models(
+            ctx,
+            &select::Selection { tables, schemas },
+            output.as_deref(),
+            models::generate_options(ctx, derives, *time, *decimal, *insert)?,
+        ),
+        Command::Changelog { message } => changelog::changelog(ctx, message.as_deref()),
     }
 }
