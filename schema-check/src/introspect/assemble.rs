@@ -149,7 +149,10 @@ fn read_schemas(rows: &[Row]) -> Vec<Schema> {
             name: row.get("nspname"),
             comment: row.get("description"),
             extension: row.get("extname"),
-            ..Schema::default()
+            relations: Vec::new(),
+            enums: Vec::new(),
+            domains: Vec::new(),
+            composites: Vec::new(),
         })
         .collect()
 }
