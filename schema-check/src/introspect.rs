@@ -72,9 +72,9 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
 /// Reads the catalog of `schemas` (every non-system schema when `None`),
 /// doing `on_locked` about relations another session locks exclusively.
 ///
-/// The columns query, the biggest, runs on a second session that shares the
-/// first one's snapshot, so PostgreSQL answers both halves in parallel and
-/// they still see one consistent state. When the second session cannot be
+/// The columns query, the biggest, runs on the first session and the other
+/// queries on a second one that shares its snapshot, so PostgreSQL answers
+/// both halves in parallel and they still see one consistent state. When the second session cannot be
 /// had (a connection limit, an engine without exported snapshots), every
 /// query runs on the first.
 pub fn read(
