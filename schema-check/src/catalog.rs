@@ -922,16 +922,40 @@ impl Schema {
             domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
         }
         for relation in relations {
-            relation.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-            relation
-                .unique_constraints
-                .sort_by(|a, b| a.name.cmp(&b.name));
-            relation
-                .check_constraints
-                .sort_by(|a, b| a.name.cmp(&b.name));
-            relation.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-            sort_partitions(&mut relation.partitions);
+            relation.normalize();
         }
+    }
+}
+
+impl Relation {
+    /// Sorts this relation's lists into catalog order. Every field is named,
+    /// so that a part added to relations does not compile until it is
+    /// placed here.
+    fn normalize(&mut self) {
+        let Relation {
+            name: _,
+            kind: _,
+            comment: _,
+            // In column order, as read.
+            columns: _,
+            primary_key: _,
+            foreign_keys,
+            unique_constraints,
+            check_constraints,
+            indexes,
+            partition_key: _,
+            partitions,
+            extension: _,
+            // By name, as read.
+            triggers: _,
+            writable: _,
+            distribution: _,
+        } = self;
+        foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_partitions(partitions);
     }
 }
 

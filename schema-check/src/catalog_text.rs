@@ -157,6 +157,29 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         let column = |name: &str| crate::escape::one_line(&quote_ident(name)).into_owned();
         let _ = writeln!(out, "  {}", distribution.describe(column));
     }
+    render_columns(out, columns);
+    render_keys(out, primary_key, unique_constraints, foreign_keys);
+    for check in check_constraints {
+        let _ = writeln!(out, "  check {} {}", check.name, check.definition);
+    }
+    for index in indexes {
+        let _ = writeln!(out, "  index {}", index.definition);
+    }
+    for trigger in triggers {
+        let _ = writeln!(out, "  trigger {} {}", trigger.name, trigger.describe());
+    }
+    if let Some(writable) = writable {
+        let _ = writeln!(out, "  writes accepted: {}", writable.describe());
+    }
+    if let Some(key) = partition_key {
+        let _ = writeln!(out, "  partition by {key}");
+    }
+    render_partitions(out, partitions, 1);
+    out.push('\n');
+}
+
+/// The columns as an aligned table.
+fn render_columns(out: &mut String, columns: &[Column]) {
     let mut rows = vec![[
         "column".to_owned(),
         "type".to_owned(),
@@ -174,6 +197,15 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
         ]);
     }
     aligned(out, &rows);
+}
+
+/// The primary key, unique constraints and foreign keys, a line each.
+fn render_keys(
+    out: &mut String,
+    primary_key: &Option<KeyConstraint>,
+    unique_constraints: &[KeyConstraint],
+    foreign_keys: &[ForeignKey],
+) {
     if let Some(pk) = primary_key {
         let _ = writeln!(out, "  primary key {} ({})", pk.name, pk.column_list());
     }
@@ -192,23 +224,6 @@ pub fn render_relation(out: &mut String, schema: &str, relation: &Relation) {
             if fk.not_enforced { " not enforced" } else { "" }
         );
     }
-    for check in check_constraints {
-        let _ = writeln!(out, "  check {} {}", check.name, check.definition);
-    }
-    for index in indexes {
-        let _ = writeln!(out, "  index {}", index.definition);
-    }
-    for trigger in triggers {
-        let _ = writeln!(out, "  trigger {} {}", trigger.name, trigger.describe());
-    }
-    if let Some(writable) = writable {
-        let _ = writeln!(out, "  writes accepted: {}", writable.describe());
-    }
-    if let Some(key) = partition_key {
-        let _ = writeln!(out, "  partition by {key}");
-    }
-    render_partitions(out, partitions, 1);
-    out.push('\n');
 }
 
 /// What the `default` cell shows: identity, generation or the default.

@@ -319,9 +319,66 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
     changes.field(key, "writes accepted", writable, &new.writable, |w| {
         w.map_or("none", |w| w.describe()).to_owned()
     });
+    diff_columns(changes, key, &table, columns, &new.columns);
+    diff_keys(
+        changes,
+        &table,
+        (primary_key, unique_constraints),
+        (&new.primary_key, &new.unique_constraints),
+    );
     changes.named(
-        columns,
-        &new.columns,
+        foreign_keys,
+        &new.foreign_keys,
+        |k| format!("foreign key {} on {table}", quote_ident(&k.name)),
+        describe_foreign_key,
+        |changes, key, old, new| {
+            changes.field(key, "definition", old, new, describe_foreign_key);
+        },
+    );
+    diff_definitions(
+        changes,
+        |name| format!("check constraint {name} on {table}"),
+        check_constraints,
+        &new.check_constraints,
+        |c| (&c.name, &c.definition),
+    );
+    diff_definitions(
+        changes,
+        |name| format!("index {name} on {table}"),
+        indexes,
+        &new.indexes,
+        |i| (&i.name, &i.definition),
+    );
+    changes.named(
+        triggers,
+        &new.triggers,
+        |t| format!("trigger {} on {table}", quote_ident(&t.name)),
+        Trigger::describe,
+        |changes, key, old, new| {
+            changes.field(key, "definition", old, new, Trigger::describe);
+        },
+    );
+    diff_partitions(changes, &table, partitions, &new.partitions);
+}
+
+/// The partitions of `table`, at every depth, each compared by its bound.
+fn diff_partitions(changes: &mut Changes, table: &str, old: &[Partition], new: &[Partition]) {
+    changes.named(
+        &flatten_partitions(old),
+        &flatten_partitions(new),
+        |p| format!("partition {} of {table}", p.0),
+        |p| p.1.clone(),
+        |changes, key, old, new| {
+            changes.field(key, "bound", &old.1, &new.1, String::clone);
+        },
+    );
+}
+
+/// The columns of `table` (relation `key`), each compared, and their order.
+fn diff_columns(changes: &mut Changes, key: &str, table: &str, old: &[Column], new: &[Column]) {
+    changes.named(
+        old,
+        new,
         |c| format!("column {table}.{}", quote_ident(&c.name)),
         column_summary,
         diff_column,
@@ -330,16 +387,26 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
         changes,
         key,
         "column",
-        &names(columns.iter().map(|c| &c.name)),
-        &names(new.columns.iter().map(|c| &c.name)),
+        &names(old.iter().map(|c| &c.name)),
+        &names(new.iter().map(|c| &c.name)),
     );
+}
+
+/// The primary key and unique constraints of `table`, each compared by its
+/// columns.
+fn diff_keys(
+    changes: &mut Changes,
+    table: &str,
+    (old_primary, old_unique): (&Option<KeyConstraint>, &[KeyConstraint]),
+    (new_primary, new_unique): (&Option<KeyConstraint>, &[KeyConstraint]),
+) {
     let keys = |k: &Option<KeyConstraint>| k.iter().cloned().collect::<Vec<_>>();
     for (what, old_keys, new_keys) in [
-        ("primary key", keys(primary_key), keys(&new.primary_key)),
+        ("primary key", keys(old_primary), keys(new_primary)),
         (
             "unique constraint",
-            unique_constraints.clone(),
-            new.unique_constraints.clone(),
+            old_unique.to_vec(),
+            new_unique.to_vec(),
         ),
     ] {
         changes.named(
@@ -358,53 +425,26 @@ fn diff_relation(changes: &mut Changes, key: &str, schema: &str, old: &Relation,
             },
         );
     }
+}
+
+/// Objects known by their name and definition (checks, indexes), each
+/// compared by its definition; `what` names one from its quoted name.
+fn diff_definitions<T>(
+    changes: &mut Changes,
+    what: impl Fn(&str) -> String,
+    old: &[T],
+    new: &[T],
+    parts: impl Fn(&T) -> (&String, &String),
+) {
     changes.named(
-        foreign_keys,
-        &new.foreign_keys,
-        |k| format!("foreign key {} on {table}", quote_ident(&k.name)),
-        describe_foreign_key,
+        old,
+        new,
+        |t| what(&quote_ident(parts(t).0)),
+        |t| parts(t).1.clone(),
         |changes, key, old, new| {
-            changes.field(key, "definition", old, new, describe_foreign_key);
-        },
-    );
-    changes.named(
-        check_constraints,
-        &new.check_constraints,
-        |c| format!("check constraint {} on {table}", quote_ident(&c.name)),
-        |c| c.definition.clone(),
-        |changes, key, old, new| {
-            changes.field(key, "definition", &old.definition, &new.definition, |d| {
+            changes.field(key, "definition", parts(old).1, parts(new).1, |d| {
                 format!("`{d}`")
             });
-        },
-    );
-    changes.named(
-        indexes,
-        &new.indexes,
-        |i| format!("index {} on {table}", quote_ident(&i.name)),
-        |i| i.definition.clone(),
-        |changes, key, old, new| {
-            changes.field(key, "definition", &old.definition, &new.definition, |d| {
-                format!("`{d}`")
-            });
-        },
-    );
-    changes.named(
-        triggers,
-        &new.triggers,
-        |t| format!("trigger {} on {table}", quote_ident(&t.name)),
-        Trigger::describe,
-        |changes, key, old, new| {
-            changes.field(key, "definition", old, new, Trigger::describe);
-        },
-    );
-    changes.named(
-        &flatten_partitions(partitions),
-        &flatten_partitions(&new.partitions),
-        |p| format!("partition {} of {table}", p.0),
-        |p| p.1.clone(),
-        |changes, key, old, new| {
-            changes.field(key, "bound", &old.1, &new.1, String::clone);
         },
     );
 }

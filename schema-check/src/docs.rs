@@ -68,74 +68,55 @@ pub fn document_sections<'a>(
 /// The section of one relation (what goes between its markers), with the
 /// fields of `models` that map its columns.
 pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) -> String {
+    // Every field is named, so that a part added to relations does not
+    // compile until the docs say whether they show it.
+    let Relation {
+        name,
+        kind,
+        comment,
+        columns: _,
+        // Shown in the columns' Key cells.
+        primary_key: _,
+        foreign_keys: _,
+        unique_constraints: _,
+        check_constraints,
+        indexes,
+        partition_key,
+        partitions,
+        extension,
+        // Not part of the docs.
+        triggers: _,
+        writable: _,
+        distribution,
+    } = relation;
     let mut out = String::new();
-    let kind = relation.kind.describe();
-    let mut title = kind.to_owned();
+    let mut title = kind.describe().to_owned();
     title[..1].make_ascii_uppercase();
-    let _ = writeln!(
-        out,
-        "### {title} {}\n",
-        code(&format!("{schema}.{}", relation.name))
-    );
-    if let Some(comment) = &relation.comment {
+    let _ = writeln!(out, "### {title} {}\n", code(&format!("{schema}.{name}")));
+    if let Some(comment) = comment {
         let _ = writeln!(out, "{}\n", prose(comment));
     }
-    if let Some(extension) = &relation.extension {
+    if let Some(extension) = extension {
         let _ = writeln!(out, "Belongs to the extension {}.\n", code(extension));
     }
-    if let Some(distribution) = &relation.distribution {
+    if let Some(distribution) = distribution {
         let _ = writeln!(out, "{}.\n", distribution.describe(code));
     }
-    out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
-    for column in &relation.columns {
-        let fields: Vec<(&DocModel, &DocField)> = models
-            .iter()
-            .flat_map(|m| m.fields.iter().map(move |f| (m, f)))
-            .filter(|(_, f)| f.column == column.name)
-            .collect();
-        let model_fields: Vec<String> = fields
-            .iter()
-            .map(|(m, f)| code(&format!("{}.{}", m.name, f.field)))
-            .collect();
-        let description = column
-            .comment
-            .as_deref()
-            .or_else(|| fields.iter().find_map(|(_, f)| f.doc.as_deref()))
-            .map(cell)
-            .unwrap_or_default();
-        let cells = [
-            code(&column.name),
-            code(&column.data_type),
-            match (column.nullable, column.not_null_not_valid) {
-                (_, true) => "yes (`NOT NULL NOT VALID`)",
-                (true, false) => "yes",
-                (false, false) => "no",
-            }
-            .to_owned(),
-            default_text(column),
-            keys(relation, column).join(", "),
-            model_fields.join(", "),
-            description,
-        ];
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-    let secondary: Vec<String> = relation
-        .indexes
+    column_table(&mut out, relation, models);
+    let secondary: Vec<String> = indexes
         .iter()
         .filter(|i| !i.primary)
         .map(|i| format!("- {}: {}", code(&i.name), code(&i.definition)))
         .collect();
     list(&mut out, "Indexes", &secondary);
-    let checks: Vec<String> = relation
-        .check_constraints
+    let checks: Vec<String> = check_constraints
         .iter()
         .map(|c| format!("- {}: {}", code(&c.name), code(&c.definition)))
         .collect();
     list(&mut out, "Checks", &checks);
-    if let Some(key) = &relation.partition_key {
+    if let Some(key) = partition_key {
         let mut lines = Vec::new();
-        partitions(&relation.partitions, 0, &mut lines);
+        self::partitions(partitions, 0, &mut lines);
         let _ = write!(out, "\nPartitioned by {}", code(key));
         if lines.is_empty() {
             out.push('\n');
@@ -144,6 +125,53 @@ pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) 
         }
     }
     out
+}
+
+/// The table of the relation's columns, one row each.
+fn column_table(out: &mut String, relation: &Relation, models: &[DocModel]) {
+    out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for column in &relation.columns {
+        let _ = writeln!(
+            out,
+            "| {} |",
+            column_cells(relation, column, models).join(" | ")
+        );
+    }
+}
+
+/// The cells of a column's row: the fields of `models` that map it, and
+/// its comment, else the first such field's doc comment, as description.
+fn column_cells(relation: &Relation, column: &Column, models: &[DocModel]) -> [String; 7] {
+    let fields: Vec<(&DocModel, &DocField)> = models
+        .iter()
+        .flat_map(|m| m.fields.iter().map(move |f| (m, f)))
+        .filter(|(_, f)| f.column == column.name)
+        .collect();
+    let model_fields: Vec<String> = fields
+        .iter()
+        .map(|(m, f)| code(&format!("{}.{}", m.name, f.field)))
+        .collect();
+    let description = column
+        .comment
+        .as_deref()
+        .or_else(|| fields.iter().find_map(|(_, f)| f.doc.as_deref()))
+        .map(cell)
+        .unwrap_or_default();
+    [
+        code(&column.name),
+        code(&column.data_type),
+        match (column.nullable, column.not_null_not_valid) {
+            (_, true) => "yes (`NOT NULL NOT VALID`)",
+            (true, false) => "yes",
+            (false, false) => "no",
+        }
+        .to_owned(),
+        default_text(column),
+        keys(relation, column).join(", "),
+        model_fields.join(", "),
+        description,
+    ]
 }
 
 fn list(out: &mut String, title: &str, items: &[String]) {

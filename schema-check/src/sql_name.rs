@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use crate::catalog::{quote_ident, Catalog, TypeName};
+use crate::catalog::{quote_ident, Catalog, Schema, TypeName};
 
 /// One part of a written name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,12 +249,23 @@ pub fn qualified(name: &TypeName) -> String {
 fn type_names<'a>(catalog: &'a Catalog, schema: &str) -> Vec<&'a str> {
     catalog
         .schema(schema)
-        .map(|s| {
-            s.enums
+        .map(|schema| {
+            // Every field is named, so that a kind of type added to schemas
+            // does not compile until it is named here too.
+            let Schema {
+                name: _,
+                comment: _,
+                relations: _,
+                enums,
+                domains,
+                composites,
+                extension: _,
+            } = schema;
+            enums
                 .iter()
                 .map(|e| e.name.as_str())
-                .chain(s.domains.iter().map(|d| d.name.as_str()))
-                .chain(s.composites.iter().map(|c| c.name.as_str()))
+                .chain(domains.iter().map(|d| d.name.as_str()))
+                .chain(composites.iter().map(|c| c.name.as_str()))
                 .collect()
         })
         .unwrap_or_default()

@@ -443,98 +443,117 @@ fn bound_pair(ty: &syn::Type) -> Option<&syn::Type> {
 
 /// What a Rust type is, or `None` when pgdrift does not know it.
 fn classify(ty: &syn::Type) -> Option<Shape<'_>> {
-    use Kind::*;
-    let kind = |k| Some(Shape::Kind(k));
     match strip(ty) {
-        syn::Type::Reference(r) => {
-            let inner = strip(&r.elem);
-            if is(inner, "str") {
-                kind(Text)
-            } else if is_slice_of_u8(inner) {
-                kind(Bytes)
-            } else if let Some(element) = slice_element(inner) {
-                Some(Shape::Vec(element))
-            } else {
-                classify(inner)
-            }
-        }
-        syn::Type::Path(_) => {
-            let (name, args) = last_segment(ty)?;
-            let arg = |i: usize| args.get(i).copied();
-            match name.as_str() {
-                "bool" => kind(Bool),
-                "i16" => kind(I16),
-                "i32" => kind(I32),
-                "i64" => kind(I64),
-                "u32" | "Oid" => kind(U32),
-                "f32" => kind(F32),
-                "f64" => kind(F64),
-                "Decimal" | "BigDecimal" => kind(Decimal),
-                // `Text<T>`: sqlx's value stored as text through `Display`/`FromStr`.
-                "String" | "PgCiText" => kind(Text),
-                "Text" if args.len() == 1 => kind(Text),
-                "Box" | "Cow" | "Arc" | "Rc" => match arg(0) {
-                    Some(t) if is(t, "str") => kind(Text),
-                    Some(t) if is_slice_of_u8(t) => kind(Bytes),
-                    Some(t) if name != "Arc" && name != "Rc" => slice_element(t)
-                        .map(Shape::Vec)
-                        .or(Some(Shape::Kind(Unfit))),
-                    _ => kind(Unfit),
-                },
-                "Vec" => match arg(0) {
-                    Some(t) if is(t, "u8") => kind(Bytes),
-                    Some(t) => Some(Shape::Vec(t)),
-                    None => kind(Unfit),
-                },
-                "Uuid" => kind(Uuid),
-                "DateTime" => match arg(0) {
-                    Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => {
-                        kind(TimestampTz)
-                    }
-                    // jiff's `civil::DateTime` takes no arguments; a bare
-                    // `DateTime` is more likely a project's own alias.
-                    None if in_module(ty, &["jiff", "civil"]) => kind(Timestamp),
-                    None => None,
-                    _ => kind(Unfit),
-                },
-                "Timestamp" if in_module(ty, &["jiff"]) => kind(TimestampTz),
-                "OffsetDateTime" | "SystemTime" => kind(TimestampTz),
-                "NaiveDateTime" | "PrimitiveDateTime" => kind(Timestamp),
-                "NaiveDate" | "Date" => kind(Date),
-                "NaiveTime" | "Time" => kind(Time),
-                "Value" | "JsonValue" | "Json" => kind(Json),
-                "IpAddr" | "IpNetwork" | "IpNet" | "IpInet" | "IpCidr" => kind(Inet),
-                "PgInterval" | "Duration" | "TimeDelta" => kind(Interval),
-                "PgMoney" => kind(Money),
-                "PgTimeTz" => kind(TimeTz),
-                "MacAddress" => kind(MacAddr),
-                "BitVec" => kind(Bits),
-                "PgHstore" => kind(Hstore),
-                "TsVector" => kind(TsVector),
-                "PgRange" => arg(0).map(Shape::Range),
-                "HashMap" | "BTreeMap" => match (arg(0), arg(1)) {
-                    (Some(k), Some(v))
-                        if name == "HashMap"
-                            && is(k, "String")
-                            && option_inner(v).is_some_and(|v| is(v, "String")) =>
-                    {
-                        kind(Hstore)
-                    }
-                    _ => kind(Unfit),
-                },
-                "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char"
-                | "str" | "Option" | "HashSet" | "BTreeSet" => kind(Unfit),
-                _ => None,
-            }
-        }
-        syn::Type::Array(_) if is_mac_bytes(ty) => kind(MacAddr),
+        syn::Type::Reference(r) => classify_reference(&r.elem),
+        syn::Type::Path(_) => classify_path(ty),
+        syn::Type::Array(_) if is_mac_bytes(ty) => Some(Shape::Kind(Kind::MacAddr)),
         syn::Type::Tuple(_) => match bound_pair(ty) {
             Some(element) => Some(Shape::Range(element)),
-            None => kind(Unfit),
+            None => Some(Shape::Kind(Kind::Unfit)),
         },
-        syn::Type::Slice(_) | syn::Type::Array(_) => kind(Unfit),
+        syn::Type::Slice(_) | syn::Type::Array(_) => Some(Shape::Kind(Kind::Unfit)),
         _ => None,
     }
+}
+
+/// What `&T` is, `T` being `referenced`.
+fn classify_reference(referenced: &syn::Type) -> Option<Shape<'_>> {
+    let inner = strip(referenced);
+    if is(inner, "str") {
+        Some(Shape::Kind(Kind::Text))
+    } else if is_slice_of_u8(inner) {
+        Some(Shape::Kind(Kind::Bytes))
+    } else if let Some(element) = slice_element(inner) {
+        Some(Shape::Vec(element))
+    } else {
+        classify(inner)
+    }
+}
+
+/// What a type named by a path is: by its last segment's name, and for
+/// some names by their arguments or module.
+fn classify_path(ty: &syn::Type) -> Option<Shape<'_>> {
+    use Kind::*;
+    let kind = |k| Some(Shape::Kind(k));
+    let (name, args) = last_segment(ty)?;
+    if let Some(k) = kind_by_name(&name) {
+        return kind(k);
+    }
+    let arg = |i: usize| args.get(i).copied();
+    match name.as_str() {
+        // `Text<T>`: sqlx's value stored as text through `Display`/`FromStr`.
+        "Text" if args.len() == 1 => kind(Text),
+        "Box" | "Cow" | "Arc" | "Rc" => match arg(0) {
+            Some(t) if is(t, "str") => kind(Text),
+            Some(t) if is_slice_of_u8(t) => kind(Bytes),
+            Some(t) if name != "Arc" && name != "Rc" => slice_element(t)
+                .map(Shape::Vec)
+                .or(Some(Shape::Kind(Unfit))),
+            _ => kind(Unfit),
+        },
+        "Vec" => match arg(0) {
+            Some(t) if is(t, "u8") => kind(Bytes),
+            Some(t) => Some(Shape::Vec(t)),
+            None => kind(Unfit),
+        },
+        "DateTime" => match arg(0) {
+            Some(tz) if ["Utc", "FixedOffset", "Local"].iter().any(|n| is(tz, n)) => {
+                kind(TimestampTz)
+            }
+            // jiff's `civil::DateTime` takes no arguments; a bare
+            // `DateTime` is more likely a project's own alias.
+            None if in_module(ty, &["jiff", "civil"]) => kind(Timestamp),
+            None => None,
+            _ => kind(Unfit),
+        },
+        "Timestamp" if in_module(ty, &["jiff"]) => kind(TimestampTz),
+        "PgRange" => arg(0).map(Shape::Range),
+        "HashMap" | "BTreeMap" => match (arg(0), arg(1)) {
+            (Some(k), Some(v))
+                if name == "HashMap"
+                    && is(k, "String")
+                    && option_inner(v).is_some_and(|v| is(v, "String")) =>
+            {
+                kind(Hstore)
+            }
+            _ => kind(Unfit),
+        },
+        _ => None,
+    }
+}
+
+/// The kind of a type whose name alone tells it, whatever its arguments
+/// and module.
+fn kind_by_name(name: &str) -> Option<Kind> {
+    use Kind::*;
+    Some(match name {
+        "bool" => Bool,
+        "i16" => I16,
+        "i32" => I32,
+        "i64" => I64,
+        "u32" | "Oid" => U32,
+        "f32" => F32,
+        "f64" => F64,
+        "Decimal" | "BigDecimal" => Decimal,
+        "String" | "PgCiText" => Text,
+        "Uuid" => Uuid,
+        "OffsetDateTime" | "SystemTime" => TimestampTz,
+        "NaiveDateTime" | "PrimitiveDateTime" => Timestamp,
+        "NaiveDate" | "Date" => Date,
+        "NaiveTime" | "Time" => Time,
+        "Value" | "JsonValue" | "Json" => Json,
+        "IpAddr" | "IpNetwork" | "IpNet" | "IpInet" | "IpCidr" => Inet,
+        "PgInterval" | "Duration" | "TimeDelta" => Interval,
+        "PgMoney" => Money,
+        "PgTimeTz" => TimeTz,
+        "MacAddress" => MacAddr,
+        "BitVec" => Bits,
+        "PgHstore" => Hstore,
+        "TsVector" => TsVector,
+        "i8" | "u8" | "u16" | "u64" | "i128" | "u128" | "usize" | "isize" | "char" | "str"
+        | "Option" | "HashSet" | "BTreeSet" => Unfit,
+        _ => return None,
+    })
 }
 
 /// Canonical `pg_type` names for a type as users write it in `sql_type`.

@@ -243,113 +243,185 @@ impl Fence {
 /// garbled markers are an error naming the line. A marker is a line of its
 /// own; inside a fenced code block of the user's text it is the user's text.
 pub fn parse_document(text: &str, path: &Path) -> Result<Vec<Segment>> {
-    let fail = |line: usize, what: String| {
+    let fail = |(line, what): Failure| {
         Error::Config(format!(
             "{} line {line}: {what}; fix the markers by hand (pgdrift never overwrites a file it cannot read)",
             escape::one_line(&path.display().to_string())
         ))
     };
-    let shown = |key: &str| escape::one_line(key).into_owned();
     // A byte-order mark stays where it is, before everything else.
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
     };
-    let mut segments = Vec::new();
-    let mut text_run = String::from(bom);
-    let mut open: Option<(String, usize, String)> = None;
-    let mut fence: Option<Fence> = None;
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut parsing = Parsing {
+        text_run: String::from(bom),
+        ..Parsing::default()
+    };
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        let number = i + 1;
-        if open.is_none() {
-            if let Some(f) = fence {
-                if f.closed_by(line) {
-                    fence = None;
-                }
-                text_run.push_str(line);
-                continue;
-            }
-            if let Some(f) = Fence::opened_by(line) {
-                fence = Some(f);
-                text_run.push_str(line);
-                continue;
-            }
-        }
-        let trimmed = line.trim();
-        let marker = |prefix: &str| {
+        parsing.line(i + 1, line).map_err(fail)?;
+    }
+    parsing.finish().map_err(fail)
+}
+
+/// Why a docs file cannot be split: the line, and what is wrong there.
+type Failure = (usize, String);
+
+/// A marker line of a docs file.
+enum Marker {
+    Begin(String),
+    End(String),
+    /// A line that starts like a marker but is none.
+    Malformed,
+}
+
+impl Marker {
+    /// The marker `trimmed` (a line without its surrounding spaces) is, if
+    /// it is one: a key is one word.
+    fn of(trimmed: &str) -> Option<Marker> {
+        let key = |prefix: &str| {
             trimmed
                 .strip_prefix(prefix)
                 .and_then(|rest| rest.strip_suffix("-->"))
                 .map(|key| key.trim().to_owned())
                 .filter(|key| !key.is_empty() && !key.contains(char::is_whitespace))
         };
-        if let Some(key) = marker(BEGIN) {
-            if let Some((open_key, open_line, _)) = &open {
-                return Err(fail(number, format!("`pgdrift:begin {}` inside section `{}` opened at line {open_line}, which has no `pgdrift:end`", shown(&key), shown(open_key))));
-            }
-            if let Some(first) = seen.insert(key.clone(), number) {
-                return Err(fail(
-                    number,
-                    format!(
-                        "section `{}` appears twice (first at line {first})",
-                        shown(&key)
-                    ),
-                ));
-            }
-            segments.push(Segment::Text(std::mem::take(&mut text_run)));
-            open = Some((key, number, String::new()));
-        } else if let Some(key) = marker(END) {
-            match open.take() {
-                Some((open_key, open_line, body)) if open_key == key => {
-                    segments.push(Segment::Section {
-                        key,
-                        body: body.replace("\r\n", "\n"),
-                        line: open_line,
-                    })
-                }
-                Some((open_key, open_line, _)) => {
-                    return Err(fail(
-                        number,
-                        format!(
-                            "`pgdrift:end {}` closes section `{}` opened at line {open_line}",
-                            shown(&key),
-                            shown(&open_key)
-                        ),
-                    ))
-                }
-                None => {
-                    return Err(fail(
-                        number,
-                        format!(
-                            "`pgdrift:end {}` has no `pgdrift:begin {}` before it",
-                            shown(&key),
-                            shown(&key)
-                        ),
-                    ))
-                }
-            }
-        } else if trimmed.starts_with("<!-- pgdrift:") {
-            return Err(fail(number, format!("malformed marker {:?}: write `<!-- pgdrift:begin schema.name -->` or `<!-- pgdrift:end schema.name -->`", shown(trimmed))));
+        if let Some(key) = key(BEGIN) {
+            Some(Marker::Begin(key))
+        } else if let Some(key) = key(END) {
+            Some(Marker::End(key))
         } else {
-            match &mut open {
-                Some((_, _, body)) => body.push_str(line),
-                None => text_run.push_str(line),
+            trimmed
+                .starts_with("<!-- pgdrift:")
+                .then_some(Marker::Malformed)
+        }
+    }
+}
+
+/// A key as an error message shows it, on one line.
+fn shown(key: &str) -> String {
+    escape::one_line(key).into_owned()
+}
+
+/// What [`parse_document`] has read so far.
+#[derive(Default)]
+struct Parsing {
+    segments: Vec<Segment>,
+    /// The user's text since the last section.
+    text_run: String,
+    /// The open section: its key, the line of its begin marker, its body.
+    open: Option<(String, usize, String)>,
+    /// The fenced code block of the user's text the lines are in.
+    fence: Option<Fence>,
+    /// The line of each section's begin marker, by key.
+    seen: HashMap<String, usize>,
+}
+
+impl Parsing {
+    /// Reads line `number`.
+    fn line(&mut self, number: usize, line: &str) -> std::result::Result<(), Failure> {
+        if self.fenced(line) {
+            return Ok(());
+        }
+        let trimmed = line.trim();
+        match Marker::of(trimmed) {
+            Some(Marker::Begin(key)) => self.begin(key, number),
+            Some(Marker::End(key)) => self.end(key, number),
+            Some(Marker::Malformed) => Err((number, format!("malformed marker {:?}: write `<!-- pgdrift:begin schema.name -->` or `<!-- pgdrift:end schema.name -->`", shown(trimmed)))),
+            None => {
+                match &mut self.open {
+                    Some((_, _, body)) => body.push_str(line),
+                    None => self.text_run.push_str(line),
+                }
+                Ok(())
             }
         }
     }
-    if let Some((key, line, _)) = open {
-        return Err(fail(
-            line,
-            format!(
-                "section `{}` is never closed with `pgdrift:end {}`",
-                shown(&key),
-                shown(&key)
-            ),
-        ));
+
+    /// Takes `line` as the user's text when, outside every section, it is
+    /// in, opens or closes a fenced code block.
+    fn fenced(&mut self, line: &str) -> bool {
+        if self.open.is_some() {
+            return false;
+        }
+        if let Some(f) = self.fence {
+            if f.closed_by(line) {
+                self.fence = None;
+            }
+        } else if let Some(f) = Fence::opened_by(line) {
+            self.fence = Some(f);
+        } else {
+            return false;
+        }
+        self.text_run.push_str(line);
+        true
     }
-    segments.push(Segment::Text(text_run));
-    Ok(segments)
+
+    /// Opens section `key` at line `number`.
+    fn begin(&mut self, key: String, number: usize) -> std::result::Result<(), Failure> {
+        if let Some((open_key, open_line, _)) = &self.open {
+            return Err((number, format!("`pgdrift:begin {}` inside section `{}` opened at line {open_line}, which has no `pgdrift:end`", shown(&key), shown(open_key))));
+        }
+        if let Some(first) = self.seen.insert(key.clone(), number) {
+            return Err((
+                number,
+                format!(
+                    "section `{}` appears twice (first at line {first})",
+                    shown(&key)
+                ),
+            ));
+        }
+        self.segments
+            .push(Segment::Text(std::mem::take(&mut self.text_run)));
+        self.open = Some((key, number, String::new()));
+        Ok(())
+    }
+
+    /// Closes section `key` at line `number`.
+    fn end(&mut self, key: String, number: usize) -> std::result::Result<(), Failure> {
+        match self.open.take() {
+            Some((open_key, open_line, body)) if open_key == key => {
+                self.segments.push(Segment::Section {
+                    key,
+                    body: body.replace("\r\n", "\n"),
+                    line: open_line,
+                });
+                Ok(())
+            }
+            Some((open_key, open_line, _)) => Err((
+                number,
+                format!(
+                    "`pgdrift:end {}` closes section `{}` opened at line {open_line}",
+                    shown(&key),
+                    shown(&open_key)
+                ),
+            )),
+            None => Err((
+                number,
+                format!(
+                    "`pgdrift:end {}` has no `pgdrift:begin {}` before it",
+                    shown(&key),
+                    shown(&key)
+                ),
+            )),
+        }
+    }
+
+    /// The segments, once every line is read.
+    fn finish(mut self) -> std::result::Result<Vec<Segment>, Failure> {
+        if let Some((key, line, _)) = self.open {
+            return Err((
+                line,
+                format!(
+                    "section `{}` is never closed with `pgdrift:end {}`",
+                    shown(&key),
+                    shown(&key)
+                ),
+            ));
+        }
+        self.segments.push(Segment::Text(self.text_run));
+        Ok(self.segments)
+    }
 }
 
 /// The longest file name most file systems take.

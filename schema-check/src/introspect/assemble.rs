@@ -1,0 +1,700 @@
+//! Rows to a [`Catalog`]: each query's rows decoded by column name and
+//! assembled, one kind of object at a time, into sorted schemas.
+
+use std::collections::HashMap;
+
+use tokio_postgres::Row;
+
+use super::locks::{self, text_or_not_read, SkippedOids};
+use super::{Introspection, NOT_READ};
+use crate::catalog::*;
+
+/// The rows of the queries other than the columns query, in the order they
+/// are sent: schemas, relations, constraints, indexes, enums, domains, types.
+pub(super) type Rows = [Vec<Row>; 7];
+
+/// A column, decoded as its row arrives (while PostgreSQL still produces the
+/// rest); its type is named once the types query is in.
+pub(super) struct ColumnRow {
+    relid: u32,
+    attnum: i16,
+    type_oid: u32,
+    column: Column,
+}
+
+/// A column from its row, its default or generation expression [`NOT_READ`]
+/// (noted in `skipped`) when its relation is locked.
+pub(super) fn column_row(row: &Row, skipped: &mut SkippedOids) -> ColumnRow {
+    let relid: u32 = row.get("attrelid");
+    // 's' stored, 'v' virtual (PostgreSQL 18); either way the
+    // expression in pg_attrdef is the generation expression, not a default.
+    let generated_kind = match char_of(row, "attgenerated") {
+        b's' => Some(GeneratedKind::Stored),
+        b'v' => Some(GeneratedKind::Virtual),
+        _ => None,
+    };
+    let generated = generated_kind.is_some();
+    let has_expression: bool = row.get("atthasdef");
+    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
+    ColumnRow {
+        relid,
+        attnum: row.get("attnum"),
+        type_oid: row.get("atttypid"),
+        column: Column {
+            name: row.get("attname"),
+            data_type: row.get("data_type"),
+            udt: TypeName::builtin("unknown"),
+            element: None,
+            nullable: !row.get::<_, bool>("attnotnull"),
+            default: if generated { None } else { expression.clone() },
+            identity: match char_of(row, "attidentity") {
+                b'a' => Some(Identity::Always),
+                b'd' => Some(Identity::ByDefault),
+                _ => None,
+            },
+            generated: if generated { expression } else { None },
+            generated_kind: generated_kind.unwrap_or_default(),
+            not_null_not_valid: false,
+            comment: row.get("description"),
+        },
+    }
+}
+
+/// The relation row's triggers, from its names and `tgtype` arrays.
+fn triggers(row: &Row) -> Vec<Trigger> {
+    let names: Vec<String> = row.get("trigger_names");
+    let types: Vec<i32> = row.get("trigger_types");
+    names
+        .into_iter()
+        .zip(types)
+        .map(|(name, tgtype)| Trigger::from_tgtype(name, tgtype))
+        .collect()
+}
+
+/// The `"char"` column `column` of `row`, as its byte.
+fn char_of(row: &Row, column: &str) -> u8 {
+    row.get::<_, i8>(column) as u8
+}
+
+/// The type named by the columns `schema` and `name` of `row`; `None` when
+/// either is NULL.
+fn type_name(row: &Row, schema: &str, name: &str) -> Option<TypeName> {
+    Some(TypeName::new(
+        row.get::<_, Option<String>>(schema)?,
+        row.get::<_, Option<String>>(name)?,
+    ))
+}
+
+/// Relations by oid, each with the position of its schema in the schema list.
+type Relations = HashMap<u32, (usize, Relation)>;
+
+/// Composite types by their relation's oid, each with the position of its
+/// schema in the schema list.
+type Composites = HashMap<u32, (usize, CompositeType)>;
+
+/// Schema names to their position in the schema list.
+type SchemaIndex = HashMap<String, usize>;
+
+/// Builds the catalog from the rows of every query, one kind of object at a
+/// time. An object of a schema that was not read is left out.
+pub(super) fn assemble(
+    mut columns: Vec<ColumnRow>,
+    mut skipped: SkippedOids,
+    [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
+) -> Introspection {
+    let mut schemas = read_schemas(&schema_rows);
+    let schema_index = index_schemas(&schemas);
+    let (mut relations, mut composites) =
+        read_relations(&relation_rows, &schema_index, &mut skipped);
+    name_column_types(&mut columns, &TypeNames::read(&type_rows));
+    let mut columns = ColumnIndex::new(columns);
+    columns.mark_not_valid_not_nulls(&constraint_rows);
+    add_constraints(&mut relations, &constraint_rows, &columns, &mut skipped);
+    add_indexes(
+        &mut relations,
+        &index_rows,
+        &columns,
+        &schemas,
+        &mut skipped,
+    );
+    add_columns(&mut relations, &mut composites, columns);
+    add_enums(&mut schemas, &schema_index, &enum_rows);
+    add_domains(&mut schemas, &schema_index, &domain_rows);
+    place_in_schemas(&mut schemas, relations, composites);
+    let mut catalog = Catalog { schemas };
+    catalog.normalize();
+    Introspection {
+        catalog,
+        skipped: skipped.named(&relation_names(&relation_rows)),
+    }
+}
+
+/// Every relation row's name, by oid.
+fn relation_names(rows: &[Row]) -> HashMap<u32, RelationName> {
+    rows.iter()
+        .map(|row| {
+            let name = RelationName {
+                schema: row.get("nspname"),
+                name: row.get("relname"),
+            };
+            (row.get("oid"), name)
+        })
+        .collect()
+}
+
+/// The schemas, with nothing in them yet.
+fn read_schemas(rows: &[Row]) -> Vec<Schema> {
+    rows.iter()
+        .map(|row| Schema {
+            name: row.get("nspname"),
+            comment: row.get("description"),
+            extension: row.get("extname"),
+            relations: Vec::new(),
+            enums: Vec::new(),
+            domains: Vec::new(),
+            composites: Vec::new(),
+        })
+        .collect()
+}
+
+/// Each schema's position in `schemas`, by name.
+fn index_schemas(schemas: &[Schema]) -> SchemaIndex {
+    schemas
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect()
+}
+
+/// A partition, before it is hung under its parent.
+struct PartitionRow {
+    oid: u32,
+    parent: u32,
+    partition: Partition,
+}
+
+/// The relations, with their partitions, and the composite types, from the
+/// relation rows; columns, constraints and indexes come later.
+fn read_relations(
+    rows: &[Row],
+    schema_index: &SchemaIndex,
+    skipped: &mut SkippedOids,
+) -> (Relations, Composites) {
+    let mut relations = Relations::new();
+    let mut composites = Composites::new();
+    let mut partitions = Vec::new();
+    for row in rows {
+        let oid: u32 = row.get("oid");
+        let schema: String = row.get("nspname");
+        if row.get::<_, bool>("relispartition") {
+            partitions.push(PartitionRow {
+                oid,
+                parent: row.get::<_, Option<u32>>("inhparent").unwrap_or(0),
+                partition: Partition {
+                    schema,
+                    name: row.get("relname"),
+                    bound: text_or_not_read(row, "partition_bound", true, oid, skipped)
+                        .unwrap_or_default(),
+                    partitions: Vec::new(),
+                },
+            });
+            continue;
+        }
+        let Some(&schema_idx) = schema_index.get(&schema) else {
+            continue;
+        };
+        if char_of(row, "relkind") == b'c' {
+            composites.insert(oid, (schema_idx, composite_type(row)));
+        } else {
+            relations.insert(oid, (schema_idx, relation(row, oid, skipped)));
+        }
+    }
+    attach_partitions(&mut relations, partitions);
+    (relations, composites)
+}
+
+/// A composite type from its relation row; its attributes come with the columns.
+fn composite_type(row: &Row) -> CompositeType {
+    CompositeType {
+        name: row.get("relname"),
+        attributes: Vec::new(),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+    }
+}
+
+/// A relation from its row, without its columns, constraints, indexes and
+/// partitions.
+fn relation(row: &Row, oid: u32, skipped: &mut SkippedOids) -> Relation {
+    let kind = match char_of(row, "relkind") {
+        b'v' => RelationKind::View,
+        b'm' => RelationKind::MaterializedView,
+        b'p' => RelationKind::PartitionedTable,
+        b'f' => RelationKind::ForeignTable,
+        _ => RelationKind::Table,
+    };
+    Relation {
+        name: row.get("relname"),
+        kind,
+        comment: row.get("description"),
+        columns: Vec::new(),
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        unique_constraints: Vec::new(),
+        check_constraints: Vec::new(),
+        indexes: Vec::new(),
+        partition_key: text_or_not_read(
+            row,
+            "partition_key",
+            kind == RelationKind::PartitionedTable,
+            oid,
+            skipped,
+        ),
+        partitions: Vec::new(),
+        extension: row.get("extname"),
+        triggers: triggers(row),
+        writable: writable(row, kind, oid, skipped),
+        distribution: distribution(row),
+    }
+}
+
+/// The table's distribution from its `pg_dist_partition` columns, classified
+/// as Citus classifies its tables: a distributed schema's first, then by
+/// distribution column, then reference (replication model `t`); colocation
+/// group 0 is a table Citus keeps local.
+fn distribution(row: &Row) -> Option<Distribution> {
+    let method: Option<String> = row.get("dist_method");
+    let method = method?;
+    let colocation_group = row
+        .get::<_, Option<i32>>("dist_colocation")
+        .and_then(|group| u32::try_from(group).ok())
+        .unwrap_or(0);
+    let column: Option<String> = row.get("dist_column");
+    if row.get::<_, bool>("dist_schema") {
+        return Some(Distribution::Schema { colocation_group });
+    }
+    if let Some(column) = column {
+        return Some(match method.as_str() {
+            "r" => Distribution::Range {
+                column,
+                colocation_group,
+            },
+            "a" => Distribution::Append {
+                column,
+                colocation_group,
+            },
+            _ => Distribution::Hash {
+                column,
+                colocation_group,
+            },
+        });
+    }
+    if row.get::<_, Option<String>>("dist_replication").as_deref() == Some("t") {
+        return Some(Distribution::Reference);
+    }
+    (colocation_group != 0).then_some(Distribution::SingleShard { colocation_group })
+}
+
+/// Which writes a view accepts, from the bits of `pg_relation_is_updatable`
+/// (4 update, 8 insert). A locked view was not asked: it is taken as
+/// accepting both, so that no write is reported refused on a guess.
+fn writable(
+    row: &Row,
+    kind: RelationKind,
+    oid: u32,
+    skipped: &mut SkippedOids,
+) -> Option<Writable> {
+    if kind == RelationKind::View && locks::is_locked(row) {
+        skipped.note(oid, row);
+        return Some(Writable {
+            insert: true,
+            update: true,
+        });
+    }
+    row.get::<_, Option<i32>>("updatable_events")
+        .map(|bits| Writable {
+            insert: bits & 8 != 0,
+            update: bits & 4 != 0,
+        })
+}
+
+/// Every type by oid: its name and, for an array type, its element type's
+/// oid (0 for any other type).
+struct TypeNames(HashMap<u32, (TypeName, u32)>);
+
+impl TypeNames {
+    fn read(rows: &[Row]) -> Self {
+        Self(
+            rows.iter()
+                .map(|row| {
+                    let name = TypeName::new(
+                        row.get::<_, String>("nspname"),
+                        row.get::<_, String>("typname"),
+                    );
+                    (row.get("oid"), (name, row.get("element")))
+                })
+                .collect(),
+        )
+    }
+
+    /// The type's name; `unknown` for a type that was not read.
+    fn name(&self, oid: u32) -> TypeName {
+        self.0
+            .get(&oid)
+            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
+    }
+
+    /// The element type's name, for an array type.
+    fn element(&self, oid: u32) -> Option<TypeName> {
+        self.0
+            .get(&oid)
+            .map(|(_, element)| *element)
+            .filter(|element| *element != 0)
+            .map(|element| self.name(element))
+    }
+}
+
+/// Names each column's type (and element type, for an array) from its oid.
+fn name_column_types(columns: &mut [ColumnRow], types: &TypeNames) {
+    for row in columns {
+        row.column.udt = types.name(row.type_oid);
+        row.column.element = types.element(row.type_oid);
+    }
+}
+
+/// Every column row, sorted by relation and column number,
+/// with each relation's range: constraint and index keys come as column
+/// numbers and are named from here.
+struct ColumnIndex {
+    rows: Vec<ColumnRow>,
+    ranges: HashMap<u32, std::ops::Range<usize>>,
+}
+
+impl ColumnIndex {
+    fn new(mut rows: Vec<ColumnRow>) -> Self {
+        rows.sort_unstable_by_key(|row| (row.relid, row.attnum));
+        let mut ranges: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            ranges.entry(row.relid).or_insert(i..i).end = i + 1;
+        }
+        Self { rows, ranges }
+    }
+
+    /// The columns of relation `relid`, in column order.
+    fn of_relation(&self, relid: u32) -> Option<&[ColumnRow]> {
+        Some(&self.rows[self.ranges.get(&relid)?.clone()])
+    }
+
+    /// Column `attnum` of relation `relid`.
+    fn column_mut(&mut self, relid: u32, attnum: i16) -> Option<&mut Column> {
+        let of_relation = &mut self.rows[self.ranges.get(&relid)?.clone()];
+        let i = of_relation
+            .binary_search_by_key(&attnum, |c| c.attnum)
+            .ok()?;
+        Some(&mut of_relation[i].column)
+    }
+
+    /// The names of columns `attnums` of relation `relid`; `None` when the
+    /// relation's columns or one of these were not read.
+    fn names(&self, relid: u32, attnums: &[i16]) -> Option<Vec<String>> {
+        let of_relation = self.of_relation(relid)?;
+        attnums
+            .iter()
+            .map(|attnum| {
+                let i = of_relation
+                    .binary_search_by_key(attnum, |c| c.attnum)
+                    .ok()?;
+                Some(of_relation[i].column.name.clone())
+            })
+            .collect()
+    }
+
+    /// A `NOT VALID` NOT NULL: NULL may still be read, not written.
+    fn mark_not_valid_not_nulls(&mut self, constraint_rows: &[Row]) {
+        for row in constraint_rows
+            .iter()
+            .filter(|row| char_of(row, "contype") == b'n')
+        {
+            let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+            if let [attnum] = keys.as_slice() {
+                if let Some(column) = self.column_mut(row.get("conrelid"), *attnum) {
+                    column.nullable = true;
+                    column.not_null_not_valid = true;
+                }
+            }
+        }
+    }
+}
+
+/// Primary keys, unique constraints, checks and foreign keys, each on its
+/// relation.
+fn add_constraints(
+    relations: &mut Relations,
+    rows: &[Row],
+    columns: &ColumnIndex,
+    skipped: &mut SkippedOids,
+) {
+    for row in rows {
+        let relid: u32 = row.get("conrelid");
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+        let Some((_, relation)) = relations.get_mut(&relid) else {
+            continue;
+        };
+        let name: String = row.get("conname");
+        let key_columns = columns.names(relid, &keys).unwrap_or_default();
+        let key = |name, columns| KeyConstraint {
+            name,
+            columns,
+            without_overlaps: row.get("period"),
+        };
+        match char_of(row, "contype") {
+            b'p' => relation.primary_key = Some(key(name, key_columns)),
+            b'u' => relation.unique_constraints.push(key(name, key_columns)),
+            b'c' => relation.check_constraints.push(CheckConstraint {
+                name,
+                definition: text_or_not_read(row, "check_definition", true, relid, skipped)
+                    .unwrap_or_default(),
+            }),
+            b'f' => relation
+                .foreign_keys
+                .push(foreign_key(row, name, key_columns, columns)),
+            _ => {}
+        }
+    }
+}
+
+/// A foreign key from its constraint row. The referenced columns come named
+/// from the query when their table's columns were not read.
+fn foreign_key(
+    row: &Row,
+    name: String,
+    key_columns: Vec<String>,
+    columns: &ColumnIndex,
+) -> ForeignKey {
+    let referenced: Vec<i16> = row
+        .get::<_, Option<Vec<i16>>>("confkey")
+        .unwrap_or_default();
+    let referenced_columns = row
+        .get::<_, Option<Vec<String>>>("referenced_columns")
+        .or_else(|| columns.names(row.get("confrelid"), &referenced))
+        .unwrap_or_default();
+    ForeignKey {
+        name,
+        columns: key_columns,
+        references: RelationName {
+            schema: row
+                .get::<_, Option<String>>("referenced_schema")
+                .unwrap_or_default(),
+            name: row
+                .get::<_, Option<String>>("referenced_table")
+                .unwrap_or_default(),
+        },
+        referenced_columns,
+        on_update: referential_action(char_of(row, "confupdtype")),
+        on_delete: referential_action(char_of(row, "confdeltype")),
+        not_enforced: !row.get::<_, bool>("enforced"),
+        period: row.get("period"),
+    }
+}
+
+/// The indexes, each on its relation.
+fn add_indexes(
+    relations: &mut Relations,
+    rows: &[Row],
+    columns: &ColumnIndex,
+    schemas: &[Schema],
+    skipped: &mut SkippedOids,
+) {
+    for row in rows {
+        let relid: u32 = row.get("indrelid");
+        if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
+            let index = index(
+                row,
+                (relid, &schemas[*schema_idx].name, &relation.name),
+                columns,
+                skipped,
+            );
+            relation.indexes.push(index);
+        }
+    }
+}
+
+/// An index of table `(relid, schema, table)` from its row: key columns
+/// named from the column rows unless the index has expressions (each
+/// expression [`NOT_READ`] when the table is locked); a plain index's
+/// definition written here.
+fn index(
+    row: &Row,
+    (relid, schema, table): (u32, &str, &str),
+    columns: &ColumnIndex,
+    skipped: &mut SkippedOids,
+) -> Index {
+    let key_count = usize::try_from(row.get::<_, i16>("indnkeyatts")).unwrap_or(0);
+    let keys: Vec<i16> = row.get("indkey");
+    let keys = &keys[..key_count.min(keys.len())];
+    let key_columns = row
+        .get::<_, Option<Vec<String>>>("key_expressions")
+        .unwrap_or_else(|| {
+            keys.iter()
+                .map(|&attnum| match attnum {
+                    0 => Some(NOT_READ.to_owned()),
+                    _ => columns.names(relid, &[attnum])?.pop(),
+                })
+                .collect::<Option<Vec<String>>>()
+                .unwrap_or_default()
+        });
+    let not_read: bool = row.get("definition_not_read");
+    let mut index = Index {
+        name: row.get("relname"),
+        unique: row.get("indisunique"),
+        primary: row.get("indisprimary"),
+        definition: text_or_not_read(row, "definition", not_read, relid, skipped)
+            .unwrap_or_default(),
+        columns: key_columns,
+    };
+    if index.definition.is_empty() {
+        index.definition = plain_index_definition(
+            &index,
+            schema,
+            table,
+            &row.get::<_, String>("amname"),
+            row.get("partitioned"),
+        );
+    }
+    index
+}
+
+/// What `pg_get_indexdef` prints for a plain index (one the indexes query
+/// does not ask PostgreSQL to print).
+fn plain_index_definition(
+    index: &Index,
+    schema: &str,
+    table: &str,
+    method: &str,
+    partitioned: bool,
+) -> String {
+    let columns: Vec<_> = index.columns.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "CREATE {}INDEX {} ON {}{}.{} USING {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(&index.name),
+        if partitioned { "ONLY " } else { "" },
+        quote_ident(schema),
+        quote_ident(table),
+        quote_ident(method),
+        columns.join(", ")
+    )
+}
+
+/// Each column to its relation and each attribute to its composite type, in
+/// column order.
+fn add_columns(relations: &mut Relations, composites: &mut Composites, columns: ColumnIndex) {
+    for row in columns.rows {
+        if let Some((_, relation)) = relations.get_mut(&row.relid) {
+            relation.columns.push(row.column);
+        } else if let Some((_, composite)) = composites.get_mut(&row.relid) {
+            let column = row.column;
+            composite.attributes.push(Attribute {
+                name: column.name,
+                data_type: column.data_type,
+                udt: column.udt,
+                element: column.element,
+                comment: column.comment,
+            });
+        }
+    }
+}
+
+/// The enum types, each in its schema.
+fn add_enums(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
+    for row in rows {
+        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+            schemas[i].enums.push(EnumType {
+                name: row.get("typname"),
+                labels: row.get("labels"),
+                comment: row.get("description"),
+                extension: row.get("extname"),
+            });
+        }
+    }
+}
+
+/// The domains, each in its schema.
+fn add_domains(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
+    for row in rows {
+        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+            schemas[i].domains.push(domain(row));
+        }
+    }
+}
+
+/// A domain from its row, its checks paired by name with their definitions.
+fn domain(row: &Row) -> Domain {
+    let names: Vec<String> = row.get("check_names");
+    let definitions: Vec<String> = row.get("check_definitions");
+    Domain {
+        name: row.get("typname"),
+        data_type: row.get("data_type"),
+        base: TypeName::new(
+            row.get::<_, String>("base_schema"),
+            row.get::<_, String>("base_name"),
+        ),
+        element: type_name(row, "element_schema", "element_name"),
+        not_null: row.get("typnotnull"),
+        default: row.get("typdefault"),
+        checks: names
+            .into_iter()
+            .zip(definitions)
+            .map(|(name, definition)| CheckConstraint { name, definition })
+            .collect(),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+    }
+}
+
+/// Each relation and composite type, complete, into its schema.
+fn place_in_schemas(schemas: &mut [Schema], relations: Relations, composites: Composites) {
+    for (schema_idx, composite) in composites.into_values() {
+        schemas[schema_idx].composites.push(composite);
+    }
+    for (schema_idx, relation) in relations.into_values() {
+        schemas[schema_idx].relations.push(relation);
+    }
+}
+
+fn referential_action(code: u8) -> ReferentialAction {
+    match code {
+        b'r' => ReferentialAction::Restrict,
+        b'c' => ReferentialAction::Cascade,
+        b'n' => ReferentialAction::SetNull,
+        b'd' => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+/// Hangs every partition under its parent: a relation, or a partition that
+/// is itself partitioned.
+fn attach_partitions(relations: &mut Relations, rows: Vec<PartitionRow>) {
+    let mut children: HashMap<u32, Vec<(u32, Partition)>> = HashMap::new();
+    for row in rows {
+        children
+            .entry(row.parent)
+            .or_default()
+            .push((row.oid, row.partition));
+    }
+    fn build(oid: u32, children: &mut HashMap<u32, Vec<(u32, Partition)>>) -> Vec<Partition> {
+        let direct = children.remove(&oid).unwrap_or_default();
+        direct
+            .into_iter()
+            .map(|(child_oid, mut partition)| {
+                partition.partitions = build(child_oid, children);
+                partition
+            })
+            .collect()
+    }
+    for (oid, (_, relation)) in relations.iter_mut() {
+        if relation.kind == RelationKind::PartitionedTable {
+            relation.partitions = build(*oid, &mut children);
+        }
+    }
+}
