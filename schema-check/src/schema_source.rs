@@ -32,7 +32,9 @@ pub const WATCH_DIR: &str = ".pgdrift/watch";
 /// Where the schema comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaSource {
+    /// The database at this URL.
     Live(DatabaseUrl),
+    /// A snapshot file, or the file `pgdrift::build` handed to the derive.
     Snapshot(PathBuf),
     /// The file a running `schema-check watch` keeps current with the
     /// database `pgdrift::build` would read (only `pgdrift::build` asks).
@@ -638,6 +640,55 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "`watch` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
+        );
+    }
+
+    #[test]
+    fn the_build_script_takes_a_running_watchers_file_for_its_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let watch = dir.path().join(WATCH_DIR);
+        std::fs::create_dir_all(&watch).unwrap();
+        std::fs::write(watch.join("schema.json"), "{}").unwrap();
+        let url = DatabaseUrl::new("postgres://u:pw@h/db");
+        // This test's own process stands for the watcher: it is running.
+        let info = WatcherInfo::of_this_process(url.redacted(), 2.0);
+        std::fs::write(
+            watch.join("watcher.json"),
+            serde_json::to_vec(&info).unwrap(),
+        )
+        .unwrap();
+        let project = ProjectConfig::default();
+        let lookup = |env| Lookup {
+            env,
+            project: &project,
+            root: dir.path(),
+            dir: dir.path(),
+        };
+        let request = SchemaRequest::default();
+        let env = Env::from_pairs([("DATABASE_URL", "postgres://u:pw@h/db")]);
+        let source = resolve(&lookup(&env), &request, Door::BuildScript).unwrap();
+        let Some(liveness) = info.liveness_file() else {
+            // Only Linux tells a running process by a file: no watcher is trusted.
+            assert_eq!(source, SchemaSource::Live(url));
+            return;
+        };
+        assert_eq!(
+            source,
+            SchemaSource::Watched(Watched {
+                schema: watch.join("schema.json"),
+                liveness,
+            })
+        );
+        assert_eq!(
+            resolve(&lookup(&env), &request, Door::Command).unwrap(),
+            SchemaSource::Live(url),
+            "only the build script reads the watcher's file"
+        );
+        let other = Env::from_pairs([("DATABASE_URL", "postgres://u:pw@h/other")]);
+        assert_eq!(
+            resolve(&lookup(&other), &request, Door::BuildScript).unwrap(),
+            SchemaSource::Live(DatabaseUrl::new("postgres://u:pw@h/other")),
+            "a watcher of another database is not used"
         );
     }
 }
