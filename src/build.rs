@@ -118,8 +118,11 @@ impl Builder {
             &SchemaRequest::default(),
             Door::BuildScript,
         )?;
-        match &source {
-            SchemaSource::Snapshot(path) => rerun_if_changed(path),
+        let schema_file = match &source {
+            SchemaSource::Snapshot(path) => {
+                rerun_if_changed(path);
+                path.clone()
+            }
             SchemaSource::Watched(watched) => {
                 // The build depends on the watcher's liveness file too, so a
                 // watcher that dies (even killed outright) sends the next
@@ -127,6 +130,7 @@ impl Builder {
                 rerun_if_changed(&watched.liveness);
                 rerun_if_changed(&watched.schema);
                 rerun_if_changed(&watched.schema.with_file_name("watcher.json"));
+                watched.schema.clone()
             }
             SchemaSource::Live(url) => {
                 // A path that never exists: cargo reruns this script on every build.
@@ -134,8 +138,7 @@ impl Builder {
                 rerun_if_changed(&settings.root.join(WATCH_DIR).join("watcher.json"));
                 return self.check_live(&crate_dir, &out_dir, &settings, url);
             }
-        }
-        let schema_file = source.file().map(Path::to_path_buf).unwrap_or_default();
+        };
         let loaded = schema_source::load_for_build(source, &settings.env, &settings.root, None)?;
         // A file holds every text: nothing was skipped.
         let read = Introspection {
