@@ -27,11 +27,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use schema_check::config::SchemaSource;
-use schema_check::crate_schema::{CrateSettings, WatcherInfo, BUILD_SCHEMA, WATCH_DIR};
+use schema_check::crate_schema::CrateSettings;
 use schema_check::discover::discover_with;
 use schema_check::introspect::{Introspection, OnLocked, NOT_READ};
-use schema_check::{docs, files, snapshot, Catalog, ConnectOptions, Connection, DatabaseUrl};
+use schema_check::schema_source::{
+    self, Door, KeptSchema, SchemaRequest, SchemaSource, BUILD_SCHEMA, WATCH_DIR,
+};
+use schema_check::{docs, files, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
 /// Checks with the default options; see [`Builder`].
 pub fn check() -> Result<(), Error> {
@@ -111,82 +113,82 @@ impl Builder {
         if config.exists() {
             rerun_if_changed(&config);
         }
-        let (catalog, schema_file) = match settings.resolve(&crate_dir)? {
+        let source = schema_source::resolve(
+            &settings.lookup(&crate_dir),
+            &SchemaRequest::default(),
+            Door::BuildScript,
+        )?;
+        let schema_file = match &source {
             SchemaSource::Snapshot(path) => {
-                rerun_if_changed(&path);
-                (snapshot::load(&path)?, path)
+                rerun_if_changed(path);
+                path.clone()
             }
-            SchemaSource::Live(url) => match running_watcher(&settings.root, &url) {
-                Some(watched) => {
-                    rerun_if_changed(&watched);
-                    rerun_if_changed(&watched.with_file_name("watcher.json"));
-                    (snapshot::load(&watched)?, watched)
-                }
-                None => {
-                    // A path that never exists: cargo reruns this script on every build.
-                    rerun_if_changed(&out_dir.join("pgdrift-rerun-every-build"));
-                    rerun_if_changed(&settings.root.join(WATCH_DIR).join("watcher.json"));
-                    let options = ConnectOptions::from_env(&settings.env, &settings.root)?;
-                    let connection = Connection::open(&url, &options)?;
-                    // Nothing changed since the last build (the catalog's
-                    // fingerprint, the model files, the options): the
-                    // schema file, fragments and checks still stand.
-                    let path = out_dir.join("pgdrift-schema.json");
-                    let state_path = out_dir.join("pgdrift-state");
-                    let previous = files::read_if_exists(&state_path)?
-                        .and_then(|bytes| String::from_utf8(bytes).ok())
-                        .filter(|_| path.exists());
-                    let rest = format!(
-                        "{}fail_on_drift={}\n",
-                        models_stamp(&settings)?,
-                        self.fail_on_drift
-                    );
-                    // The fingerprint is the state's first line; the rest
-                    // (model files, options) must match too.
-                    let last_fingerprint = previous
-                        .as_deref()
-                        .and_then(|p| p.split_once('\n'))
-                        .filter(|(_, prev_rest)| *prev_rest == rest)
-                        .map(|(fingerprint, _)| fingerprint);
-                    // A build never waits on a migration: the texts of a
-                    // relation another session locks are left out.
-                    let (fingerprint, read) = schema_check::introspect::introspect_if_changed(
-                        &connection,
-                        settings.project.schema_filter(),
-                        last_fingerprint,
-                        OnLocked::SkipTexts,
-                    )?;
-                    let Some(read) = read else {
-                        println!("cargo:rustc-env={BUILD_SCHEMA}={}", path.display());
-                        rerun_if_changed(&crate_dir.join("src"));
-                        return Ok(());
-                    };
-                    for warning in read.warnings() {
-                        println!("cargo:warning={warning}");
-                    }
-                    let state = format!("{fingerprint}\n{rest}");
-                    let _ = std::fs::remove_file(&state_path);
-                    schema_check::crate_schema::log_load(
-                        &settings.env,
-                        &crate_dir,
-                        &SchemaSource::Live(url),
-                    );
-                    write_if_changed(&path, &snapshot::to_bytes(&read.catalog))?;
-                    self.finish(&crate_dir, &out_dir, &settings, &read, &path)?;
-                    // An incomplete catalog is not kept as current: with no
-                    // state, the next build reads the database again.
-                    if read.is_complete() {
-                        files::write_atomic(&state_path, state.as_bytes())?;
-                    }
-                    return Ok(());
-                }
-            },
+            SchemaSource::Watched(watched) => {
+                // The build depends on the watcher's liveness file too, so a
+                // watcher that dies (even killed outright) sends the next
+                // build back to introspecting.
+                rerun_if_changed(&watched.liveness);
+                rerun_if_changed(&watched.schema);
+                rerun_if_changed(&watched.schema.with_file_name("watcher.json"));
+                watched.schema.clone()
+            }
+            SchemaSource::Live(url) => {
+                // A path that never exists: cargo reruns this script on every build.
+                rerun_if_changed(&out_dir.join("pgdrift-rerun-every-build"));
+                rerun_if_changed(&settings.root.join(WATCH_DIR).join("watcher.json"));
+                return self.check_live(&crate_dir, &out_dir, &settings, url);
+            }
         };
+        let loaded = schema_source::load_for_build(source, &settings.env, &settings.root, None)?;
+        // A file holds every text: nothing was skipped.
         let read = Introspection {
-            catalog,
+            catalog: loaded.catalog,
             skipped: Vec::new(),
         };
         self.finish(&crate_dir, &out_dir, &settings, &read, &schema_file)
+    }
+
+    /// Checks against the live database, reading it only when its
+    /// fingerprint, the model files or the options changed since the last
+    /// build: else the schema file, fragments and checks still stand.
+    fn check_live(
+        &self,
+        crate_dir: &Path,
+        out_dir: &Path,
+        settings: &CrateSettings,
+        url: &DatabaseUrl,
+    ) -> Result<(), Error> {
+        let options = ConnectOptions::from_env(&settings.env, &settings.root)?;
+        let connection = Connection::open(url, &options)?;
+        let context = format!(
+            "{}fail_on_drift={}\n",
+            models_stamp(settings)?,
+            self.fail_on_drift
+        );
+        let mut kept = KeptSchema::remembered(
+            out_dir.join("pgdrift-schema.json"),
+            out_dir.join("pgdrift-state"),
+            context,
+        )?;
+        // A build never waits on a migration: the texts of a relation
+        // another session locks are left out.
+        let polled = kept.poll(
+            &connection,
+            settings.project.schema_filter(),
+            OnLocked::SkipTexts,
+        )?;
+        let Some(fresh) = polled else {
+            println!("cargo:rustc-env={BUILD_SCHEMA}={}", kept.path().display());
+            rerun_if_changed(&crate_dir.join("src"));
+            return Ok(());
+        };
+        for warning in fresh.read.warnings() {
+            println!("cargo:warning={warning}");
+        }
+        schema_source::log_load(&settings.env, crate_dir, &SchemaSource::Live(url.clone()));
+        self.finish(crate_dir, out_dir, settings, &fresh.read, kept.path())?;
+        kept.keep(&fresh.read)?;
+        Ok(())
     }
 
     /// Hands the schema file to the derives, writes the fragments, checks.
@@ -262,24 +264,6 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
         files::write_atomic(path, contents)?;
     }
     Ok(())
-}
-
-/// The schema file of a `schema-check watch` running for `url`, if any.
-/// The build depends on the watcher's liveness file too, so a watcher that
-/// dies (even killed outright) sends the next build back to introspecting.
-fn running_watcher(root: &Path, url: &DatabaseUrl) -> Option<PathBuf> {
-    let dir = root.join(WATCH_DIR);
-    let info = WatcherInfo::read(&dir)?;
-    if info.source != url.redacted() {
-        return None;
-    }
-    let alive = info.liveness_file()?;
-    let schema = dir.join("schema.json");
-    if !schema.exists() {
-        return None;
-    }
-    rerun_if_changed(&alive);
-    Some(schema)
 }
 
 /// One file per docs section, byte-identical to `database_schema.md`'s;

@@ -1,4 +1,4 @@
-//! Where the schema comes from and where pgdrift's files live.
+//! The environment pgdrift reads and where pgdrift's files live.
 //!
 //! The environment wins over the nearest `.env` (walking up from the project
 //! directory); `pgdrift.toml` at the project root moves the files.
@@ -10,7 +10,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::url::DatabaseUrl;
 
 pub const DEFAULT_SNAPSHOT: &str = ".pgdrift/schema.json";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -250,158 +249,9 @@ impl ProjectConfig {
     }
 }
 
-/// Where the schema comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SchemaSource {
-    Live(DatabaseUrl),
-    Snapshot(PathBuf),
-}
-
-impl std::fmt::Display for SchemaSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SchemaSource::Live(url) => write!(f, "{url}"),
-            SchemaSource::Snapshot(path) => write!(f, "snapshot {}", path.display()),
-        }
-    }
-}
-
-/// What the caller asks for on top of the environment (the CLI's flags).
-#[derive(Debug, Clone, Default)]
-pub struct SchemaRequest {
-    /// An explicit URL (`--database-url`), which beats every variable.
-    pub database_url: Option<String>,
-    /// Use `TEST_DATABASE_URL` instead of `DATABASE_URL` (`--test`).
-    pub test: bool,
-    /// Force the snapshot (`--offline`), like `PGDRIFT_OFFLINE=true`.
-    pub offline: bool,
-}
-
-/// The snapshot to read: `PGDRIFT_SNAPSHOT`, else `configured` (relative to
-/// `root`) when given, else the nearest `.pgdrift/schema.json` at or above
-/// `root`, else `root/.pgdrift/schema.json` (which may not exist).
-pub fn snapshot_path(env: &Env, root: &Path, configured: Option<&Path>) -> PathBuf {
-    if let Some(path) = env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
-        return root.join(path);
-    }
-    match configured {
-        Some(path) => root.join(path),
-        None => find_upwards(root, Path::new(DEFAULT_SNAPSHOT))
-            .unwrap_or_else(|| root.join(DEFAULT_SNAPSHOT)),
-    }
-}
-
-/// Resolves the schema source: offline mode (`PGDRIFT_OFFLINE` or
-/// `--offline`) reads the snapshot, which must exist; else a database URL
-/// (`--database-url`, `DATABASE_URL` or, for `--test`, `TEST_DATABASE_URL`,
-/// from the environment or the nearest `.env`) means the live database;
-/// else the snapshot when there is one; else an error saying how to get one.
-pub fn resolve_source(env: &Env, request: &SchemaRequest, snapshot: &Path) -> Result<SchemaSource> {
-    if request.offline || env.flag("PGDRIFT_OFFLINE")? {
-        if snapshot.exists() {
-            return Ok(SchemaSource::Snapshot(snapshot.to_path_buf()));
-        }
-        return Err(Error::Snapshot(format!(
-            "offline mode (PGDRIFT_OFFLINE=true) needs the snapshot {}, which does not exist: run `schema-check snapshot` against the database to create it",
-            snapshot.display()
-        )));
-    }
-    if let Some(url) = live_url(env, request)? {
-        return Ok(SchemaSource::Live(url));
-    }
-    if snapshot.exists() {
-        return Ok(SchemaSource::Snapshot(snapshot.to_path_buf()));
-    }
-    let var = if request.test {
-        "TEST_DATABASE_URL"
-    } else {
-        "DATABASE_URL"
-    };
-    Err(Error::Config(format!(
-        "no schema source: set {var} (in the environment or a .env file) to check against the database, or run `schema-check snapshot` to create {}",
-        snapshot.display()
-    )))
-}
-
-/// The database URL the request and environment name, if any.
-pub fn live_url(env: &Env, request: &SchemaRequest) -> Result<Option<DatabaseUrl>> {
-    let (var, value) = match &request.database_url {
-        Some(url) => ("--database-url", Some(url.clone())),
-        None if request.test => ("TEST_DATABASE_URL", env.get("TEST_DATABASE_URL")),
-        None => ("DATABASE_URL", env.get("DATABASE_URL")),
-    };
-    match value {
-        None => Ok(None),
-        Some(value) if value.trim().is_empty() => Err(Error::Config(format!(
-            "{var} is set but empty: give it a postgres:// URL, or unset it"
-        ))),
-        Some(value) => Ok(Some(DatabaseUrl::new(value))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn offline_flag_wins_and_needs_the_snapshot() {
-        let dir = tempfile::tempdir().unwrap();
-        let snapshot = dir.path().join(DEFAULT_SNAPSHOT);
-        let env = Env::from_pairs([
-            ("PGDRIFT_OFFLINE", "true"),
-            ("DATABASE_URL", "postgres://h/db"),
-        ]);
-        let err = resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap_err();
-        assert!(err
-            .to_string()
-            .starts_with("offline mode (PGDRIFT_OFFLINE=true) needs the snapshot"));
-        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
-        std::fs::write(&snapshot, "{}").unwrap();
-        assert_eq!(
-            resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap(),
-            SchemaSource::Snapshot(snapshot.clone())
-        );
-    }
-
-    #[test]
-    fn database_url_beats_snapshot_and_test_uses_test_url() {
-        let dir = tempfile::tempdir().unwrap();
-        let snapshot = dir.path().join(DEFAULT_SNAPSHOT);
-        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
-        std::fs::write(&snapshot, "{}").unwrap();
-        let env = Env::from_pairs([
-            ("DATABASE_URL", "postgres://u:pw@h/db"),
-            ("TEST_DATABASE_URL", "postgres://t@h/test"),
-        ]);
-        let live = resolve_source(&env, &SchemaRequest::default(), &snapshot).unwrap();
-        assert_eq!(live.to_string(), "postgres://u:***@h/db");
-        let test = SchemaRequest {
-            test: true,
-            ..SchemaRequest::default()
-        };
-        assert_eq!(
-            resolve_source(&env, &test, &snapshot).unwrap().to_string(),
-            "postgres://t@h/test"
-        );
-        let none = Env::from_pairs([]);
-        assert_eq!(
-            resolve_source(&none, &SchemaRequest::default(), &snapshot).unwrap(),
-            SchemaSource::Snapshot(snapshot)
-        );
-    }
-
-    #[test]
-    fn neither_url_nor_snapshot_is_an_error_saying_both_ways_out() {
-        let err = resolve_source(
-            &Env::from_pairs([]),
-            &SchemaRequest::default(),
-            Path::new("/nowhere/.pgdrift/schema.json"),
-        )
-        .unwrap_err();
-        let message = err.to_string();
-        assert!(message.contains("set DATABASE_URL"), "{message}");
-        assert!(message.contains("schema-check snapshot"), "{message}");
-    }
 
     #[test]
     fn environment_wins_over_dotenv_found_upwards() {

@@ -10,100 +10,18 @@
 #![deny(missing_docs)]
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::catalog::{Catalog, RelationName};
-use crate::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
+use crate::config::{self, Env, ProjectConfig};
 use crate::error::Result;
-
-/// Set by `pgdrift::build` for the crate's compilation: the schema file the
-/// build script wrote, which the derive reads instead of connecting.
-pub const BUILD_SCHEMA: &str = "PGDRIFT_BUILD_SCHEMA";
-
-/// Where `schema-check watch` keeps the live schema (`schema.json`) and
-/// says who it is (`watcher.json`), relative to the project root.
-pub const WATCH_DIR: &str = ".pgdrift/watch";
-
-/// What `schema-check watch` says of itself in `watcher.json`, beside the
-/// schema file it keeps current.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WatcherInfo {
-    /// The watcher's process id.
-    pub pid: u32,
-    /// When the process started, as the system counts it (clock ticks since
-    /// boot, from `/proc/<pid>/stat`), so a later process that reuses the id
-    /// is not taken for the watcher.
-    pub started: Option<u64>,
-    /// The database it watches, redacted.
-    pub source: String,
-    /// Seconds between polls.
-    pub interval: f64,
-}
-
-impl WatcherInfo {
-    /// This process, watching `source`.
-    pub fn of_this_process(source: String, interval: f64) -> WatcherInfo {
-        let pid = std::process::id();
-        WatcherInfo {
-            pid,
-            started: process_start(pid),
-            source,
-            interval,
-        }
-    }
-
-    /// The watcher described in `dir/watcher.json`, if the file is readable.
-    pub fn read(dir: &Path) -> Option<WatcherInfo> {
-        serde_json::from_slice(&std::fs::read(dir.join("watcher.json")).ok()?).ok()
-    }
-
-    /// A file that exists exactly as long as the watcher runs (the kernel
-    /// removes it when the process ends, however it ends): a build script
-    /// that depends on it reruns at its next build after the watcher died.
-    /// `None` where the system offers no such file (only Linux does), or
-    /// when this watcher is not running: then no watcher is trusted.
-    pub fn liveness_file(&self) -> Option<PathBuf> {
-        let file = PathBuf::from(format!("/proc/{}/stat", self.pid));
-        (file.exists() && process_start(self.pid) == self.started && self.started.is_some())
-            .then_some(file)
-    }
-}
-
-/// The start time of process `pid` (field 22 of `/proc/<pid>/stat`).
-fn process_start(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) is in parentheses and may hold spaces.
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(19)?.parse().ok()
-}
+use crate::schema_source::{
+    self, log_load, Door, Loaded, Lookup, SchemaRequest, SchemaSource, BUILD_SCHEMA,
+};
 
 /// How long a live catalog is reused in one process.
 pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
-
-/// A loaded catalog and where it came from.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The schema.
-    pub catalog: Catalog,
-    /// Where it was read from.
-    pub source: SchemaSource,
-    /// The relations whose texts (defaults, checks, index definitions) were
-    /// not read because another session locked them, each with its warning.
-    pub not_read: Vec<(RelationName, String)>,
-}
-
-impl Loaded {
-    /// The snapshot file the catalog was read from (to track as a build input).
-    pub fn snapshot_path(&self) -> Option<&Path> {
-        match &self.source {
-            SchemaSource::Snapshot(path) => Some(path),
-            SchemaSource::Live(_) => None,
-        }
-    }
-}
 
 /// The variables that choose a crate's schema.
 const CHOOSING_VARS: [&str; 6] = [
@@ -196,27 +114,14 @@ impl CrateSettings {
         Ok(CrateSettings { root, env, project })
     }
 
-    /// The schema source (see [`config::resolve_source`]), unless `pgdrift::build`
-    /// already handed one over (`PGDRIFT_BUILD_SCHEMA`).
-    pub fn source(&self, crate_dir: &Path) -> Result<SchemaSource> {
-        if let Some(path) = self.env.get(BUILD_SCHEMA).filter(|p| !p.is_empty()) {
-            return Ok(SchemaSource::Snapshot(PathBuf::from(path)));
+    /// What chooses the schema of the crate at `crate_dir`.
+    pub fn lookup<'a>(&'a self, crate_dir: &'a Path) -> Lookup<'a> {
+        Lookup {
+            env: &self.env,
+            project: &self.project,
+            root: &self.root,
+            dir: crate_dir,
         }
-        self.resolve(crate_dir)
-    }
-
-    /// The schema source: see [`config::resolve_source`].
-    pub fn resolve(&self, crate_dir: &Path) -> Result<SchemaSource> {
-        let snapshot = config::snapshot_path(
-            &self.env,
-            crate_dir,
-            self.project
-                .snapshot
-                .as_deref()
-                .map(|p| self.root.join(p))
-                .as_deref(),
-        );
-        config::resolve_source(&self.env, &SchemaRequest::default(), &snapshot)
     }
 }
 
@@ -233,88 +138,30 @@ pub fn catalog_for_crate(crate_dir: &Path) -> Result<Arc<Result<Loaded>>> {
         }
     }
     let settings = CrateSettings::load(crate_dir)?;
-    let source = settings.source(crate_dir)?;
-    let schema_file = match &source {
-        SchemaSource::Snapshot(path) => Some(path.clone()),
-        SchemaSource::Live(_) => None,
-    };
+    let source = schema_source::resolve(
+        &settings.lookup(crate_dir),
+        &SchemaRequest::default(),
+        Door::Derive,
+    )?;
+    let schema_file = source.file().map(Path::to_path_buf);
     // Taken before loading: a change during the load is seen next time.
     let inputs = Inputs::of(crate_dir, schema_file.as_deref());
-    let loaded = load(&source, &settings);
+    let live = matches!(source, SchemaSource::Live(_));
+    let loaded = schema_source::load_for_build(
+        source.clone(),
+        &settings.env,
+        &settings.root,
+        settings.project.schema_filter(),
+    );
     log_load(&settings.env, crate_dir, &source);
     let entry = Entry {
         inputs,
         schema_file,
-        live: matches!(source, SchemaSource::Live(_)),
+        live,
         loaded_at: Instant::now(),
-        loaded: Arc::new(loaded.map(|(catalog, not_read)| Loaded {
-            catalog,
-            source,
-            not_read,
-        })),
+        loaded: Arc::new(loaded),
     };
     let loaded = entry.loaded.clone();
     lock().insert(crate_dir.to_path_buf(), entry);
     Ok(loaded)
-}
-
-/// Reads the snapshot, or introspects the live database when this build of
-/// the engine can connect (feature `live`); with the relations whose texts
-/// were not read. A build never waits on a migration: the texts of a
-/// relation another session locks exclusively are left out.
-fn load(
-    source: &SchemaSource,
-    settings: &CrateSettings,
-) -> Result<(Catalog, Vec<(RelationName, String)>)> {
-    match source {
-        SchemaSource::Snapshot(path) => Ok((crate::snapshot::load(path)?, Vec::new())),
-        #[cfg(feature = "live")]
-        SchemaSource::Live(_) => {
-            let options = crate::live::ConnectOptions::from_env(&settings.env, &settings.root)?;
-            let read = crate::load_schema(
-                source,
-                &options,
-                settings.project.schema_filter(),
-                crate::introspect::OnLocked::SkipTexts,
-            )?;
-            let not_read = read
-                .skipped
-                .iter()
-                .map(|skipped| (skipped.relation.clone(), skipped.warning()))
-                .collect();
-            Ok((read.catalog, not_read))
-        }
-        #[cfg(not(feature = "live"))]
-        SchemaSource::Live(_) => {
-            let _ = settings;
-            Err(crate::error::Error::Config(NO_LIVE_DERIVE.to_owned()))
-        }
-    }
-}
-
-/// Why a derive built without the `live` feature refuses `DATABASE_URL`, and
-/// the two ways to give it a live schema.
-pub const NO_LIVE_DERIVE: &str = "DATABASE_URL is set, but `#[derive(Model)]` does not connect to \
-databases by itself: add `pgdrift::build::check().expect(\"pgdrift\");` to `fn main` in build.rs \
-(with pgdrift's feature \"build\" under [build-dependencies]), or enable pgdrift's feature \"live\" \
-under [dependencies] so the derive connects; PGDRIFT_OFFLINE=true checks against the snapshot instead";
-
-/// `PGDRIFT_LOG_LOADS=FILE` appends one line per schema load, so that
-/// benchmarks and tests can count loads (the README documents it); nothing
-/// is written otherwise.
-pub fn log_load(env: &Env, crate_dir: &Path, source: &SchemaSource) {
-    if let Some(path) = env.get("PGDRIFT_LOG_LOADS").filter(|p| !p.is_empty()) {
-        if let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            let _ = writeln!(
-                file,
-                "{} pid={} {source}",
-                crate_dir.display(),
-                std::process::id()
-            );
-        }
-    }
 }

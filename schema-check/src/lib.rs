@@ -43,6 +43,7 @@ pub mod interop;
 pub mod model;
 #[cfg(feature = "discover")]
 pub mod report;
+pub mod schema_source;
 pub mod snapshot;
 pub mod sql_name;
 pub mod suggest;
@@ -58,7 +59,7 @@ pub mod testing;
 
 pub use catalog::Catalog;
 pub use check::check_model;
-pub use config::{Env, ProjectConfig, SchemaRequest, SchemaSource};
+pub use config::{Env, ProjectConfig};
 #[cfg(feature = "workflow")]
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
@@ -68,35 +69,5 @@ pub use introspect::introspect;
 #[cfg(feature = "live")]
 pub use live::{ConnectOptions, Connection};
 pub use model::ModelDef;
+pub use schema_source::{SchemaRequest, SchemaSource};
 pub use url::DatabaseUrl;
-
-/// Loads the catalog from `source`: introspects a live database, or reads the
-/// snapshot file.
-#[cfg(feature = "live")]
-pub fn load_catalog(
-    source: &SchemaSource,
-    options: &ConnectOptions,
-    schemas: Option<&[String]>,
-) -> Result<Catalog> {
-    Ok(load_schema(source, options, schemas, introspect::OnLocked::Wait)?.catalog)
-}
-
-/// Loads the catalog from `source` like [`load_catalog`], doing `on_locked`
-/// about relations another session locks exclusively (a snapshot has none).
-#[cfg(feature = "live")]
-pub fn load_schema(
-    source: &SchemaSource,
-    options: &ConnectOptions,
-    schemas: Option<&[String]>,
-    on_locked: introspect::OnLocked,
-) -> Result<introspect::Introspection> {
-    match source {
-        SchemaSource::Live(url) => {
-            introspect::read(&Connection::open(url, options)?, schemas, on_locked)
-        }
-        SchemaSource::Snapshot(path) => Ok(introspect::Introspection {
-            catalog: snapshot::load(path)?,
-            skipped: Vec::new(),
-        }),
-    }
-}

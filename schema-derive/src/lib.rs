@@ -26,9 +26,10 @@ use std::sync::Mutex;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use schema_check::catalog::{quote_ident, Relation};
-use schema_check::crate_schema::{catalog_for_crate, Loaded};
+use schema_check::crate_schema::catalog_for_crate;
 use schema_check::custom::type_probes;
 use schema_check::docs::{relation_section, DocModel};
+use schema_check::schema_source::Loaded;
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
 
 /// Checks a struct against its PostgreSQL table or view at compile time and

@@ -233,6 +233,40 @@ fn bad_urls_refused_ports_and_unknown_flags_exit_2() {
     );
 }
 
+/// The commands that read only the live database (`snapshot`, `watch`)
+/// refuse offline mode and name the variable `--test` reads, with the same
+/// sentences.
+#[test]
+fn live_only_commands_refuse_offline_mode_and_name_the_test_variable() {
+    let root = project();
+    let root = root.path();
+    for command in ["snapshot", "watch"] {
+        assert_fails(
+            root,
+            &["--test", command],
+            &[("DATABASE_URL", "postgres://h/db")],
+            &format!(
+                "error: `{command}` needs a database: set TEST_DATABASE_URL (in the environment or a .env file) or pass --database-url\n"
+            ),
+        );
+        for (args, vars) in [
+            (vec!["--offline", command], vec![]),
+            (vec![command], vec![("PGDRIFT_OFFLINE", "true")]),
+        ] {
+            let mut vars = vars;
+            vars.push(("DATABASE_URL", "postgres://h/db"));
+            assert_fails(
+                root,
+                &args,
+                &vars,
+                &format!(
+                    "error: `{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)\n"
+                ),
+            );
+        }
+    }
+}
+
 #[test]
 fn a_server_that_never_answers_times_out() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -218,6 +218,6 @@ fn without_a_build_script_or_live_the_derive_says_which_line_to_add() {
     assert!(!out.status.success());
     let text = stderr(&out);
     assert!(!text.contains("Sup3rSecret"), "{text}");
-    let expected = format!("error: {}", schema_check::crate_schema::NO_LIVE_DERIVE);
+    let expected = format!("error: {}", schema_check::schema_source::NO_LIVE_DERIVE);
     assert_eq!(errors(&out), [expected.as_str(); 3], "{text}");
 }

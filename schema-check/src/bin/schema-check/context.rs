@@ -7,9 +7,10 @@ use std::time::{Duration, SystemTime};
 
 use clap::ValueEnum;
 use schema_check::cfg::Cfg;
-use schema_check::config::{self, Env, ProjectConfig, SchemaRequest, SchemaSource};
+use schema_check::config::{Env, ProjectConfig};
 use schema_check::discover::{discover_with, Discovered};
 use schema_check::introspect::{Introspection, OnLocked};
+use schema_check::schema_source::{self, Door, Lookup, SchemaRequest, SchemaSource};
 use schema_check::{files, Catalog, ConnectOptions, Error};
 
 use crate::progress;
@@ -88,21 +89,23 @@ impl Context {
         ConnectOptions::from_env(&self.env, &self.root)
     }
 
-    /// Where `snapshot` writes (and `--check` reads) the snapshot.
-    pub(crate) fn snapshot_target(&self) -> PathBuf {
-        match self.env.get("PGDRIFT_SNAPSHOT").filter(|p| !p.is_empty()) {
-            Some(path) => self.root.join(path),
-            None => self.root.join(
-                self.project
-                    .snapshot
-                    .as_deref()
-                    .unwrap_or(config::DEFAULT_SNAPSHOT.as_ref()),
-            ),
+    /// What chooses the schema: the environment and settings at the root.
+    pub(crate) fn lookup(&self) -> Lookup<'_> {
+        Lookup {
+            env: &self.env,
+            project: &self.project,
+            root: &self.root,
+            dir: &self.root,
         }
     }
 
+    /// Where `snapshot` writes (and `--check` reads) the snapshot.
+    pub(crate) fn snapshot_target(&self) -> PathBuf {
+        self.lookup().snapshot_target()
+    }
+
     /// The catalog from the live database or the snapshot, as
-    /// [`schema_check::config::resolve_source`] decides.
+    /// [`schema_check::schema_source::resolve`] decides.
     pub(crate) fn catalog(&self) -> Result<Catalog, Error> {
         Ok(self.sourced_catalog()?.1)
     }
@@ -126,42 +129,24 @@ impl Context {
     }
 
     /// The schema from the live database or the snapshot, as
-    /// [`schema_check::config::resolve_source`] decides, and where it came from.
+    /// [`schema_check::schema_source::resolve`] decides, and where it came from.
     fn read_schema(&self, on_locked: OnLocked) -> Result<(SchemaSource, Introspection), Error> {
-        let snapshot =
-            config::snapshot_path(&self.env, &self.root, self.project.snapshot.as_deref());
-        let source = config::resolve_source(&self.env, &self.request, &snapshot)?;
-        let options = self.connect_options()?;
-        let read = progress::with_progress("reading the schema", || {
-            schema_check::load_schema(&source, &options, self.project.schema_filter(), on_locked)
-        })?;
+        let source = schema_source::resolve(&self.lookup(), &self.request, Door::Command)?;
+        let read = self.load(&source, on_locked)?;
         Ok((source, read))
     }
 
     /// The live catalog; an error when none is configured or offline is asked.
     pub(crate) fn live_catalog(&self, command: &str) -> Result<Catalog, Error> {
-        if self.request.offline || self.env.flag("PGDRIFT_OFFLINE")? {
-            return Err(Error::Config(format!(
-                "`{command}` reads the live database, but offline mode is on (--offline or PGDRIFT_OFFLINE=true)"
-            )));
-        }
-        let var = if self.request.test {
-            "TEST_DATABASE_URL"
-        } else {
-            "DATABASE_URL"
-        };
-        let url = config::live_url(&self.env, &self.request)?.ok_or_else(|| {
-            Error::Config(format!(
-                "`{command}` needs a database: set {var} (in the environment or a .env file) or pass --database-url"
-            ))
-        })?;
+        let source = schema_source::resolve(&self.lookup(), &self.request, Door::Live(command))?;
+        Ok(self.load(&source, OnLocked::Wait)?.catalog)
+    }
+
+    /// Loads the schema from `source`, showing progress.
+    fn load(&self, source: &SchemaSource, on_locked: OnLocked) -> Result<Introspection, Error> {
         let options = self.connect_options()?;
         progress::with_progress("reading the schema", || {
-            schema_check::load_catalog(
-                &SchemaSource::Live(url),
-                &options,
-                self.project.schema_filter(),
-            )
+            schema_source::load(source, &options, self.project.schema_filter(), on_locked)
         })
     }
 

@@ -14,7 +14,7 @@ mod render;
 mod select;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schema_check::config::SchemaRequest;
+use schema_check::schema_source::SchemaRequest;
 
 use commands::models::{DecimalArg, TimeArg};
 use commands::report::ReportFormat;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use schema_check::{files, snapshot, Error};
+use schema_check::{files, Error};
 
 use crate::context::Context;
 use crate::render::{print, Outcome};
@@ -13,14 +13,19 @@ use crate::render::{print, Outcome};
 pub(crate) fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
     let interval = schema_check::config::parse_seconds(&interval.to_string())
         .map_err(|why| Error::Config(format!("--interval {interval} {why}")))?;
-    let url = schema_check::config::live_url(&ctx.env, &ctx.request)?.ok_or_else(|| {
-        Error::Config("`watch` needs a database: set DATABASE_URL (in the environment or a .env file) or pass --database-url".to_owned())
-    })?;
+    let source = schema_check::schema_source::resolve(
+        &ctx.lookup(),
+        &ctx.request,
+        schema_check::schema_source::Door::Live("watch"),
+    )?;
+    let schema_check::SchemaSource::Live(url) = source else {
+        unreachable!("a live-only door resolves to the database")
+    };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
         .map_err(|e| Error::Config(format!("cannot handle Ctrl-C: {e}")))?;
-    let dir = ctx.root.join(schema_check::crate_schema::WATCH_DIR);
+    let dir = ctx.root.join(schema_check::schema_source::WATCH_DIR);
     let schema_path = dir.join("schema.json");
     let info_path = dir.join("watcher.json");
     let options = ctx.connect_options()?;
@@ -30,7 +35,7 @@ pub(crate) fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
         ctx.shown(&schema_path)
     ))?;
     let mut connection = None;
-    let mut last_fingerprint = None;
+    let mut kept = schema_check::schema_source::KeptSchema::in_memory(schema_path.clone());
     let mut announced = false;
     while !stop.load(std::sync::atomic::Ordering::SeqCst) {
         if connection.is_none() {
@@ -43,30 +48,28 @@ pub(crate) fn watch(ctx: &Context, interval: f64) -> Result<Outcome, Error> {
             }
         }
         if let Some(c) = &connection {
-            let polled = schema_check::introspect::introspect_if_changed(
-                c,
-                ctx.project.schema_filter(),
-                last_fingerprint.as_deref(),
-                // The watcher writes the schema file: it needs every text.
-                schema_check::introspect::OnLocked::Wait,
-            )
-            .and_then(|(fingerprint, read)| {
-                if let Some(catalog) = read.map(|read| read.catalog) {
-                    let bytes = snapshot::to_bytes(&catalog);
-                    if files::read_if_exists(&schema_path)?.as_deref() != Some(bytes.as_slice()) {
-                        files::write_atomic(&schema_path, &bytes)?;
-                        print(&format!(
-                            "schema written: {} relations\n",
-                            catalog.relations().count()
-                        ))?;
+            // The watcher writes the schema file: it needs every text.
+            let polled = kept
+                .poll(
+                    c,
+                    ctx.project.schema_filter(),
+                    schema_check::introspect::OnLocked::Wait,
+                )
+                .and_then(|fresh| match fresh {
+                    Some(fresh) => {
+                        if fresh.written {
+                            print(&format!(
+                                "schema written: {} relations\n",
+                                fresh.read.catalog.relations().count()
+                            ))?;
+                        }
+                        kept.keep(&fresh.read)
                     }
-                }
-                last_fingerprint = Some(fingerprint);
-                Ok(())
-            });
+                    None => Ok(()),
+                });
             match polled {
                 Ok(()) if !announced => {
-                    let info = schema_check::crate_schema::WatcherInfo::of_this_process(
+                    let info = schema_check::schema_source::WatcherInfo::of_this_process(
                         url.redacted(),
                         interval.as_secs_f64(),
                     );
