@@ -63,64 +63,92 @@ const REGENERATE: &str = "run `schema-check generate-docs`";
 /// lack, and model fields the docs name that no model maps.
 pub fn models_docs(models: &[FoundModel], text: &str, docs_path: &Path) -> Result<Vec<Finding>> {
     let documented = documented_columns(&parse_document(text, docs_path)?);
-    let docs_file = docs_path.to_string_lossy().into_owned();
     let mut findings = Vec::new();
     let mut mapped: BTreeSet<String> = BTreeSet::new();
-    for FoundModel { model, file } in models {
-        let key = crate::escape::marker_key(&model.schema, &model.table);
-        let table_name = format!("{}.{}", model.schema, model.table);
-        let at = |check: Check, ident: &syn::Ident, message: String| {
-            let start = ident.span().start();
-            Finding {
-                place: Some(Place {
-                    col: Some(start.column + 1),
-                    ..Place::new(file.to_string_lossy(), Some(start.line))
-                }),
-                model: Some(model.name()),
-                schema: Some(model.schema.clone()),
-                table: Some(model.table.clone()),
-                help: Some(REGENERATE.to_owned()),
-                ..Finding::about(check, Level::Error, message)
-            }
-        };
-        let Some((_, rows)) = documented.get(&key) else {
-            findings.push(at(
-                Check::DocsMissingTable,
-                &model.ident,
-                format!(
-                    "the docs have no section for table \"{table_name}\", which model `{}` maps",
-                    model.name()
-                ),
-            ));
-            continue;
-        };
-        for field in model.mapped_fields() {
-            let named = crate::docs::code(&format!("{}.{}", model.name(), field.name()));
-            mapped.insert(format!("{key} {named}"));
-            let documented_column = crate::docs::code(&field.column);
-            let message = match rows.iter().find(|(column, _)| *column == documented_column) {
-                None => format!(
-                    "the docs of \"{table_name}\" have no column \"{}\", which `{}.{}` maps",
-                    field.column,
-                    model.name(),
-                    field.name()
-                ),
-                Some((_, fields)) if !fields.contains(&named) => format!(
-                    "the docs of \"{table_name}.{}\" do not name its model field `{}.{}`",
-                    field.column,
-                    model.name(),
-                    field.name()
-                ),
-                Some(_) => continue,
-            };
-            findings.push(Finding {
-                column: Some(field.column.clone()),
-                field: Some(field.name()),
-                ..at(Check::DocsMissingColumn, &field.ident, message)
-            });
-        }
+    for found in models {
+        model_against_docs(found, &documented, &mut mapped, &mut findings);
     }
-    for (key, (line, rows)) in &documented {
+    unmapped_doc_fields(&documented, &mapped, docs_path, &mut findings);
+    Ok(findings)
+}
+
+/// The documented rows of each section, by marker key: its marker line and
+/// its rows.
+type Documented = BTreeMap<String, (usize, Vec<DocRow>)>;
+
+/// One model against the docs: a missing section, a missing column, a
+/// column whose docs do not name the field. Each mapped field goes into
+/// `mapped` as "`key` `Model.field`".
+fn model_against_docs(
+    found: &FoundModel,
+    documented: &Documented,
+    mapped: &mut BTreeSet<String>,
+    findings: &mut Vec<Finding>,
+) {
+    let FoundModel { model, file } = found;
+    let key = crate::escape::marker_key(&model.schema, &model.table);
+    let table_name = format!("{}.{}", model.schema, model.table);
+    let at = |check: Check, ident: &syn::Ident, message: String| {
+        let start = ident.span().start();
+        Finding {
+            place: Some(Place {
+                col: Some(start.column + 1),
+                ..Place::new(file.to_string_lossy(), Some(start.line))
+            }),
+            model: Some(model.name()),
+            schema: Some(model.schema.clone()),
+            table: Some(model.table.clone()),
+            help: Some(REGENERATE.to_owned()),
+            ..Finding::about(check, Level::Error, message)
+        }
+    };
+    let Some((_, rows)) = documented.get(&key) else {
+        findings.push(at(
+            Check::DocsMissingTable,
+            &model.ident,
+            format!(
+                "the docs have no section for table \"{table_name}\", which model `{}` maps",
+                model.name()
+            ),
+        ));
+        return;
+    };
+    for field in model.mapped_fields() {
+        let named = crate::docs::code(&format!("{}.{}", model.name(), field.name()));
+        mapped.insert(format!("{key} {named}"));
+        let documented_column = crate::docs::code(&field.column);
+        let message = match rows.iter().find(|(column, _)| *column == documented_column) {
+            None => format!(
+                "the docs of \"{table_name}\" have no column \"{}\", which `{}.{}` maps",
+                field.column,
+                model.name(),
+                field.name()
+            ),
+            Some((_, fields)) if !fields.contains(&named) => format!(
+                "the docs of \"{table_name}.{}\" do not name its model field `{}.{}`",
+                field.column,
+                model.name(),
+                field.name()
+            ),
+            Some(_) => continue,
+        };
+        findings.push(Finding {
+            column: Some(field.column.clone()),
+            field: Some(field.name()),
+            ..at(Check::DocsMissingColumn, &field.ident, message)
+        });
+    }
+}
+
+/// Model fields the docs name that no model maps (not in `mapped`).
+fn unmapped_doc_fields(
+    documented: &Documented,
+    mapped: &BTreeSet<String>,
+    docs_path: &Path,
+    findings: &mut Vec<Finding>,
+) {
+    let docs_file = docs_path.to_string_lossy().into_owned();
+    for (key, (line, rows)) in documented {
         for (column, fields) in rows {
             for field in fields {
                 if mapped.contains(&format!("{key} {field}")) {
@@ -145,7 +173,6 @@ pub fn models_docs(models: &[FoundModel], text: &str, docs_path: &Path) -> Resul
             }
         }
     }
-    Ok(findings)
 }
 
 /// The docs against the schema (what `validate` checks): sections out of
@@ -213,7 +240,7 @@ pub fn docs_db(text: Option<&str>, docs_path: &Path, sections: &[Section]) -> Re
 type DocRow = (String, Vec<String>);
 
 /// The docs' column rows per section: `schema.table` → (line, rows).
-fn documented_columns(segments: &[Segment]) -> BTreeMap<String, (usize, Vec<DocRow>)> {
+fn documented_columns(segments: &[Segment]) -> Documented {
     let mut out = BTreeMap::new();
     for segment in segments {
         let Segment::Section { key, body, line } = segment else {
