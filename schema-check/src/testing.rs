@@ -210,68 +210,12 @@ impl Cluster {
             .keep();
         user.own(&dir)?;
         let data = dir.join("data");
-        let mut initdb = Command::new(bin.join("initdb"));
-        initdb
-            .args(["-D"])
-            .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ])
-            .env("LC_ALL", "C");
-        user.apply(&mut initdb);
-        let output = initdb
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", bin.join("initdb").display()))?;
-        if !output.status.success() {
+        if let Err(e) = initdb(&bin, &data, &user) {
             let _ = fs::remove_dir_all(&dir);
-            return Err(format!(
-                "initdb failed: {}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ));
+            return Err(e);
         }
-        let others = if options.password_auth {
-            "scram-sha-256"
-        } else {
-            "trust"
-        };
-        let mut conf = String::from(
-            "listen_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\nshared_buffers = 32MB\n",
-        );
-        conf.push_str(&format!("unix_socket_directories = '{}'\n", dir.display()));
-        if let Some((cert, key)) = &options.tls {
-            fs::write(data.join("server.crt"), cert).map_err(|e| e.to_string())?;
-            fs::write(data.join("server.key"), key).map_err(|e| e.to_string())?;
-            owner_only(&data.join("server.key"))?;
-            user.own(&data.join("server.crt"))?;
-            user.own(&data.join("server.key"))?;
-            conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
-        }
-        if options.password_auth {
-            // PostgreSQL 12 and 13 store new passwords as md5 by default,
-            // which scram-sha-256 authentication cannot check.
-            conf.push_str("password_encryption = 'scram-sha-256'\n");
-        }
-        for (key, value) in &options.settings {
-            conf.push_str(&format!("{key} = '{}'\n", value.replace('\'', "''")));
-        }
-        let hba = format!(
-            "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 {others}\n"
-        );
         let port = free_port()?;
-        fs::write(data.join("pg_hba.conf"), &hba).map_err(|e| e.to_string())?;
-        fs::write(
-            data.join("postgresql.auto.conf"),
-            format!("{conf}port = {port}\n"),
-        )
-        .map_err(|e| e.to_string())?;
+        configure(options, &dir, &data, &user, port)?;
         let log = fs::File::create(dir.join("postgres.log")).map_err(|e| e.to_string())?;
         let mut postgres = Command::new(bin.join("postgres"));
         postgres
@@ -396,6 +340,83 @@ impl Drop for Cluster {
         self.stop_postgres();
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `initdb` into `data` as `user`: superuser `postgres`, trust, UTF-8, C locale.
+fn initdb(bin: &Path, data: &Path, user: &RunAs) -> Result<(), String> {
+    let mut initdb = Command::new(bin.join("initdb"));
+    initdb
+        .args(["-D"])
+        .arg(data)
+        .args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
+        .env("LC_ALL", "C");
+    user.apply(&mut initdb);
+    let output = initdb
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bin.join("initdb").display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "initdb failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the cluster's settings (`postgresql.auto.conf`, TLS files,
+/// `pg_hba.conf`) for `options`, listening on 127.0.0.1:`port`.
+fn configure(
+    options: &ClusterOptions,
+    dir: &Path,
+    data: &Path,
+    user: &RunAs,
+    port: u16,
+) -> Result<(), String> {
+    let others = if options.password_auth {
+        "scram-sha-256"
+    } else {
+        "trust"
+    };
+    let mut conf = String::from(
+        "listen_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\nshared_buffers = 32MB\n",
+    );
+    conf.push_str(&format!("unix_socket_directories = '{}'\n", dir.display()));
+    if let Some((cert, key)) = &options.tls {
+        fs::write(data.join("server.crt"), cert).map_err(|e| e.to_string())?;
+        fs::write(data.join("server.key"), key).map_err(|e| e.to_string())?;
+        owner_only(&data.join("server.key"))?;
+        user.own(&data.join("server.crt"))?;
+        user.own(&data.join("server.key"))?;
+        conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+    }
+    if options.password_auth {
+        // PostgreSQL 12 and 13 store new passwords as md5 by default,
+        // which scram-sha-256 authentication cannot check.
+        conf.push_str("password_encryption = 'scram-sha-256'\n");
+    }
+    for (key, value) in &options.settings {
+        conf.push_str(&format!("{key} = '{}'\n", value.replace('\'', "''")));
+    }
+    let hba = format!(
+        "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 {others}\n"
+    );
+    fs::write(data.join("pg_hba.conf"), &hba).map_err(|e| e.to_string())?;
+    fs::write(
+        data.join("postgresql.auto.conf"),
+        format!("{conf}port = {port}\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 fn free_port() -> Result<u16, String> {
