@@ -632,10 +632,10 @@ impl Findings<'_> {
     /// already uses.
     #[cfg(feature = "workflow")]
     fn type_fix(&self, sql: &types::SqlType, inner: &syn::Type) -> Option<Fix> {
-        let options = generate::families_of(
+        let options = types::families_of(
             std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
         );
-        generate::plain_type_for(sql, &options).map(|fitting| {
+        types::plain_type_for(sql, options).map(|fitting| {
             let (first, last) = bounds(inner);
             Fix {
                 description: format!("use `{fitting}`"),
@@ -982,7 +982,7 @@ impl Findings<'_> {
         let model = self.model;
         let indent_like = model.fields.first()?.start;
         let public = model.fields.iter().any(|f| f.public);
-        let options = generate::families_of(model.fields.iter().map(|f| &f.ty));
+        let options = types::families_of(model.fields.iter().map(|f| &f.ty));
         let mut names = generate::FieldNames::taken(
             model
                 .fields
@@ -994,7 +994,7 @@ impl Findings<'_> {
         );
         let mut edits = Vec::new();
         for column in columns {
-            let ty = generate::plain_type_for(&types::resolve(catalog, column), &options)?;
+            let ty = types::plain_type_for(&types::resolve(catalog, column), options)?;
             let ty = if column.nullable {
                 format!("Option<{ty}>")
             } else {
