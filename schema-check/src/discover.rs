@@ -311,87 +311,104 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
         })
 }
 
+/// Adds the models, `#[derive(Enum)]` enums and SQL types of `items` of
+/// `file`, and of the inline modules among them, to `found`, leaving out
+/// (and listing) what `cfg` does not compile.
 fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found: &mut Discovered) {
     for item in items {
         if let Some(name) = sql_type_of(item, cfg, aliases) {
             found.sql_types.insert(name);
         }
-        let (attrs, what) = match item {
-            syn::Item::Struct(s) => (&s.attrs, format!("struct {}", s.ident)),
-            syn::Item::Enum(e) => (&e.attrs, format!("enum {}", e.ident)),
-            syn::Item::Mod(m) => (&m.attrs, format!("mod {}", m.ident)),
+        let (attrs, ident, kind) = match item {
+            syn::Item::Struct(s) => (&s.attrs, &s.ident, "struct"),
+            syn::Item::Enum(e) => (&e.attrs, &e.ident, "enum"),
+            syn::Item::Mod(m) => (&m.attrs, &m.ident, "mod"),
             _ => continue,
         };
         let attrs = cfg.expand_cfg_attr(attrs);
         let is_model = aliases.derives_model(&attrs);
         if let Some(failing) = cfg.failing(&attrs) {
             if is_model || matches!(item, syn::Item::Mod(m) if m.content.is_some()) {
-                let line = match item {
-                    syn::Item::Struct(s) => s.ident.span().start().line,
-                    syn::Item::Enum(e) => e.ident.span().start().line,
-                    syn::Item::Mod(m) => m.ident.span().start().line,
-                    _ => 0,
-                };
                 found.skipped.push(Skipped {
                     file: file.to_path_buf(),
-                    line,
-                    what,
+                    line: ident.span().start().line,
+                    what: format!("{kind} {ident}"),
                     cfg: failing,
                 });
             }
             continue;
         }
-        let input: syn::DeriveInput = match item {
+        match item {
             syn::Item::Struct(s) if is_model => {
-                let mut s = s.clone();
-                s.attrs = attrs;
-                if let syn::Fields::Named(named) = &mut s.fields {
-                    named.named = std::mem::take(&mut named.named)
-                        .into_iter()
-                        .filter_map(|mut field| {
-                            field.attrs = cfg.expand_cfg_attr(&field.attrs);
-                            cfg.enabled(&field.attrs).then_some(field)
-                        })
-                        .collect();
-                }
-                s.into()
+                collect_model(&compiled_struct(s, attrs, cfg), file, found);
             }
             syn::Item::Enum(e) if aliases.derives(&attrs, "Enum") => {
-                let mut e = e.clone();
-                e.attrs = attrs;
-                match EnumDef::parse(&e.into()) {
-                    Ok(def) => found.enums.push(FoundEnum {
-                        file: file.to_path_buf(),
-                        def,
-                    }),
-                    Err(findings) => found
-                        .attribute_findings
-                        .extend(findings.into_iter().map(|f| place(f, file, None))),
-                }
-                continue;
+                collect_enum(e, attrs, file, found);
             }
             syn::Item::Enum(e) if is_model => {
                 let mut e = e.clone();
                 e.attrs = attrs;
-                e.into()
+                collect_model(&e.into(), file, found);
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     collect(inner, cfg, aliases, file, found);
                 }
-                continue;
             }
-            _ => continue,
-        };
-        match ModelDef::parse(&input) {
-            Ok(model) => found.models.push(FoundModel {
-                file: file.to_path_buf(),
-                model,
-            }),
-            Err(findings) => found
-                .attribute_findings
-                .extend(findings.into_iter().map(|f| place(f, file, None))),
+            _ => {}
         }
+    }
+}
+
+/// The struct `s` as `cfg` compiles it: its expanded attributes `attrs`,
+/// and only the fields whose `#[cfg(...)]` holds.
+fn compiled_struct(s: &syn::ItemStruct, attrs: Vec<syn::Attribute>, cfg: &Cfg) -> syn::DeriveInput {
+    let mut s = s.clone();
+    s.attrs = attrs;
+    if let syn::Fields::Named(named) = &mut s.fields {
+        named.named = std::mem::take(&mut named.named)
+            .into_iter()
+            .filter_map(|mut field| {
+                field.attrs = cfg.expand_cfg_attr(&field.attrs);
+                cfg.enabled(&field.attrs).then_some(field)
+            })
+            .collect();
+    }
+    s.into()
+}
+
+/// Adds the model `input` of `file` to `found`, or the problems of its
+/// attributes.
+fn collect_model(input: &syn::DeriveInput, file: &Path, found: &mut Discovered) {
+    match ModelDef::parse(input) {
+        Ok(model) => found.models.push(FoundModel {
+            file: file.to_path_buf(),
+            model,
+        }),
+        Err(findings) => found
+            .attribute_findings
+            .extend(findings.into_iter().map(|f| place(f, file, None))),
+    }
+}
+
+/// Adds the `#[derive(Enum)]` enum `e` of `file` (with its expanded
+/// attributes `attrs`) to `found`, or the problems of its attributes.
+fn collect_enum(
+    e: &syn::ItemEnum,
+    attrs: Vec<syn::Attribute>,
+    file: &Path,
+    found: &mut Discovered,
+) {
+    let mut e = e.clone();
+    e.attrs = attrs;
+    match EnumDef::parse(&e.into()) {
+        Ok(def) => found.enums.push(FoundEnum {
+            file: file.to_path_buf(),
+            def,
+        }),
+        Err(findings) => found
+            .attribute_findings
+            .extend(findings.into_iter().map(|f| place(f, file, None))),
     }
 }
 
