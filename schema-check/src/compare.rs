@@ -12,7 +12,7 @@ use crate::discover::{Discovered, FoundModel};
 use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::{Check, Finding, Level, Place};
-use crate::fix::place;
+use crate::fix::place::place;
 
 /// The database-against-models findings of every discovered model, as the
 /// derive reports them, in source order.

@@ -8,7 +8,7 @@ use crate::cfg::Cfg;
 use crate::custom::EnumDef;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::fix::place;
+use crate::fix::place::place;
 use crate::model::ModelDef;
 
 /// A model found in a source file.

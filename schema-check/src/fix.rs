@@ -3,24 +3,20 @@
 //!
 //! A [`Fix`] is edits in tokens of a parsed source; placing a finding in
 //! its file turns them into [`TextEdit`]s of the file's bytes, and the
-//! `fix` command applies those. Each kind of edited source has its own
-//! builders module beside `rust` (a model struct's Rust source).
+//! `fix` command applies those. The builders live in one module per kind
+//! of source they edit: `rust` for a model struct's Rust source; a new
+//! kind (SQL, say) gets its own module beside it.
 
 #![deny(missing_docs)]
 
 use proc_macro2::Span;
 
 #[cfg(feature = "discover")]
-mod apply;
+pub mod apply;
 #[cfg(feature = "discover")]
-mod place;
+pub mod place;
 #[cfg(feature = "workflow")]
 pub(crate) mod rust;
-
-#[cfg(feature = "discover")]
-pub use apply::{fix_models, Fixed};
-#[cfg(feature = "discover")]
-pub use place::{place, resolve_fix, span_range};
 
 /// A finding's sure fix, built only where fixes are applied (the CLI's
 /// `fix` and the reports, feature `workflow`): the derive only shows

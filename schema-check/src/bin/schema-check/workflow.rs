@@ -717,13 +717,18 @@ fn select_relations<'a>(
 
 pub fn fix(ctx: &Context, dry_run: bool) -> Result<Outcome, Error> {
     let catalog = ctx.catalog()?;
-    let schema_check::fix::Fixed {
+    let schema_check::fix::apply::Fixed {
         original,
         texts,
         applied,
         findings: issues,
         models,
-    } = schema_check::fix::fix_models(&catalog, &ctx.root, &ctx.project.models, &ctx.features)?;
+    } = schema_check::fix::apply::fix_models(
+        &catalog,
+        &ctx.root,
+        &ctx.project.models,
+        &ctx.features,
+    )?;
     let mut out = String::new();
     let mut files_changed = 0;
     for (file, text) in &texts {
