@@ -8,28 +8,12 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
-#[cfg(feature = "workflow")]
-use crate::finding::Edit;
-use crate::finding::{Check, Finding, Fix, Level};
-#[cfg(feature = "workflow")]
-use crate::generate;
+use crate::finding::{Check, Finding, Level};
+use crate::fix::{sure_fix, Fix};
 use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
 use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
-
-/// A finding's sure fix, built only where fixes are applied (the CLI's
-/// `fix` and the reports, feature `workflow`): the derive only shows
-/// diagnostics, and its build leaves the fix builders out.
-macro_rules! fix {
-    ($build:expr) => {{
-        #[cfg(feature = "workflow")]
-        let fix = $build;
-        #[cfg(not(feature = "workflow"))]
-        let fix = None;
-        fix
-    }};
-}
 
 /// Every problem of `model` against `catalog`, in source order, with a
 /// note for each field no check can reach when the model is `strict`.
@@ -107,7 +91,9 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
                 .collect();
             let fix = match new.is_empty() {
                 true => None,
-                false => fix!(findings.uncovered_fix(catalog, relation, &mapped, &new)),
+                false => sure_fix!(crate::fix::rust::uncovered(
+                    model, catalog, relation, &mapped, &new
+                )),
             };
             findings.uncovered(&rest, fix);
         }
@@ -200,14 +186,6 @@ impl<'a> Shape<'a> {
             double_option,
         }
     }
-}
-
-/// The first and last token of `tokens`.
-#[cfg(feature = "workflow")]
-fn bounds(tokens: &impl quote::ToTokens) -> (Span, Span) {
-    let mut spans = tokens.to_token_stream().into_iter().map(|t| t.span());
-    let first = spans.next().unwrap_or_else(Span::call_site);
-    (first, spans.last().unwrap_or(first))
 }
 
 /// A finding being built: where it points and what it is about, then
@@ -368,9 +346,10 @@ impl Findings<'_> {
                 format!("did you mean \"{name}\"? add `#[pgdrift(column = \"{name}\")]`")
             }
         });
-        let fix = fix!(near
-            .filter(|_| !field.column_given)
-            .map(|name| self.column_fix(field, name)));
+        let fix = sure_fix!(near.filter(|_| !field.column_given).map(|name| {
+            self.renamed.push(name.to_owned());
+            crate::fix::rust::column(field, name)
+        }));
         let message = format!(
             "column \"{}\" does not exist",
             self.qualified_column(&field.column)
@@ -530,7 +509,13 @@ impl Findings<'_> {
         let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) else {
             return;
         };
-        let fix = fix!(self.nullability_fix(&verdict, shape));
+        let fix = sure_fix!(crate::fix::rust::nullability(
+            verdict.check,
+            &verdict.help,
+            shape.ty,
+            shape.inner,
+            self.model.strict && !shape.double_option,
+        ));
         let finding = self
             .found(verdict.check, verdict.level, verdict.message)
             .on(field, &column.name);
@@ -611,78 +596,6 @@ impl Findings<'_> {
             .on(field, &column.name)
             .over(&field.ty);
         self.push(finding);
-    }
-
-    /// Maps the misspelt `field` to the column `name`.
-    #[cfg(feature = "workflow")]
-    fn column_fix(&mut self, field: &FieldDef, name: &str) -> Fix {
-        self.renamed.push(name.to_owned());
-        let attribute = format!("#[pgdrift(column = {})]", generate::string_literal(name));
-        Fix {
-            description: format!("add `{attribute}`"),
-            edits: vec![Edit::Lines {
-                at: field.decl,
-                indent_like: field.decl,
-                lines: vec![attribute],
-            }],
-        }
-    }
-
-    /// The plain Rust type that fits the column, in the crates the model
-    /// already uses.
-    #[cfg(feature = "workflow")]
-    fn type_fix(&self, sql: &types::SqlType, inner: &syn::Type) -> Option<Fix> {
-        let options = generate::families_of(
-            std::iter::once(inner).chain(self.model.fields.iter().map(|f| &f.ty)),
-        );
-        generate::plain_type_for(sql, &options).map(|fitting| {
-            let (first, last) = bounds(inner);
-            Fix {
-                description: format!("use `{fitting}`"),
-                edits: vec![Edit::Replace {
-                    first,
-                    last,
-                    text: fitting,
-                }],
-            }
-        })
-    }
-
-    /// The sure fix of a read struct's nullability verdict: wrap the type in
-    /// `Option`, or (under `strict`) unwrap it.
-    #[cfg(feature = "workflow")]
-    fn nullability_fix(&self, verdict: &Verdict, shape: &Shape) -> Option<Fix> {
-        let Shape {
-            ty,
-            inner,
-            double_option,
-            ..
-        } = *shape;
-        let (first, last) = bounds(ty);
-        match verdict.check {
-            Check::NullableWithoutOption => Some(Fix {
-                description: verdict.help.clone(),
-                edits: vec![
-                    Edit::Before {
-                        at: first,
-                        text: "Option<".to_owned(),
-                    },
-                    Edit::After {
-                        at: last,
-                        text: ">".to_owned(),
-                    },
-                ],
-            }),
-            Check::OptionOnNotNull if self.model.strict && !double_option => Some(Fix {
-                description: verdict.help.clone(),
-                edits: vec![Edit::Replace {
-                    first,
-                    last,
-                    text: type_text(inner),
-                }],
-            }),
-            _ => None,
-        }
     }
 
     /// What each of the struct's directions says about the column's
@@ -886,7 +799,7 @@ impl Findings<'_> {
                     column.data_type,
                     type_text(inner)
                 );
-                let fix = fix!(self.type_fix(sql, inner));
+                let fix = sure_fix!(crate::fix::rust::fitting_type(self.model, sql, inner));
                 let finding = self
                     .found(Check::TypeMismatch, Level::Error, message)
                     .on(field, &column.name)
@@ -966,72 +879,6 @@ impl Findings<'_> {
         };
         let finding = self.found(Check::RequiredColumn, level, message).help(help);
         self.push(finding);
-    }
-
-    /// New fields for the uncovered `columns`, each before the field of the
-    /// next covered column (else at the end); `None` when a column's type
-    /// needs a Rust type of the user's (an enum) or has none.
-    #[cfg(feature = "workflow")]
-    fn uncovered_fix(
-        &self,
-        catalog: &Catalog,
-        relation: &Relation,
-        mapped: &HashMap<&str, &FieldDef>,
-        columns: &[&Column],
-    ) -> Option<Fix> {
-        let model = self.model;
-        let indent_like = model.fields.first()?.start;
-        let public = model.fields.iter().any(|f| f.public);
-        let options = generate::families_of(model.fields.iter().map(|f| &f.ty));
-        let mut names = generate::FieldNames::taken(
-            model
-                .fields
-                .iter()
-                .map(|f| f.ident.to_string())
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|s| s.trim_start_matches("r#")),
-        );
-        let mut edits = Vec::new();
-        for column in columns {
-            let ty = generate::plain_type_for(&types::resolve(catalog, column), &options)?;
-            let ty = if column.nullable {
-                format!("Option<{ty}>")
-            } else {
-                ty
-            };
-            let (ident, _) = names.claim(&column.name);
-            let mut lines = String::new();
-            generate::doc_comment(&mut lines, "", column.comment.as_deref());
-            let mut lines: Vec<String> = lines.lines().map(str::to_owned).collect();
-            if model.default_column(ident.trim_start_matches("r#")) != column.name {
-                lines.push(format!(
-                    "#[pgdrift(column = {})]",
-                    generate::string_literal(&column.name)
-                ));
-            }
-            let vis = if public { "pub " } else { "" };
-            lines.push(format!("{vis}{ident}: {ty},"));
-            let next = relation
-                .columns
-                .iter()
-                .skip_while(|c| c.name != column.name)
-                .find_map(|c| mapped.get(c.name.as_str()));
-            edits.push(Edit::Lines {
-                at: next.map_or(model.fields_end, |f| f.start),
-                indent_like,
-                lines,
-            });
-        }
-        let noun = if columns.len() == 1 {
-            "a field"
-        } else {
-            "fields"
-        };
-        Some(Fix {
-            description: format!("add {noun} for the uncovered columns"),
-            edits,
-        })
     }
 
     fn uncovered(&mut self, columns: &[&Column], fix: Option<Fix>) {

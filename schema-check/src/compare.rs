@@ -8,10 +8,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::discover::{place, Discovered, FoundModel};
+use crate::discover::{Discovered, FoundModel};
 use crate::docs::{parse_document, Section, Segment};
 use crate::error::Result;
 use crate::finding::{Check, Finding, Level, Place};
+use crate::fix::place::place;
 
 /// The database-against-models findings of every discovered model, as the
 /// derive reports them, in source order.

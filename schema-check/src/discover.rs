@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::cfg::Cfg;
 use crate::custom::EnumDef;
 use crate::error::{Error, Result};
-use crate::finding::{Edit, Finding, Fix, Place, TextEdit};
+use crate::finding::Finding;
+use crate::fix::place::place;
 use crate::model::ModelDef;
 
 /// A model found in a source file.
@@ -72,105 +73,6 @@ impl Discovered {
             ))),
         }
     }
-}
-
-/// `finding` placed in `file` (relative to the project root): its line and
-/// column from its span and, when `text` (the file's text) is at hand, the
-/// bytes it covers and its fix as byte edits.
-pub fn place(mut finding: Finding, file: &Path, text: Option<&str>) -> Finding {
-    let mut place = Place::new(file.to_string_lossy(), None);
-    if let Some(span) = finding.span {
-        let start = span.start();
-        place.line = Some(start.line);
-        place.col = Some(start.column + 1);
-        if let Some(text) = text {
-            place.bytes = Some(span_range(span, finding.end, text));
-        }
-    }
-    if let Some((fix, text)) = finding.fix.as_ref().zip(text) {
-        place.edits = resolve_fix(fix, text);
-    }
-    finding.place = Some(place);
-    finding
-}
-
-/// A fix's edits as byte ranges of `source`, the file its spans were
-/// parsed from, in file order. Inserted lines take the indentation of
-/// their model line and the file's line ending.
-pub fn resolve_fix(fix: &Fix, source: &str) -> Vec<TextEdit> {
-    let skipped = unparsed_prefix(source);
-    let start = |span: &proc_macro2::Span| span.byte_range().start + skipped;
-    let end = |span: &proc_macro2::Span| span.byte_range().end + skipped;
-    let insert = |at: usize, text: &str| TextEdit {
-        start: at,
-        end: at,
-        replacement: text.to_owned(),
-    };
-    let mut edits: Vec<TextEdit> = fix
-        .edits
-        .iter()
-        .map(|edit| match edit {
-            Edit::Replace { first, last, text } => TextEdit {
-                start: start(first),
-                end: end(last),
-                replacement: text.clone(),
-            },
-            Edit::Before { at, text } => insert(start(at), text),
-            Edit::After { at, text } => insert(end(at), text),
-            Edit::Lines {
-                at,
-                indent_like,
-                lines,
-            } => {
-                let model_line = line_start(source, start(indent_like));
-                let indent: String = source[model_line..]
-                    .chars()
-                    .take_while(|c| *c == ' ' || *c == '\t')
-                    .collect();
-                let newline = match source[model_line..].find('\n') {
-                    Some(i) if source[..model_line + i].ends_with('\r') => "\r\n",
-                    _ => "\n",
-                };
-                let text: String = lines
-                    .iter()
-                    .map(|l| format!("{indent}{l}{newline}"))
-                    .collect();
-                insert(line_start(source, start(at)), &text)
-            }
-        })
-        .collect();
-    edits.sort_by_key(|e| (e.start, e.end));
-    edits
-}
-
-/// The bytes of `source` that a finding's span covers, from `span` through
-/// `end` when it covers several tokens.
-pub fn span_range(
-    span: proc_macro2::Span,
-    end: Option<proc_macro2::Span>,
-    source: &str,
-) -> std::ops::Range<usize> {
-    let skipped = unparsed_prefix(source);
-    let start = span.byte_range().start + skipped;
-    let end = end.unwrap_or(span).byte_range().end + skipped;
-    start..end.max(start)
-}
-
-/// The bytes parsing skips before the spans' byte offsets start: a byte
-/// order mark (a `#!` line is blanked, not removed).
-fn unparsed_prefix(source: &str) -> usize {
-    if source.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    }
-}
-
-/// The byte offset where the line holding `offset` starts.
-fn line_start(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1)
 }
 
 /// The files matching `patterns` (globs relative to `root`), sorted.
@@ -409,87 +311,104 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
         })
 }
 
+/// Adds the models, `#[derive(Enum)]` enums and SQL types of `items` of
+/// `file`, and of the inline modules among them, to `found`, leaving out
+/// (and listing) what `cfg` does not compile.
 fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found: &mut Discovered) {
     for item in items {
         if let Some(name) = sql_type_of(item, cfg, aliases) {
             found.sql_types.insert(name);
         }
-        let (attrs, what) = match item {
-            syn::Item::Struct(s) => (&s.attrs, format!("struct {}", s.ident)),
-            syn::Item::Enum(e) => (&e.attrs, format!("enum {}", e.ident)),
-            syn::Item::Mod(m) => (&m.attrs, format!("mod {}", m.ident)),
+        let (attrs, ident, kind) = match item {
+            syn::Item::Struct(s) => (&s.attrs, &s.ident, "struct"),
+            syn::Item::Enum(e) => (&e.attrs, &e.ident, "enum"),
+            syn::Item::Mod(m) => (&m.attrs, &m.ident, "mod"),
             _ => continue,
         };
         let attrs = cfg.expand_cfg_attr(attrs);
         let is_model = aliases.derives_model(&attrs);
         if let Some(failing) = cfg.failing(&attrs) {
             if is_model || matches!(item, syn::Item::Mod(m) if m.content.is_some()) {
-                let line = match item {
-                    syn::Item::Struct(s) => s.ident.span().start().line,
-                    syn::Item::Enum(e) => e.ident.span().start().line,
-                    syn::Item::Mod(m) => m.ident.span().start().line,
-                    _ => 0,
-                };
                 found.skipped.push(Skipped {
                     file: file.to_path_buf(),
-                    line,
-                    what,
+                    line: ident.span().start().line,
+                    what: format!("{kind} {ident}"),
                     cfg: failing,
                 });
             }
             continue;
         }
-        let input: syn::DeriveInput = match item {
+        match item {
             syn::Item::Struct(s) if is_model => {
-                let mut s = s.clone();
-                s.attrs = attrs;
-                if let syn::Fields::Named(named) = &mut s.fields {
-                    named.named = std::mem::take(&mut named.named)
-                        .into_iter()
-                        .filter_map(|mut field| {
-                            field.attrs = cfg.expand_cfg_attr(&field.attrs);
-                            cfg.enabled(&field.attrs).then_some(field)
-                        })
-                        .collect();
-                }
-                s.into()
+                collect_model(&compiled_struct(s, attrs, cfg), file, found);
             }
             syn::Item::Enum(e) if aliases.derives(&attrs, "Enum") => {
-                let mut e = e.clone();
-                e.attrs = attrs;
-                match EnumDef::parse(&e.into()) {
-                    Ok(def) => found.enums.push(FoundEnum {
-                        file: file.to_path_buf(),
-                        def,
-                    }),
-                    Err(findings) => found
-                        .attribute_findings
-                        .extend(findings.into_iter().map(|f| place(f, file, None))),
-                }
-                continue;
+                collect_enum(e, attrs, file, found);
             }
             syn::Item::Enum(e) if is_model => {
                 let mut e = e.clone();
                 e.attrs = attrs;
-                e.into()
+                collect_model(&e.into(), file, found);
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     collect(inner, cfg, aliases, file, found);
                 }
-                continue;
             }
-            _ => continue,
-        };
-        match ModelDef::parse(&input) {
-            Ok(model) => found.models.push(FoundModel {
-                file: file.to_path_buf(),
-                model,
-            }),
-            Err(findings) => found
-                .attribute_findings
-                .extend(findings.into_iter().map(|f| place(f, file, None))),
+            _ => {}
         }
+    }
+}
+
+/// The struct `s` as `cfg` compiles it: its expanded attributes `attrs`,
+/// and only the fields whose `#[cfg(...)]` holds.
+fn compiled_struct(s: &syn::ItemStruct, attrs: Vec<syn::Attribute>, cfg: &Cfg) -> syn::DeriveInput {
+    let mut s = s.clone();
+    s.attrs = attrs;
+    if let syn::Fields::Named(named) = &mut s.fields {
+        named.named = std::mem::take(&mut named.named)
+            .into_iter()
+            .filter_map(|mut field| {
+                field.attrs = cfg.expand_cfg_attr(&field.attrs);
+                cfg.enabled(&field.attrs).then_some(field)
+            })
+            .collect();
+    }
+    s.into()
+}
+
+/// Adds the model `input` of `file` to `found`, or the problems of its
+/// attributes.
+fn collect_model(input: &syn::DeriveInput, file: &Path, found: &mut Discovered) {
+    match ModelDef::parse(input) {
+        Ok(model) => found.models.push(FoundModel {
+            file: file.to_path_buf(),
+            model,
+        }),
+        Err(findings) => found
+            .attribute_findings
+            .extend(findings.into_iter().map(|f| place(f, file, None))),
+    }
+}
+
+/// Adds the `#[derive(Enum)]` enum `e` of `file` (with its expanded
+/// attributes `attrs`) to `found`, or the problems of its attributes.
+fn collect_enum(
+    e: &syn::ItemEnum,
+    attrs: Vec<syn::Attribute>,
+    file: &Path,
+    found: &mut Discovered,
+) {
+    let mut e = e.clone();
+    e.attrs = attrs;
+    match EnumDef::parse(&e.into()) {
+        Ok(def) => found.enums.push(FoundEnum {
+            file: file.to_path_buf(),
+            def,
+        }),
+        Err(findings) => found
+            .attribute_findings
+            .extend(findings.into_iter().map(|f| place(f, file, None))),
     }
 }
 

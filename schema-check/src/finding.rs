@@ -13,6 +13,8 @@ use std::ops::Range;
 
 use proc_macro2::Span;
 
+use crate::fix::{Fix, TextEdit};
+
 /// Which comparison a check belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Comparison {
@@ -365,64 +367,6 @@ impl Place {
             edits: Vec::new(),
         }
     }
-}
-
-/// A replacement of a byte range of a file's text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TextEdit {
-    /// The first byte replaced.
-    pub start: usize,
-    /// The byte after the last one replaced (`start` for an insertion).
-    pub end: usize,
-    /// What replaces them.
-    pub replacement: String,
-}
-
-/// A sure edit of a model's source file, in tokens of the parsed file.
-#[derive(Debug, Clone)]
-pub struct Fix {
-    /// What the edit does, e.g. "use `Option<String>`".
-    pub description: String,
-    /// The edits, applied together.
-    pub edits: Vec<Edit>,
-}
-
-/// One change of a [`Fix`]; spans are tokens of the model's source.
-#[derive(Debug, Clone)]
-pub enum Edit {
-    /// Replaces the tokens from `first` through `last` by `text`.
-    Replace {
-        /// The first token replaced.
-        first: Span,
-        /// The last token replaced.
-        last: Span,
-        /// What replaces them.
-        text: String,
-    },
-    /// Inserts `text` right before the token `at`.
-    Before {
-        /// The token the text goes before.
-        at: Span,
-        /// What is inserted.
-        text: String,
-    },
-    /// Inserts `text` right after the token `at`.
-    After {
-        /// The token the text goes after.
-        at: Span,
-        /// What is inserted.
-        text: String,
-    },
-    /// Inserts whole lines before the line holding `at`, each indented like
-    /// the line holding `indent_like`.
-    Lines {
-        /// A token of the line the new lines go before.
-        at: Span,
-        /// A token of the line whose indentation the new lines take.
-        indent_like: Span,
-        /// The lines, without indentation or line ends.
-        lines: Vec<String>,
-    },
 }
 
 impl Finding {

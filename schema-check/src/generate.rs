@@ -30,6 +30,16 @@ pub struct Options {
     pub insert: bool,
 }
 
+impl Options {
+    /// The time and decimal crates the types are written in.
+    pub fn crates(&self) -> types::Crates {
+        types::Crates {
+            time: self.time,
+            decimal: self.decimal,
+        }
+    }
+}
+
 /// The longest line rustfmt leaves on one line.
 const MAX_WIDTH: usize = 100;
 
@@ -199,7 +209,7 @@ impl Writer<'_> {
         match sql {
             SqlType::Enum(name) => self.enum_names.get(name).cloned(),
             SqlType::Array(element) => Some(format!("Vec<{}>", self.type_for(element)?)),
-            other => plain_type_for(other, self.options),
+            other => types::plain_type_for(other, self.options.crates()),
         }
     }
 
@@ -276,81 +286,6 @@ fn stand_in(sql: &SqlType) -> String {
 /// ALWAYS AS IDENTITY`.
 fn writable(column: &Column) -> bool {
     column.generated.is_none() && column.identity != Some(Identity::Always)
-}
-
-/// The Rust type for values of `sql` that needs no type of the user's
-/// (enums need one): `None` when the type table has none.
-pub fn plain_type_for(sql: &SqlType, options: &Options) -> Option<String> {
-    match sql {
-        SqlType::Mapped(name) => rust_type_for(name, options),
-        SqlType::Array(element) => Some(format!("Vec<{}>", plain_type_for(element, options)?)),
-        SqlType::Extension(_) => types::rust_types_for(sql)
-            .into_iter()
-            .find(|t| !t.contains('&') && !t.contains("<T") && !t.contains(' ')),
-        SqlType::Enum(_) | SqlType::Unmapped(_) => None,
-    }
-}
-
-/// The time and decimal crates that `types` (a model's field types) use.
-pub fn families_of<'a>(types: impl IntoIterator<Item = &'a syn::Type>) -> Options {
-    let mut options = Options::default();
-    for ty in types {
-        let text = crate::model::type_text(ty);
-        if text.contains("jiff::") {
-            options.time = TimeCrate::Jiff;
-        } else if text.starts_with("time::")
-            || text.contains("<time::")
-            || text.contains("OffsetDateTime")
-            || text.contains("PrimitiveDateTime")
-        {
-            options.time = TimeCrate::Time;
-        }
-        if text.contains("BigDecimal") {
-            options.decimal = DecimalCrate::Bigdecimal;
-        }
-    }
-    options
-}
-
-/// The type `generate-models` writes for a `pg_type` name: the chosen time
-/// and decimal crates, else the first plain type the type table lists; for
-/// a range type, sqlx's `PgRange` over its element's type.
-pub fn rust_type_for(pg_name: &str, options: &Options) -> Option<String> {
-    if let Some(element) = types::range_element(pg_name) {
-        let element = rust_type_for(element, options)?;
-        return Some(format!("sqlx::postgres::types::PgRange<{element}>"));
-    }
-    single_type_for(pg_name, options).map(str::to_owned)
-}
-
-fn single_type_for(pg_name: &str, options: &Options) -> Option<&'static str> {
-    use DecimalCrate::*;
-    use TimeCrate::*;
-    let chosen = match (pg_name, options.time, options.decimal) {
-        ("numeric", _, RustDecimal) => "rust_decimal::Decimal",
-        ("numeric", _, Bigdecimal) => "bigdecimal::BigDecimal",
-        ("timestamptz", Chrono, _) => "chrono::DateTime<chrono::Utc>",
-        ("timestamptz", Time, _) => "time::OffsetDateTime",
-        ("timestamptz", Jiff, _) => "jiff::Timestamp",
-        ("timestamp", Chrono, _) => "chrono::NaiveDateTime",
-        ("timestamp", Time, _) => "time::PrimitiveDateTime",
-        ("timestamp", Jiff, _) => "jiff::civil::DateTime",
-        ("date", Chrono, _) => "chrono::NaiveDate",
-        ("date", Time, _) => "time::Date",
-        ("date", Jiff, _) => "jiff::civil::Date",
-        ("time", Chrono, _) => "chrono::NaiveTime",
-        ("time", Time, _) => "time::Time",
-        ("time", Jiff, _) => "jiff::civil::Time",
-        ("cidr", _, _) => "ipnetwork::IpNetwork",
-        ("bytea", _, _) => "Vec<u8>",
-        _ => {
-            return types::rust_types_listed(pg_name)
-                .iter()
-                .copied()
-                .find(|t| !t.contains(['<', '&']));
-        }
-    };
-    Some(chosen)
 }
 
 /// Writes `text` as `///` lines: control characters become spaces, each

@@ -37,6 +37,7 @@ pub mod error;
 pub mod escape;
 pub mod files;
 pub mod finding;
+pub mod fix;
 #[cfg(feature = "workflow")]
 pub mod generate;
 pub mod interop;
@@ -63,7 +64,8 @@ pub use config::{Env, ProjectConfig};
 #[cfg(feature = "workflow")]
 pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
-pub use finding::{Check, Comparison, Edit, Finding, Fix, Level, Place, TextEdit};
+pub use finding::{Check, Comparison, Finding, Level, Place};
+pub use fix::{Edit, Fix, TextEdit};
 #[cfg(feature = "live")]
 pub use introspect::introspect;
 #[cfg(feature = "live")]

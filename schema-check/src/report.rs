@@ -28,7 +28,8 @@ use std::fmt::Write;
 
 use serde::{Serialize, Serializer};
 
-use crate::finding::{Comparison, Finding, Level, TextEdit};
+use crate::finding::{Comparison, Finding, Level};
+use crate::fix::TextEdit;
 
 /// The version of the JSON report's shape, written as its `version` field.
 pub const REPORT_VERSION: u32 = 1;

@@ -14,6 +14,9 @@
 use crate::catalog::{Catalog, Column, TypeName};
 
 mod extensions;
+mod fitting;
+
+pub use fitting::{families_of, plain_type_for, rust_type_for, Crates};
 
 /// A column's type with domains resolved to their base type.
 #[derive(Debug, Clone, PartialEq, Eq)]
