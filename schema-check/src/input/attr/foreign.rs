@@ -354,6 +354,36 @@ mod tests {
     }
 
     #[test]
+    fn enum_and_newtype_attributes_of_sqlx_and_diesel_derive_enum() {
+        let e = ForeignEnum::parse(&attrs(
+            "#[sqlx(type_name = \"app.kind\", rename_all = \"lowercase\")] \
+             #[ExistingTypePath = \"crate::schema::sql_types::Kind\"] #[DbValueStyle = \"camelCase\"]",
+        ));
+        assert_eq!(e.type_name.map(|l| l.value()).as_deref(), Some("app.kind"));
+        assert_eq!(e.rename_all.as_deref(), Some("lowercase"));
+        assert_eq!(
+            e.existing_type_path.map(|l| l.value()).as_deref(),
+            Some("crate::schema::sql_types::Kind")
+        );
+        assert_eq!(e.db_value_style.as_deref(), Some("camelCase"));
+        assert!(e.sqlx);
+        assert!(!ForeignEnum::parse(&attrs("#[sqlx(oops oops)]")).sqlx);
+        let v = ForeignVariant::parse(&attrs("#[sqlx(rename = \"a\")] #[db_rename = \"b\"]"));
+        assert_eq!((v.label.as_deref(), v.sqlx), (Some("a"), true));
+        let v = ForeignVariant::parse(&attrs("#[sqlx(rename = 5)] #[db_rename = \"b\"]"));
+        assert_eq!(v.label.as_deref(), Some("b"));
+        let n = ForeignNewtype::parse(&attrs("#[sqlx(transparent, type_name = \"email\")]"));
+        assert!(n.transparent);
+        assert_eq!(n.type_name.as_deref(), Some("email"));
+    }
+
+    #[test]
+    fn a_key_written_as_a_path_is_skipped_not_fatal() {
+        let f = ForeignField::parse(&attrs("#[sqlx(other::key, rename = \"kind\")]"));
+        assert_eq!(f.column.as_deref(), Some("kind"));
+    }
+
+    #[test]
     fn what_pgdrift_does_not_understand_is_ignored() {
         let f = ForeignField::parse(&attrs(
             "#[sqlx(rename = 5, ???)] #[diesel(column_name)] #[diesel = \"x\"] #[sqlx]",
