@@ -58,8 +58,29 @@ pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
         );
     };
     let shown = shown(resolved.as_ref().unwrap_or(&def.type_name));
-    let missing: Vec<String> = db
-        .labels
+    let problems = label_problems(def, &db.labels);
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let labels: Vec<String> = db.labels.iter().map(|l| format!("{l:?}")).collect();
+    error(
+        Check::EnumLabels,
+        def.ident.span(),
+        format!(
+            "enum `{name}` does not match enum type {shown}: {}",
+            problems.join("; ")
+        ),
+        Some(format!(
+            "the labels of {shown} are {}; rename a variant with `#[pgdrift(rename = \"…\")]`",
+            labels.join(", ")
+        )),
+    )
+}
+
+/// What differs between the variants' labels and the type's `labels`: the
+/// labels without a variant, the variants without a label.
+fn label_problems(def: &EnumDef, labels: &[String]) -> Vec<String> {
+    let missing: Vec<String> = labels
         .iter()
         .filter(|l| !def.variants.iter().any(|v| &v.label == *l))
         .map(|l| format!("{l:?}"))
@@ -67,12 +88,9 @@ pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
     let extra: Vec<String> = def
         .variants
         .iter()
-        .filter(|v| !db.labels.contains(&v.label))
+        .filter(|v| !labels.contains(&v.label))
         .map(|v| format!("`{}` ({:?})", unraw(&v.ident), v.label))
         .collect();
-    if missing.is_empty() && extra.is_empty() {
-        return Vec::new();
-    }
     let mut problems = Vec::new();
     if !missing.is_empty() {
         problems.push(format!(
@@ -92,19 +110,7 @@ pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
             format!("variants {} are not labels", extra.join(", "))
         });
     }
-    let labels: Vec<String> = db.labels.iter().map(|l| format!("{l:?}")).collect();
-    error(
-        Check::EnumLabels,
-        def.ident.span(),
-        format!(
-            "enum `{name}` does not match enum type {shown}: {}",
-            problems.join("; ")
-        ),
-        Some(format!(
-            "the labels of {shown} are {}; rename a variant with `#[pgdrift(rename = \"…\")]`",
-            labels.join(", ")
-        )),
-    )
+    problems
 }
 
 fn missing_enum_help(catalog: &Catalog, wanted: &TypeName) -> Option<String> {
@@ -262,59 +268,78 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
     } else {
         format!("{}.{}", model.schema, model.table)
     };
-    let mut probes = Vec::new();
     // A declared SQL type is what is checked; the field's own type is not
     // probed. A conversion type (`deserialize_as`, `try_from`) is probed in
     // its place.
-    for field in model.mapped_fields().filter(|f| !f.declares_sql_type()) {
-        let Some(column) = relation.column(&field.column) else {
-            continue;
-        };
-        // One `Option`, or the two of a write's `Option<Option<T>>`.
-        let checked = field.checked_ty();
-        let ty = types::option_inner(checked).unwrap_or(checked);
-        let ty = types::option_inner(ty).unwrap_or(ty);
-        let element = array_element(catalog, column);
-        let (ty, accepted) = match (vec_element(ty), &element) {
-            (Some(inner), Some(element)) if !types::is_known(inner) => {
-                (inner, accepted_sql_types(catalog, element, None))
-            }
-            _ => (
-                ty,
-                accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
-            ),
-        };
-        if types::is_known(ty) || !nameable(ty) || model.names_parameter(ty) {
-            continue;
-        }
-        let rust = type_text(ty);
-        let qualified = format!("{table}.{}", column.name);
-        let mismatch = (
-            format!(
-                "column \"{qualified}\" is `{}`, which `{rust}` does not fit: its SqlType is `",
-                column.data_type
-            ),
-            format!(
-                "`\nhelp: give `{rust}` the SQL type `{}`, or map the field to a column of its type",
-                accepted[0]
-            ),
-        );
-        let unchecked = model.strict.then(|| {
-            format!(
-                "pgdrift cannot check `{rust}` against column \"{qualified}\" (`{}`), and the struct is `strict`\nhelp: derive `pgdrift::SqlType` for `{rust}`, or declare the column type: `#[pgdrift(sql_type = {:?})]`",
-                column.data_type, column.data_type
+    model
+        .mapped_fields()
+        .filter(|f| !f.declares_sql_type())
+        .filter_map(|field| {
+            let column = relation.column(&field.column)?;
+            type_probe(
+                model,
+                catalog,
+                &format!("{table}.{}", column.name),
+                field,
+                column,
             )
-        });
-        probes.push(TypeProbe {
-            field,
-            ty,
-            accepted,
-            mismatch,
-            unchecked,
-        });
-    }
-    probes
+        })
+        .collect()
 }
+
+/// The probe of `field` on `column` (named `qualified` in messages), unless
+/// its type is known, cannot be named, or names one of the struct's
+/// parameters.
+fn type_probe<'a>(
+    model: &ModelDef,
+    catalog: &Catalog,
+    qualified: &str,
+    field: &'a FieldDef,
+    column: &Column,
+) -> Option<TypeProbe<'a>> {
+    // One `Option`, or the two of a write's `Option<Option<T>>`.
+    let checked = field.checked_ty();
+    let ty = types::option_inner(checked).unwrap_or(checked);
+    let ty = types::option_inner(ty).unwrap_or(ty);
+    let element = array_element(catalog, column);
+    let (ty, accepted) = match (vec_element(ty), &element) {
+        (Some(inner), Some(element)) if !types::is_known(inner) => {
+            (inner, accepted_sql_types(catalog, element, None))
+        }
+        _ => (
+            ty,
+            accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
+        ),
+    };
+    if types::is_known(ty) || !nameable(ty) || model.names_parameter(ty) {
+        return None;
+    }
+    let rust = type_text(ty);
+    let mismatch = (
+        format!(
+            "column \"{qualified}\" is `{}`, which `{rust}` does not fit: its SqlType is `",
+            column.data_type
+        ),
+        format!(
+            "`\nhelp: give `{rust}` the SQL type `{}`, or map the field to a column of its type",
+            accepted[0]
+        ),
+    );
+    let unchecked = model.strict.then(|| {
+        format!(
+            "pgdrift cannot check `{rust}` against column \"{qualified}\" (`{}`), and the struct is `strict`\nhelp: derive `pgdrift::SqlType` for `{rust}`, or declare the column type: `#[pgdrift(sql_type = {:?})]`",
+            column.data_type, column.data_type
+        )
+    });
+    Some(TypeProbe {
+        field,
+        ty,
+        accepted,
+        mismatch,
+        unchecked,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
