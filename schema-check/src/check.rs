@@ -10,8 +10,8 @@ use proc_macro2::Span;
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
 use crate::finding::{Check, Finding, Level};
 use crate::fix::{sure_fix, Fix};
+use crate::input::{type_text, FieldDef, ModelDef};
 use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
-use crate::model::{type_text, FieldDef, ModelDef};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
 

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::cfg::Cfg;
-use crate::custom::EnumDef;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::fix::place::place;
-use crate::model::ModelDef;
+use crate::input::EnumDef;
+use crate::input::ModelDef;
 
 /// A model found in a source file.
 pub struct FoundModel {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use crate::catalog::{Column, Identity, Relation};
 use crate::escape;
-use crate::model::ModelDef;
+use crate::input::ModelDef;
 
 /// A model as the docs show it: which field maps which column.
 #[derive(Debug, Clone)]

@@ -40,8 +40,8 @@ pub mod finding;
 pub mod fix;
 #[cfg(feature = "workflow")]
 pub mod generate;
+pub mod input;
 pub mod interop;
-pub mod model;
 #[cfg(feature = "discover")]
 pub mod report;
 pub mod schema_source;
@@ -66,10 +66,10 @@ pub use diff::{diff, Change, ChangeKind};
 pub use error::{Error, Result};
 pub use finding::{Check, Comparison, Finding, Level, Place};
 pub use fix::{Edit, Fix, TextEdit};
+pub use input::ModelDef;
 #[cfg(feature = "live")]
 pub use introspect::introspect;
 #[cfg(feature = "live")]
 pub use live::{ConnectOptions, Connection};
-pub use model::ModelDef;
 pub use schema_source::{SchemaRequest, SchemaSource};
 pub use url::DatabaseUrl;

@@ -844,7 +844,7 @@ mod tests {
         let option = ty("std::option::Option<i32>");
         assert_eq!(
             option_inner(&option)
-                .map(crate::model::type_text)
+                .map(crate::input::type_text)
                 .as_deref(),
             Some("i32")
         );

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 use schema_check::crate_schema::catalog_for_crate;
-use schema_check::custom::{check_enum, enum_sql_type, EnumDef, NewtypeDef, NewtypeSqlType};
+use schema_check::custom::{check_enum, enum_sql_type};
+use schema_check::input::{EnumDef, NewtypeDef, NewtypeSqlType};
 use schema_check::{Check, Finding, Level};
 
 use crate::{errors as diagnostics, track_inputs};

@@ -351,7 +351,7 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
     // A `#[sqlx(default)]` field whose column the table lacks is neither
     // selected nor written.
-    let present = |f: &&schema_check::model::FieldDef| {
+    let present = |f: &&schema_check::input::FieldDef| {
         !f.may_be_missing || relation.is_none_or(|r| r.column(&f.column).is_some())
     };
     let fields: Vec<_> = model.mapped_fields().filter(present).collect();

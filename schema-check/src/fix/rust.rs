@@ -9,7 +9,7 @@ use super::{Edit, Fix};
 use crate::catalog::{Catalog, Column, Relation};
 use crate::finding::Check;
 use crate::generate::{self, FieldNames};
-use crate::model::{type_text, FieldDef, ModelDef};
+use crate::input::{type_text, FieldDef, ModelDef};
 use crate::types::{self, SqlType};
 
 /// Maps the misspelt `field` to the column `name`.

@@ -84,7 +84,7 @@ fn facade_has_enum_derive() -> bool {
 }
 
 fn facade_has_insert_direction() -> bool {
-    include_str!("../../src/model.rs").contains("\"insert\"")
+    include_str!("../../src/input/attr.rs").contains("\"insert\"")
 }
 
 /// Crates the test crate depends on (or that come with Rust): their types
