@@ -25,7 +25,6 @@ mod locks;
 mod queries;
 
 use assemble::{assemble, column_row, ColumnRow, Rows};
-pub(crate) use locks::exclusive_locks;
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
 use queries::{begin, opening, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES};

@@ -235,7 +235,7 @@ impl Connection {
         let sql = concat!(
             "ROLLBACK; SELECT l.relation::regclass::text AS relation, l.pid::text AS pid, \
              l.application_name, l.since FROM (",
-            crate::introspect::exclusive_locks!(),
+            exclusive_locks!(),
             ") l ORDER BY 1"
         );
         let client = &self.client;
@@ -251,7 +251,7 @@ impl Connection {
                 .into_iter()
                 .filter_map(|m| match m {
                     tokio_postgres::SimpleQueryMessage::Row(row) => {
-                        let holder = crate::introspect::LockHolder {
+                        let holder = LockHolder {
                             pid: row.get("pid").and_then(|pid| pid.parse().ok()),
                             application: row.get("application_name").map(str::to_owned),
                             since: row.get("since").map(str::to_owned),
@@ -475,3 +475,50 @@ mod tests {
         assert!(parse_err("host=h sslmode=verify-full").contains("needs the URL form"));
     }
 }
+
+/// The session that holds or requests an exclusive lock.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockHolder {
+    /// Its process id; `None` for a prepared transaction.
+    pub pid: Option<i32>,
+    /// Its `application_name`, when set and visible to us.
+    pub application: Option<String>,
+    /// When its transaction (else its statement) started, in UTC; `None`
+    /// when our role may not see it.
+    pub since: Option<String>,
+}
+
+impl std::fmt::Display for LockHolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.pid {
+            Some(pid) => write!(f, "pid {pid}")?,
+            None => f.write_str("a prepared transaction")?,
+        }
+        if let Some(application) = self.application.as_deref().filter(|a| !a.is_empty()) {
+            write!(f, ", application {application:?}")?;
+        }
+        if let Some(since) = &self.since {
+            write!(f, ", since {since}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The relations of this database other sessions hold or request in
+/// `ACCESS EXCLUSIVE` mode (a waiting request queues every later one behind
+/// it), one row each: `relation`, and the session's `pid` (NULL for a
+/// prepared transaction), `application_name` and `since`.
+macro_rules! exclusive_locks {
+    () => {
+        "SELECT DISTINCT ON (l.relation) l.relation, l.pid, a.application_name,
+                to_char(coalesce(a.xact_start, a.query_start) AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD HH24:MI:SS \"UTC\"') AS since
+         FROM pg_locks l
+         LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+           AND l.pid IS DISTINCT FROM pg_backend_pid()
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY l.relation, l.granted DESC, l.pid"
+    };
+}
+pub(crate) use exclusive_locks;

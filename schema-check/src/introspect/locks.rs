@@ -11,11 +11,12 @@
 //! when its condition holds.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 use tokio_postgres::Row;
 
 use crate::catalog::RelationName;
+use crate::live::exclusive_locks;
+pub use crate::live::LockHolder;
 
 /// What introspection does about a relation another session holds, or
 /// waits for, in `ACCESS EXCLUSIVE` mode.
@@ -40,7 +41,7 @@ pub const NOT_READ: &str = "(not read: locked)";
 #[derive(Debug, Clone)]
 pub struct Introspection {
     /// The catalog; exact but for the texts of [`Introspection::skipped`].
-    pub catalog: crate::Catalog,
+    pub catalog: crate::catalog::Catalog,
     /// The relations whose texts were not read, by name.
     pub skipped: Vec<Skipped>,
 }
@@ -80,53 +81,6 @@ impl Skipped {
         .into_owned()
     }
 }
-
-/// The session that holds or requests an exclusive lock.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LockHolder {
-    /// Its process id; `None` for a prepared transaction.
-    pub pid: Option<i32>,
-    /// Its `application_name`, when set and visible to us.
-    pub application: Option<String>,
-    /// When its transaction (else its statement) started, in UTC; `None`
-    /// when our role may not see it.
-    pub since: Option<String>,
-}
-
-impl fmt::Display for LockHolder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pid {
-            Some(pid) => write!(f, "pid {pid}")?,
-            None => f.write_str("a prepared transaction")?,
-        }
-        if let Some(application) = self.application.as_deref().filter(|a| !a.is_empty()) {
-            write!(f, ", application {application:?}")?;
-        }
-        if let Some(since) = &self.since {
-            write!(f, ", since {since}")?;
-        }
-        Ok(())
-    }
-}
-
-/// The relations of this database other sessions hold or request in
-/// `ACCESS EXCLUSIVE` mode (a waiting request queues every later one behind
-/// it), one row each: `relation`, and the session's `pid` (NULL for a
-/// prepared transaction), `application_name` and `since`.
-macro_rules! exclusive_locks {
-    () => {
-        "SELECT DISTINCT ON (l.relation) l.relation, l.pid, a.application_name,
-                to_char(coalesce(a.xact_start, a.query_start) AT TIME ZONE 'UTC',
-                        'YYYY-MM-DD HH24:MI:SS \"UTC\"') AS since
-         FROM pg_locks l
-         LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
-           AND l.pid IS DISTINCT FROM pg_backend_pid()
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-         ORDER BY l.relation, l.granted DESC, l.pid"
-    };
-}
-pub(crate) use exclusive_locks;
 
 /// The `locked` CTE when texts are skipped; an empty one with the same
 /// columns when introspection waits instead.
