@@ -723,6 +723,27 @@ pub fn spellings(name: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A type as written, for messages: `Option<chrono::DateTime<Utc>>`.
+pub fn type_text(ty: &syn::Type) -> String {
+    let raw = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut text = raw
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+        .replace(" ;", ";");
+    if text.starts_with("::") {
+        text = text.trim_start_matches("::").to_owned();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,12 +863,7 @@ mod tests {
             Fit::Unknown
         );
         let option = ty("std::option::Option<i32>");
-        assert_eq!(
-            option_inner(&option)
-                .map(crate::input::type_text)
-                .as_deref(),
-            Some("i32")
-        );
+        assert_eq!(option_inner(&option).map(type_text).as_deref(), Some("i32"));
         assert!(option_inner(&ty("Vec<i32>")).is_none());
         assert_eq!(
             rust_types_for(&text_array),

@@ -14,11 +14,13 @@ use super::attr::foreign::{
 use super::attr::{
     db_value_style, ContainerAttrs, EnumAttrs, FieldAttrs, NewtypeAttrs, RenameAll, VariantAttrs,
 };
+pub use super::attr::{DbFills, Directions};
 use super::ctxt::Errors;
 use crate::catalog::TypeName;
 use crate::finding::Finding;
 use crate::sql_name::{self, NamePart, WrittenTypeName};
 use crate::types;
+pub use crate::types::type_text;
 
 /// A struct deriving `Model`, with its attributes resolved.
 #[derive(Clone)]
@@ -42,41 +44,6 @@ pub struct ModelDef {
     pub fields_end: Span,
     /// Columns of fields without `column = "…"` are named by this rule.
     rename_all: RenameAll,
-}
-
-/// The ways a struct moves rows. A struct that names none is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Directions {
-    pub read: bool,
-    pub insert: bool,
-    pub update: bool,
-}
-
-impl Default for Directions {
-    fn default() -> Directions {
-        Directions {
-            read: true,
-            insert: false,
-            update: false,
-        }
-    }
-}
-
-/// The columns of `#[pgdrift(insert, db_fills = "path, ap_id")]`, which the
-/// table's `BEFORE INSERT` row triggers fill.
-#[derive(Debug, Clone)]
-pub struct DbFills {
-    /// The column names, as written between the commas.
-    pub columns: Vec<String>,
-    /// The attribute's string, where findings about it point.
-    pub span: Span,
-}
-
-impl DbFills {
-    /// Whether the attribute names the column `name`.
-    pub fn names(&self, name: &str) -> bool {
-        self.columns.iter().any(|c| c == name)
-    }
 }
 
 /// A named field and the column it maps to.
@@ -300,7 +267,7 @@ pub struct EnumDef {
     pub generics: syn::Generics,
     /// The PostgreSQL type as written (or derived from the enum's name).
     pub written: WrittenTypeName,
-    /// `written` read as PostgreSQL reads it; [`check_enum`] resolves the
+    /// `written` read as PostgreSQL reads it; [`check_enum`](crate::custom::check_enum) resolves the
     /// written name against the schema.
     pub type_name: TypeName,
     /// Where the type name was written (the enum's name when it was not).
@@ -594,27 +561,6 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
         .collect();
     let text = lines.join("\n").trim().to_owned();
     (!text.is_empty()).then_some(text)
-}
-
-/// A type as written, for messages: `Option<chrono::DateTime<Utc>>`.
-pub fn type_text(ty: &syn::Type) -> String {
-    let raw = quote::ToTokens::to_token_stream(ty).to_string();
-    let mut text = raw
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" < ", "<")
-        .replace("< ", "<")
-        .replace(" <", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",")
-        .replace("& ", "&")
-        .replace("[ ", "[")
-        .replace(" ]", "]")
-        .replace(" ;", ";");
-    if text.starts_with("::") {
-        text = text.trim_start_matches("::").to_owned();
-    }
-    text
 }
 
 #[cfg(test)]

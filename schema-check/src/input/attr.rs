@@ -10,7 +10,6 @@ use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUppe
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use super::ast::{DbFills, Directions};
 use super::ctxt::Errors;
 use crate::sql_name;
 
@@ -527,6 +526,41 @@ impl NewtypeAttrs {
 
 /// Asserts that the attribute table of `A` is one table: every variant has
 /// its own name, listed at its own place, and that name reads back as it.
+/// The ways a struct moves rows. A struct that names none is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Directions {
+    pub read: bool,
+    pub insert: bool,
+    pub update: bool,
+}
+
+impl Default for Directions {
+    fn default() -> Directions {
+        Directions {
+            read: true,
+            insert: false,
+            update: false,
+        }
+    }
+}
+
+/// The columns of `#[pgdrift(insert, db_fills = "path, ap_id")]`, which the
+/// table's `BEFORE INSERT` row triggers fill.
+#[derive(Debug, Clone)]
+pub struct DbFills {
+    /// The column names, as written between the commas.
+    pub columns: Vec<String>,
+    /// The attribute's string, where findings about it point.
+    pub span: Span,
+}
+
+impl DbFills {
+    /// Whether the attribute names the column `name`.
+    pub fn names(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c == name)
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn assert_names_round_trip<A: AttrName + PartialEq + std::fmt::Debug>() {
     assert_eq!(A::ALL.len(), A::NAMES.len());

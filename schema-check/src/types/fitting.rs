@@ -32,7 +32,7 @@ pub fn plain_type_for(sql: &SqlType, crates: Crates) -> Option<String> {
 pub fn families_of<'a>(types: impl IntoIterator<Item = &'a syn::Type>) -> Crates {
     let mut crates = Crates::default();
     for ty in types {
-        let text = crate::input::type_text(ty);
+        let text = super::type_text(ty);
         if text.contains("jiff::") {
             crates.time = TimeCrate::Jiff;
         } else if text.starts_with("time::")
