@@ -277,7 +277,11 @@ fn write_fragments(
     diagram: bool,
 ) -> Result<(), Error> {
     let catalog = &read.catalog;
-    let sections = docs::document_sections(catalog, found.models.iter().map(|m| &m.model), diagram);
+    let sections = schema_check::diagram::document_sections(
+        catalog,
+        found.models.iter().map(|m| &m.model),
+        diagram,
+    );
     let wanted: Vec<PathBuf> = sections
         .iter()
         .map(|s| dir.join(docs::fragment_path(&s.key)))

@@ -286,6 +286,28 @@ impl Ids {
     }
 }
 
+/// Every section of the docs document, in the order it holds them: the ER
+/// diagram's (unless `diagram` is off), then each schema's relations and
+/// types with the fields of `models` that map their columns. The CLI's docs
+/// and the build's doc fragments both come from here, so they agree.
+#[cfg(feature = "workflow")]
+pub fn document_sections<'a>(
+    catalog: &crate::catalog::Catalog,
+    models: impl IntoIterator<Item = &'a crate::input::ModelDef>,
+    diagram: bool,
+) -> Vec<Section> {
+    let mut out = if diagram {
+        sections(catalog)
+    } else {
+        Vec::new()
+    };
+    out.extend(crate::docs::sections(
+        catalog,
+        &crate::docs::models_by_table(models),
+    ));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

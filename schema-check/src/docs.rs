@@ -46,25 +46,6 @@ mod document;
 #[cfg(feature = "workflow")]
 pub use document::*;
 
-/// Every section of the docs document, in the order it holds them: the ER
-/// diagram's (unless `diagram` is off), then each schema's relations and
-/// types with the fields of `models` that map their columns. The CLI's docs
-/// and the build's doc fragments both come from here, so they agree.
-#[cfg(feature = "workflow")]
-pub fn document_sections<'a>(
-    catalog: &crate::catalog::Catalog,
-    models: impl IntoIterator<Item = &'a ModelDef>,
-    diagram: bool,
-) -> Vec<Section> {
-    let mut out = if diagram {
-        crate::diagram::sections(catalog)
-    } else {
-        Vec::new()
-    };
-    out.extend(sections(catalog, &models_by_table(models)));
-    out
-}
-
 /// The section of one relation (what goes between its markers), with the
 /// fields of `models` that map its columns.
 pub fn relation_section(schema: &str, relation: &Relation, models: &[DocModel]) -> String {

@@ -29,7 +29,7 @@ pub(crate) fn generate_docs(
             let catalog = ctx.catalog()?;
             let found = ctx.models()?;
             let models = found.models.iter().map(|m| &m.model);
-            docs::document_sections(&catalog, models, ctx.project.diagram)
+            schema_check::diagram::document_sections(&catalog, models, ctx.project.diagram)
         }
     };
     let text = docs::render_document(existing.as_deref(), &ctx.relative(&path), &sections)?;
@@ -92,7 +92,7 @@ pub(crate) fn validate(ctx: &Context) -> Result<Outcome, Error> {
     let found = ctx.models()?;
     let (path, text) = ctx.read_docs()?;
     let models = found.models.iter().map(|m| &m.model);
-    let wanted = docs::document_sections(&catalog, models, ctx.project.diagram);
+    let wanted = schema_check::diagram::document_sections(&catalog, models, ctx.project.diagram);
     let issues = compare::docs_db(text.as_deref(), &ctx.relative(&path), &wanted)?;
     if issues.is_empty() {
         print(&format!("{} is up to date\n", ctx.shown(&path)))?;

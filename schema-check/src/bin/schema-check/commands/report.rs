@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use schema_check::report::Report;
-use schema_check::{compare, docs, files, Comparison, Error};
+use schema_check::{compare, files, Comparison, Error};
 
 use crate::context::Context;
 use crate::render::{denied_note, print, Deny, Outcome};
@@ -36,7 +36,7 @@ pub(crate) fn report(
     issues.extend(compare::docs_db(
         docs_text.as_deref(),
         &docs_shown,
-        &docs::document_sections(
+        &schema_check::diagram::document_sections(
             &catalog,
             found.models.iter().map(|m| &m.model),
             ctx.project.diagram,
