@@ -16,14 +16,14 @@ use crate::fix::place::place;
 
 /// The database-against-models findings of every discovered model, as the
 /// derive reports them, in source order.
-pub fn db_models(catalog: &crate::Catalog, found: &Discovered) -> Vec<Finding> {
+pub fn db_models(catalog: &crate::catalog::Catalog, found: &Discovered) -> Vec<Finding> {
     db_models_noting(catalog, found, false)
 }
 
 /// [`db_models`], noting also for models that are not `strict` each field
 /// that no check can reach when `all_notes` (the CLI's `--verbose`).
 pub fn db_models_noting(
-    catalog: &crate::Catalog,
+    catalog: &crate::catalog::Catalog,
     found: &Discovered,
     all_notes: bool,
 ) -> Vec<Finding> {

@@ -67,7 +67,7 @@ pub fn freshness(
         return Ok(None);
     }
     let old = from_bytes(current, path)?;
-    let changes = crate::diff(&old, catalog);
+    let changes = crate::diff::diff(&old, catalog);
     let mut message = format!("{shown} is out of date with the database:");
     if changes.is_empty() && old != *catalog {
         message.push_str("\n  the user's schema is the same; objects that extensions own differ (an extension was created, dropped or updated)");
