@@ -613,78 +613,104 @@ impl Findings<'_> {
             ..
         } = *shape;
         let directions = self.model.directions;
+        let write = directions.insert || directions.update;
+        [
+            (directions.read && column.nullable && !is_option)
+                .then(|| self.nullable_without_option(column, inner)),
+            (directions.read && !column.nullable && is_option)
+                .then(|| self.option_on_not_null(column, inner)),
+            (directions.insert
+                && is_option
+                && insert_requires(column)
+                && !left_to_trigger(self.model, column))
+            .then(|| self.required_by_insert(relation, column, inner)),
+            (double_option && directions.read).then(|| self.double_option_read(column, inner)),
+            (double_option && !column.nullable && write)
+                .then(|| self.null_into_not_null(column, inner)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// A read struct's plain field on a column that may hold NULL.
+    fn nullable_without_option(&self, column: &Column, inner: &syn::Type) -> Verdict {
         let qualified = self.qualified_column(&column.name);
-        let mut verdicts = Vec::new();
-        if directions.read && column.nullable && !is_option {
-            verdicts.push(Verdict {
-                check: Check::NullableWithoutOption,
-                level: Level::Error,
-                message: if column.not_null_not_valid {
-                    format!("column \"{qualified}\" is NOT NULL NOT VALID: rows written before the constraint may hold NULL, but the field is not an `Option`")
-                } else {
-                    format!("column \"{qualified}\" is nullable, but the field is not an `Option`")
-                },
-                help: if column.not_null_not_valid {
-                    format!(
-                        "use `Option<{}>`, or validate the constraint (`ALTER TABLE … VALIDATE CONSTRAINT …`) and keep the field",
-                        type_text(inner)
-                    )
-                } else {
-                    format!("use `Option<{}>`", type_text(inner))
-                },
-                on_type: true,
-            });
-        }
-        if directions.read && !column.nullable && is_option {
-            verdicts.push(Verdict {
-                check: Check::OptionOnNotNull,
-                level: Level::Warning,
-                message: format!(
-                    "column \"{qualified}\" is NOT NULL, so the field need not be an `Option`"
-                ),
-                help: format!("use `{}`", type_text(inner)),
-                on_type: false,
-            });
-        }
-        if directions.insert
-            && is_option
-            && insert_requires(column)
-            && !left_to_trigger(self.model, column)
-        {
-            let plain = format!("use `{}`", type_text(inner));
-            let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
-                Some(help) => (Level::Warning, help),
-                None => (
-                    Level::Error,
-                    format!("{plain}, or give the column a default"),
-                ),
-            };
-            verdicts.push(Verdict {
-                check: Check::RequiredColumn,
-                level,
-                message: format!(
-                    "column \"{qualified}\" is NOT NULL without a default, so an insert cannot send `None` (DEFAULT) for it"
-                ),
-                help,
-                on_type: false,
-            });
-        }
-        if double_option && directions.read {
-            verdicts.push(Verdict {
-                check: Check::TypeMismatch,
-                level: Level::Error,
-                message: format!(
-                    "a read struct cannot decode column \"{qualified}\" into `Option<Option<{}>>`: a NULL reads as `None`, never `Some(None)`",
+        Verdict {
+            check: Check::NullableWithoutOption,
+            level: Level::Error,
+            message: if column.not_null_not_valid {
+                format!("column \"{qualified}\" is NOT NULL NOT VALID: rows written before the constraint may hold NULL, but the field is not an `Option`")
+            } else {
+                format!("column \"{qualified}\" is nullable, but the field is not an `Option`")
+            },
+            help: if column.not_null_not_valid {
+                format!(
+                    "use `Option<{}>`, or validate the constraint (`ALTER TABLE … VALIDATE CONSTRAINT …`) and keep the field",
                     type_text(inner)
-                ),
-                help: format!("use `Option<{}>`", type_text(inner)),
-                on_type: true,
-            });
+                )
+            } else {
+                format!("use `Option<{}>`", type_text(inner))
+            },
+            on_type: true,
         }
-        if double_option && !column.nullable && (directions.insert || directions.update) {
-            verdicts.push(self.null_into_not_null(column, inner));
+    }
+
+    /// A read struct's `Option` on a `NOT NULL` column.
+    fn option_on_not_null(&self, column: &Column, inner: &syn::Type) -> Verdict {
+        let qualified = self.qualified_column(&column.name);
+        Verdict {
+            check: Check::OptionOnNotNull,
+            level: Level::Warning,
+            message: format!(
+                "column \"{qualified}\" is NOT NULL, so the field need not be an `Option`"
+            ),
+            help: format!("use `{}`", type_text(inner)),
+            on_type: false,
         }
-        verdicts
+    }
+
+    /// An insert struct's `Option` on a column an insert must give: an
+    /// error, or a warning naming the triggers that may fill it.
+    fn required_by_insert(
+        &self,
+        relation: &Relation,
+        column: &Column,
+        inner: &syn::Type,
+    ) -> Verdict {
+        let qualified = self.qualified_column(&column.name);
+        let plain = format!("use `{}`", type_text(inner));
+        let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
+            Some(help) => (Level::Warning, help),
+            None => (
+                Level::Error,
+                format!("{plain}, or give the column a default"),
+            ),
+        };
+        Verdict {
+            check: Check::RequiredColumn,
+            level,
+            message: format!(
+                "column \"{qualified}\" is NOT NULL without a default, so an insert cannot send `None` (DEFAULT) for it"
+            ),
+            help,
+            on_type: false,
+        }
+    }
+
+    /// A read struct's `Option<Option<T>>`, which no client decodes.
+    fn double_option_read(&self, column: &Column, inner: &syn::Type) -> Verdict {
+        let qualified = self.qualified_column(&column.name);
+        Verdict {
+            check: Check::TypeMismatch,
+            level: Level::Error,
+            message: format!(
+                "a read struct cannot decode column \"{qualified}\" into `Option<Option<{}>>`: a NULL reads as `None`, never `Some(None)`",
+                type_text(inner)
+            ),
+            help: format!("use `Option<{}>`", type_text(inner)),
+            on_type: true,
+        }
     }
 
     /// An insert or update struct's `Option<Option<T>>` on a `NOT NULL`
