@@ -887,7 +887,7 @@ impl Schema {
     }
 
     /// Keeps the relations and types whose name `keep` accepts.
-    fn retain_objects(&mut self, keep: impl Fn(&str) -> bool) {
+    pub fn retain_objects(&mut self, keep: impl Fn(&str) -> bool) {
         let Schema {
             name: _,
             comment: _,

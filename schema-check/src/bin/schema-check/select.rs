@@ -41,21 +41,9 @@ pub(crate) fn only_relation(mut catalog: Catalog, name: &str) -> Result<Catalog,
         find_relation(&catalog, name, |_| true).map(|(s, r)| (s.to_owned(), r.to_owned()))?;
     catalog.schemas.retain(|schema| schema.name == s);
     for schema in &mut catalog.schemas {
-        // Every field is named, so that a kind of object added to the
-        // catalog does not compile until it is left out here too.
-        let schema_check::catalog::Schema {
-            name: _,
-            comment: _,
-            relations,
-            enums,
-            domains,
-            composites,
-            extension: _,
-        } = schema;
-        relations.retain(|rel| rel.name == r);
-        enums.clear();
-        domains.clear();
-        composites.clear();
+        // No type of a schema shares a relation's name (PostgreSQL gives
+        // each relation a row type of that name): this keeps the relation alone.
+        schema.retain_objects(|name| name == r);
     }
     Ok(catalog)
 }
