@@ -434,6 +434,13 @@ fn every_type(db: &TestDatabase) -> (String, Vec<&'static str>) {
         columns.push(format!("{name}_array {name}[]"));
     }
     for (name, ty) in UNMAPPED.iter().chain(&[("mood", "mood")]) {
+        // Multiranges came with PostgreSQL 14; `addr` and `mood` are made above.
+        let made_here = ["addr", "mood"].contains(ty);
+        let exists = db.query(&format!("SELECT to_regtype('{ty}') IS NOT NULL"));
+        if !made_here && exists != [Some("t".to_owned())] {
+            eprintln!("not on this server: {ty}");
+            continue;
+        }
         columns.push(format!("{name}_nn {ty} NOT NULL"));
         columns.push(format!("{name}_null {ty}"));
         columns.push(format!("{name}_array {ty}[]"));
