@@ -588,6 +588,26 @@ pub fn citus_missing() -> Option<String> {
     }
 }
 
+/// Creates the `citus` extension and waits until the server serves TLS.
+/// The first `CREATE EXTENSION citus` on a server turns `ssl` on and asks
+/// the postmaster to reload its configuration, which it does later, on its
+/// own; the coordinator connects to its nodes with `sslmode=require`, so a
+/// node must have reloaded before it is added. A server built without TLS
+/// (`ssl_ciphers` is `none`) is never waited for.
+fn create_citus_extension(db: &TestDatabase) {
+    db.execute("CREATE EXTENSION citus");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let serves_tls =
+        "SELECT current_setting('ssl') = 'on' OR current_setting('ssl_ciphers') = 'none'";
+    while db.query(serves_tls) != [Some("t".to_owned())] {
+        assert!(
+            Instant::now() < deadline,
+            "Citus turned TLS on, yet the server did not reload its configuration within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 impl CitusCluster {
     /// A coordinator and `workers` workers, each a cluster of its own with
     /// Citus preloaded.
@@ -631,11 +651,11 @@ impl CitusCluster {
                     cluster: None,
                 }
                 .create_named_database(coordinator.name());
-                db.execute("CREATE EXTENSION citus");
+                create_citus_extension(&db);
                 db
             })
             .collect();
-        coordinator.execute("CREATE EXTENSION citus");
+        create_citus_extension(&coordinator);
         coordinator.execute(&format!(
             "SELECT citus_set_coordinator_host('127.0.0.1', {})",
             self.coordinator.port()
