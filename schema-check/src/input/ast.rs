@@ -56,6 +56,11 @@ pub struct FieldDef {
     /// Whether `column = "…"` named the column.
     pub column_given: bool,
     pub skip: bool,
+    /// `renamed_from = "…"`: the column's name before a rename the model
+    /// asks for.
+    pub renamed_from: Option<syn::LitStr>,
+    /// `primary_key`: the column is (part of) the table's primary key.
+    pub primary_key: bool,
     /// `sql_type = "…"`: the column type declared for a type pgdrift cannot know.
     pub sql_type: Option<syn::LitStr>,
     /// The type the column converts through (`#[diesel(deserialize_as = T)]`,
@@ -238,11 +243,21 @@ impl FieldDef {
         let column = column
             .or(foreign.column)
             .unwrap_or_else(|| rename_all.apply(&unraw(&ident)));
+        if let Some(old) = attrs.renamed_from.as_ref().filter(|old| old.value() == column) {
+            errors.push(syn::Error::new(
+                old.span(),
+                format!(
+                    "`renamed_from` names the field's own column `{column}`: it takes the column's name before the rename"
+                ),
+            ));
+        }
         FieldDef {
             ty: field.ty.clone(),
             column,
             column_given,
             skip: attrs.skip.is_some() || (foreign.skip && attrs.column.is_none()),
+            renamed_from: attrs.renamed_from,
+            primary_key: attrs.primary_key.is_some(),
             sql_type: attrs.sql_type,
             through: foreign.through,
             diesel_sql_type: foreign.diesel_sql_type,
@@ -656,7 +671,7 @@ mod tests {
             messages("#[pgdrift(xyzzy)] struct User { #[pgdrift(frobnicate)] id: i64 }"),
             [
                 "unknown pgdrift attribute `xyzzy` / help: the attributes of the struct are table, schema, rename_all, partial, strict, read, insert, update, db_fills",
-                "unknown pgdrift attribute `frobnicate` / help: the attributes of a field are column, skip, sql_type",
+                "unknown pgdrift attribute `frobnicate` / help: the attributes of a field are column, skip, sql_type, renamed_from, primary_key",
             ]
         );
     }

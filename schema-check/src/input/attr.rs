@@ -245,6 +245,8 @@ attr_names! {
         Column = "column",
         Skip = "skip",
         SqlType = "sql_type",
+        RenamedFrom = "renamed_from",
+        PrimaryKey = "primary_key",
     }
 }
 
@@ -359,6 +361,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) column: Option<syn::LitStr>,
     pub(crate) sql_type: Option<syn::LitStr>,
     pub(crate) skip: Option<()>,
+    pub(crate) renamed_from: Option<syn::LitStr>,
+    pub(crate) primary_key: Option<()>,
 }
 
 impl FieldAttrs {
@@ -368,6 +372,8 @@ impl FieldAttrs {
         // Where the accepted `column` was read: a contradiction with `skip`
         // is pointed at its value, so it is recorded there.
         let mut column_at = None;
+        let mut renamed_at = None;
+        let mut primary_key_at = None;
         let others = ("the struct", StructAttr::NAMES);
         parse_items(attrs, errors, "a field", others, |attr, item| match attr {
             FieldAttr::Column => {
@@ -379,15 +385,34 @@ impl FieldAttrs {
             }
             FieldAttr::SqlType => once(&mut out.sql_type, item, item.string("bigint")),
             FieldAttr::Skip => once(&mut out.skip, item, item.flag()),
+            FieldAttr::RenamedFrom => {
+                let read = once(&mut out.renamed_from, item, item.string("nick"));
+                if read.is_ok() {
+                    renamed_at = Some(errors.here());
+                }
+                read
+            }
+            FieldAttr::PrimaryKey => {
+                let read = once(&mut out.primary_key, item, item.flag());
+                if read.is_ok() {
+                    primary_key_at = Some((errors.here(), item.span()));
+                }
+                read
+            }
         });
-        if let (Some(()), Some(column), Some(at)) = (out.skip, &out.column, column_at) {
-            errors.push_at(
-                at,
-                syn::Error::new(
-                    column.span(),
-                    "`skip` and `column` contradict each other: a skipped field maps to no column",
-                ),
-            );
+        if out.skip.is_some() {
+            let skipped = |what: &str| {
+                format!("`skip` and `{what}` contradict each other: a skipped field maps to no column")
+            };
+            if let (Some(column), Some(at)) = (&out.column, column_at) {
+                errors.push_at(at, syn::Error::new(column.span(), skipped("column")));
+            }
+            if let (Some(old), Some(at)) = (&out.renamed_from, renamed_at) {
+                errors.push_at(at, syn::Error::new(old.span(), skipped("renamed_from")));
+            }
+            if let Some((at, span)) = primary_key_at {
+                errors.push_at(at, syn::Error::new(span, skipped("primary_key")));
+            }
         }
         out
     }
