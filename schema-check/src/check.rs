@@ -11,7 +11,7 @@ use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
 use crate::finding::{Check, Finding, Level};
 use crate::fix::{sure_fix, Fix};
 use crate::input::{type_text, FieldDef, ModelDef};
-use crate::interop::{diesel_name, DieselSqlType, TEXT_FAMILY};
+use crate::interop::{diesel_name, DieselSqlType};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
 
@@ -755,12 +755,8 @@ impl Findings<'_> {
         };
         let qualified = self.qualified_column(&column.name);
         let (dimensions, name) = types::element_name(sql);
-        let same_name = diesel.element == name
-            || (diesel.element == "text" && TEXT_FAMILY.contains(&name.as_str()));
-        let mismatch =
-            (diesel.dimensions > 0) != (dimensions > 0) || (diesel.builtin && !same_name);
         let written = type_text(declared);
-        if mismatch {
+        if !diesel.fits(sql) {
             let column_type = match diesel_name(&name) {
                 Some(diesel) => {
                     let mut text = diesel.to_owned();

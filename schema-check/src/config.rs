@@ -201,6 +201,8 @@ pub struct ProjectConfig {
     pub time: TimeCrate,
     /// The crate `generate-models` takes the `numeric` type from.
     pub decimal: DecimalCrate,
+    /// Where `draft` writes its SQL files in the plain `sql` layout.
+    pub drafts: PathBuf,
 }
 
 impl Default for ProjectConfig {
@@ -215,6 +217,7 @@ impl Default for ProjectConfig {
             diagram: true,
             time: Default::default(),
             decimal: Default::default(),
+            drafts: PathBuf::from("temp"),
         }
     }
 }

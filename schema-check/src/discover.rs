@@ -8,8 +8,7 @@ use crate::cfg::Cfg;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::fix::place::place;
-use crate::input::EnumDef;
-use crate::input::ModelDef;
+use crate::input::{EnumDef, ModelDef, NewtypeDef};
 
 /// A model found in a source file.
 pub struct FoundModel {
@@ -25,12 +24,22 @@ pub struct FoundEnum {
     pub def: EnumDef,
 }
 
+/// A `#[derive(SqlType)]` newtype found in a source file.
+pub struct FoundNewtype {
+    /// Relative to the project root.
+    pub file: PathBuf,
+    pub def: NewtypeDef,
+}
+
 /// What the model paths hold: the models, and the structs whose
 /// `#[pgdrift(...)]` attributes are wrong (reported as the derive would).
 #[derive(Default)]
 pub struct Discovered {
     pub models: Vec<FoundModel>,
     pub enums: Vec<FoundEnum>,
+    /// The newtypes deriving `SqlType` whose attributes parse (the derive
+    /// reports the others).
+    pub newtypes: Vec<FoundNewtype>,
     /// Types that implement `pgdrift::SqlType` (derived or by hand), by name:
     /// fields of these types are checked by the build, not reported unchecked.
     pub sql_types: HashSet<String>,
@@ -342,6 +351,9 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
             syn::Item::Struct(s) if is_model => {
                 collect_model(&compiled_struct(s, attrs, cfg), file, found);
             }
+            syn::Item::Struct(s) if aliases.derives(&attrs, "SqlType") => {
+                collect_newtype(s, attrs, file, found);
+            }
             syn::Item::Enum(e) if aliases.derives(&attrs, "Enum") => {
                 collect_enum(e, attrs, file, found);
             }
@@ -409,6 +421,22 @@ fn collect_enum(
         Err(findings) => found
             .attribute_findings
             .extend(findings.into_iter().map(|f| place(f, file, None))),
+    }
+}
+
+fn collect_newtype(
+    s: &syn::ItemStruct,
+    attrs: Vec<syn::Attribute>,
+    file: &Path,
+    found: &mut Discovered,
+) {
+    let mut s = s.clone();
+    s.attrs = attrs;
+    if let Ok(def) = NewtypeDef::parse(&s.into()) {
+        found.newtypes.push(FoundNewtype {
+            file: file.to_path_buf(),
+            def,
+        });
     }
 }
 

@@ -4,8 +4,8 @@
 //! A [`Fix`] is edits in tokens of a parsed source; placing a finding in
 //! its file turns them into [`TextEdit`]s of the file's bytes, and the
 //! `fix` command applies those. The builders live in one module per kind
-//! of source they edit: `rust` for a model struct's Rust source; a new
-//! kind (SQL, say) gets its own module beside it.
+//! of source they edit: `rust` for a model struct's Rust source, `sql` for
+//! the database (the change `schema-check draft` proposes).
 
 #![deny(missing_docs)]
 
@@ -17,6 +17,8 @@ pub mod apply;
 pub mod place;
 #[cfg(feature = "workflow")]
 pub(crate) mod rust;
+#[cfg(feature = "discover")]
+pub mod sql;
 
 /// A finding's sure fix, built only where fixes are applied (the CLI's
 /// `fix` and the reports, feature `workflow`): the derive only shows

@@ -70,6 +70,16 @@ impl DieselSqlType {
         }
     }
 
+    /// Whether a column of type `sql` has this type: arrays on both sides
+    /// or neither, and for one of diesel's own types the same element
+    /// (`Text` standing for every character type).
+    pub fn fits(&self, sql: &crate::types::SqlType) -> bool {
+        let (dimensions, name) = crate::types::element_name(sql);
+        let same_name = self.element == name
+            || (self.element == "text" && TEXT_FAMILY.contains(&name.as_str()));
+        (self.dimensions > 0) == (dimensions > 0) && (!self.builtin || same_name)
+    }
+
     /// As PostgreSQL would write the type: `text[]`.
     pub fn describe(&self) -> String {
         format!("{}{}", self.element, "[]".repeat(self.dimensions))

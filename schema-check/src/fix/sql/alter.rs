@@ -1,0 +1,436 @@
+//! The steps for a table that exists: renames (`renamed_from`) first, then
+//! for each field in order its type, its new column, its nullability; then
+//! a commented-out drop for each column no field covers.
+
+use std::collections::BTreeMap;
+
+use super::plan::{asked_by, column_comment, commented, run, wanted_fields};
+use super::wanted::{self, Wanted};
+use super::{text, Down, Step};
+use crate::catalog::{Catalog, Column, Relation, RelationKind};
+use crate::discover::{Discovered, FoundModel};
+use crate::finding::{Check, Level};
+use crate::input::FieldDef;
+use crate::suggest::closest;
+
+/// What a field's `Option` asks of its column's `NOT NULL`, as the check
+/// reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nullability {
+    SetNotNull,
+    DropNotNull,
+    /// Two structs ask for both.
+    Disputed,
+}
+
+/// One table's steps.
+struct Table<'a> {
+    catalog: &'a Catalog,
+    found: &'a Discovered,
+    /// As SQL names it.
+    name: String,
+    /// As a comment shows it.
+    shown: String,
+    /// The relation with the drafted renames made.
+    relation: Relation,
+    models: &'a [&'a FoundModel],
+}
+
+/// The steps of an existing relation that `models` map.
+pub(super) fn steps(
+    catalog: &Catalog,
+    found: &Discovered,
+    schema: &str,
+    relation: &Relation,
+    models: &[&FoundModel],
+) -> Vec<Step> {
+    let fields = wanted_fields(models);
+    let mut table = Table {
+        catalog,
+        found,
+        name: text::table(schema, &relation.name),
+        shown: text::shown_table(schema, &relation.name),
+        relation: relation.clone(),
+        models,
+    };
+    if !matches!(relation.kind, RelationKind::Table | RelationKind::PartitionedTable) {
+        return table.not_a_table(&fields).into_iter().collect();
+    }
+    let mut steps = table.renames(&fields);
+    let nullability = table.nullability();
+    for (model, field) in &fields {
+        steps.extend(table.field(model, field, nullability.get(&field.column).copied()));
+    }
+    steps.extend(table.uncovered(&fields));
+    steps
+}
+
+impl Table<'_> {
+    /// A view or another relation pgdrift does not alter: one word on the
+    /// fields that need a column it lacks or of another type.
+    fn not_a_table(&self, fields: &[(&FoundModel, &FieldDef)]) -> Option<Step> {
+        let needy: Vec<String> = fields
+            .iter()
+            .filter(|(_, f)| {
+                self.relation
+                    .column(&f.column)
+                    .is_none_or(|c| !wanted::fits(f, c, self.found, self.catalog))
+            })
+            .map(|(m, f)| asked_by(m, f))
+            .collect();
+        (!needy.is_empty()).then(|| Step {
+            about: format!(
+                "{} is a {}, which pgdrift does not alter: change its definition for {}",
+                self.shown,
+                self.relation.kind.describe(),
+                needy.join(", ")
+            ),
+            up: Vec::new(),
+            down: Down::Nothing,
+            changes: true,
+        })
+    }
+
+    /// `RENAME COLUMN` for each field whose `renamed_from` column exists
+    /// while its own does not, and no other field maps the old name.
+    fn renames(&mut self, fields: &[(&FoundModel, &FieldDef)]) -> Vec<Step> {
+        let mut steps = Vec::new();
+        for (model, field) in fields {
+            let Some(old) = field.renamed_from.as_ref().map(syn::LitStr::value) else {
+                continue;
+            };
+            let mapped = fields.iter().any(|(_, f)| f.column == old);
+            if mapped || self.relation.column(&field.column).is_some() {
+                continue;
+            }
+            let Some(column) = self.relation.columns.iter_mut().find(|c| c.name == old) else {
+                continue;
+            };
+            column.name = field.column.clone();
+            steps.push(self.rename(model, field, &old));
+        }
+        steps
+    }
+
+    fn rename(&self, model: &FoundModel, field: &FieldDef, old: &str) -> Step {
+        let sql = |from: &str, to: &str| {
+            format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {};",
+                self.name,
+                text::ident(from),
+                text::ident(to)
+            )
+        };
+        Step {
+            about: format!("{}: renamed from {old} (renamed_from)", asked_by(model, field)),
+            up: vec![run(
+                &format!("ACCESS EXCLUSIVE lock, brief; no rewrite; queries naming {old} stop working"),
+                sql(old, &field.column),
+            )],
+            down: Down::Run(vec![run("ACCESS EXCLUSIVE lock, brief", sql(&field.column, old))]),
+            changes: true,
+        }
+    }
+
+    /// What the structs' checks say of each column's `NOT NULL`, against
+    /// the relation as renamed.
+    fn nullability(&self) -> BTreeMap<String, Nullability> {
+        let renamed;
+        let catalog = if self.relation == *self.original() {
+            self.catalog
+        } else {
+            renamed = self.catalog_as_renamed();
+            &renamed
+        };
+        let mut out = BTreeMap::new();
+        for model in self.models {
+            for finding in crate::check::check_model(&model.model, catalog) {
+                let asked = match (finding.check, finding.level) {
+                    (Check::NullableWithoutOption, Level::Error) => Nullability::SetNotNull,
+                    (Check::OptionOnNotNull | Check::RequiredColumn, Level::Error) => {
+                        Nullability::DropNotNull
+                    }
+                    _ => continue,
+                };
+                let Some(column) = finding.column else { continue };
+                out.entry(column)
+                    .and_modify(|n| {
+                        if *n != asked {
+                            *n = Nullability::Disputed;
+                        }
+                    })
+                    .or_insert(asked);
+            }
+        }
+        out
+    }
+
+    fn original(&self) -> &Relation {
+        let schema = &self.models[0].model.schema;
+        self.catalog
+            .relation(schema, &self.relation.name)
+            .expect("the relation exists")
+    }
+
+    fn catalog_as_renamed(&self) -> Catalog {
+        let mut catalog = self.catalog.clone();
+        let schema = &self.models[0].model.schema;
+        for s in catalog.schemas.iter_mut().filter(|s| &s.name == schema) {
+            for r in s.relations.iter_mut().filter(|r| r.name == self.relation.name) {
+                *r = self.relation.clone();
+            }
+        }
+        catalog
+    }
+
+    /// The steps of one field: its type, or its new column; its `NOT NULL`.
+    fn field(&self, model: &FoundModel, field: &FieldDef, null: Option<Nullability>) -> Vec<Step> {
+        let Some(column) = self.relation.column(&field.column) else {
+            return vec![self.add_column(model, field)];
+        };
+        let mut steps = Vec::new();
+        if !wanted::fits(field, column, self.found, self.catalog) {
+            steps.push(self.change_type(model, field, column));
+        }
+        match null {
+            Some(Nullability::SetNotNull) => steps.push(self.set_not_null(model, field)),
+            Some(Nullability::DropNotNull) => steps.push(self.drop_not_null(model, field, column)),
+            Some(Nullability::Disputed) => steps.push(Step {
+                about: format!("{}: the structs that map the column disagree on whether it may hold NULL; make them agree", asked_by(model, field)),
+                up: Vec::new(),
+                down: Down::Nothing,
+                changes: false,
+            }),
+            None => {}
+        }
+        steps
+    }
+
+    fn alter_column(&self, column: &str, action: &str) -> String {
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {} {action};",
+            self.name,
+            text::ident(column)
+        )
+    }
+
+    fn change_type(&self, model: &FoundModel, field: &FieldDef, column: &Column) -> Step {
+        let about = format!(
+            "{}: the column is {}, which the field's type does not fit",
+            asked_by(model, field),
+            column.data_type
+        );
+        let name = text::ident(&column.name);
+        let to = |ty: &str| format!("TYPE {ty} USING {name}::{ty}");
+        let ty = match wanted::wanted(field, self.found, self.catalog) {
+            Wanted::Sql(ty) => ty,
+            Wanted::Unknown(rust) => return self.todo_type(about, &rust, &to("<type>"), column),
+        };
+        let old = text::column_type(column);
+        Step {
+            about,
+            up: vec![run(
+                "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); fails if a value does not convert",
+                self.alter_column(&column.name, &to(&ty)),
+            )],
+            down: Down::Run(vec![run(
+                "rewrites the table again; a value the new type holds may not convert back",
+                self.alter_column(&column.name, &to(&old)),
+            )]),
+            changes: true,
+        }
+    }
+
+    fn todo_type(&self, about: String, rust: &str, action: &str, column: &Column) -> Step {
+        Step {
+            about,
+            up: vec![commented(
+                &format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]"),
+                self.alter_column(&column.name, action),
+            )],
+            down: Down::Nothing,
+            changes: true,
+        }
+    }
+
+    fn add_column(&self, model: &FoundModel, field: &FieldDef) -> Step {
+        let mut about = format!("{}: the column does not exist", asked_by(model, field));
+        if let Some(old) = &field.renamed_from {
+            about.push_str(&format!(", nor {} that renamed_from names", old.value()));
+        }
+        let not_null = !wanted::nullable(field);
+        let mut up: Vec<_> = self.rename_proposal(field).into_iter().collect();
+        let ty = match wanted::wanted(field, self.found, self.catalog) {
+            Wanted::Sql(ty) => ty,
+            Wanted::Unknown(rust) => {
+                let null = if not_null { " NOT NULL" } else { "" };
+                up.push(commented(
+                    &format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]"),
+                    format!("ALTER TABLE {} ADD COLUMN {} <type>{null};", self.name, text::ident(&field.column)),
+                ));
+                return Step { about, up, down: Down::Nothing, changes: true };
+            }
+        };
+        up.push(run(
+            "ACCESS EXCLUSIVE lock, brief; no rewrite, no scan (no default)",
+            format!("ALTER TABLE {} ADD COLUMN {} {ty};", self.name, text::ident(&field.column)),
+        ));
+        if not_null {
+            up.push(self.backfill(&field.column, "before SET NOT NULL"));
+            up.push(run(
+                "ACCESS EXCLUSIVE lock; scans the table for NULLs",
+                self.alter_column(&field.column, "SET NOT NULL"),
+            ));
+        }
+        up.extend(column_comment(&self.name, field));
+        Step {
+            about,
+            up,
+            down: Down::Run(vec![run(
+                "drops the drafted column and what was written to it since",
+                format!("ALTER TABLE {} DROP COLUMN {};", self.name, text::ident(&field.column)),
+            )]),
+            changes: true,
+        }
+    }
+
+    /// The commented `UPDATE` a person completes so that no row holds NULL.
+    fn backfill(&self, column: &str, until: &str) -> super::Statement {
+        let column = text::ident(column);
+        commented(
+            &format!("TODO backfill: rows already in the table need a value {until}; complete and uncomment (nothing to do on an empty table):"),
+            format!("UPDATE {} SET {column} = /* value */ WHERE {column} IS NULL;", self.name),
+        )
+    }
+
+    /// A column no field maps whose name is near the field's and whose
+    /// type fits it, proposed as the field's old name, never chosen.
+    fn rename_proposal(&self, field: &FieldDef) -> Option<super::Statement> {
+        let mapped = wanted_fields(self.models);
+        let uncovered = self
+            .relation
+            .columns
+            .iter()
+            .filter(|c| !mapped.iter().any(|(_, f)| f.column == c.name));
+        let near = closest(&field.column, uncovered.clone().map(|c| c.name.as_str()))?;
+        let column = uncovered.clone().find(|c| c.name == near)?;
+        wanted::fits(field, column, self.found, self.catalog).then(|| {
+            commented(
+                &format!("or, if {near} is this field renamed, rename it instead of adding the column (and mark the field #[pgdrift(renamed_from = \"{near}\")]):"),
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {};",
+                    self.name,
+                    text::ident(near),
+                    text::ident(&field.column)
+                ),
+            )
+        })
+    }
+
+    fn drop_not_null(&self, model: &FoundModel, field: &FieldDef, column: &Column) -> Step {
+        let about = format!("{}: the field is an Option, but the column is NOT NULL", asked_by(model, field));
+        let in_key = self
+            .relation
+            .primary_key
+            .as_ref()
+            .is_some_and(|k| k.columns.contains(&column.name));
+        if in_key || column.identity.is_some() {
+            return Step {
+                about: format!("{about}; PostgreSQL keeps a primary key or identity column NOT NULL, so make the field not an Option"),
+                up: Vec::new(),
+                down: Down::Nothing,
+                changes: false,
+            };
+        }
+        Step {
+            about,
+            up: vec![run("ACCESS EXCLUSIVE lock, brief; no scan", self.alter_column(&column.name, "DROP NOT NULL"))],
+            down: Down::Run(vec![run(
+                "ACCESS EXCLUSIVE lock; scans the table; fails once a NULL was written",
+                self.alter_column(&column.name, "SET NOT NULL"),
+            )]),
+            changes: true,
+        }
+    }
+
+    /// `SET NOT NULL` the way that keeps the long scan out of the exclusive
+    /// lock: a `NOT VALID` check, `VALIDATE`, `SET NOT NULL` (which the
+    /// valid check proves without a scan), then the check dropped.
+    fn set_not_null(&self, model: &FoundModel, field: &FieldDef) -> Step {
+        let check = text::ident(&self.check_name());
+        let column = text::ident(&field.column);
+        let alter = |action: String| format!("ALTER TABLE {} {action};", self.name);
+        Step {
+            about: format!("{}: the field is not an Option, but the column is nullable", asked_by(model, field)),
+            up: vec![
+                self.backfill(&field.column, "before the check is validated"),
+                run(
+                    "ACCESS EXCLUSIVE lock, brief; no scan: rows already there are checked by VALIDATE",
+                    alter(format!("ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID")),
+                ),
+                run(
+                    "SHARE UPDATE EXCLUSIVE lock: scans the table while reads and writes go on (run in a transaction of its own for that; inside this one, the lock above is held until COMMIT)",
+                    alter(format!("VALIDATE CONSTRAINT {check}")),
+                ),
+                run(
+                    "ACCESS EXCLUSIVE lock, brief; no scan: the valid check proves no row holds NULL",
+                    self.alter_column(&field.column, "SET NOT NULL"),
+                ),
+                run(
+                    "ACCESS EXCLUSIVE lock, brief; drops only the temporary check added above, which NOT NULL now makes redundant",
+                    alter(format!("DROP CONSTRAINT {check}")),
+                ),
+            ],
+            down: Down::Run(vec![run(
+                "ACCESS EXCLUSIVE lock, brief; no scan",
+                self.alter_column(&field.column, "DROP NOT NULL"),
+            )]),
+            changes: true,
+        }
+    }
+
+    /// A name for the temporary check that the table does not use.
+    fn check_name(&self) -> String {
+        let taken = |name: &str| self.relation.check_constraints.iter().any(|c| c.name == name);
+        (0..)
+            .map(|n| match n {
+                0 => "pgdrift_not_null".to_owned(),
+                n => format!("pgdrift_not_null_{n}"),
+            })
+            .find(|name| !taken(name))
+            .expect("a free name")
+    }
+
+    /// A commented-out `DROP COLUMN` for each column no field maps, when a
+    /// struct reads the whole table (not `partial`).
+    fn uncovered(&self, fields: &[(&FoundModel, &FieldDef)]) -> Vec<Step> {
+        let readers: Vec<String> = self
+            .models
+            .iter()
+            .filter(|m| m.model.directions.read && !m.model.partial)
+            .map(|m| m.model.name())
+            .collect();
+        if readers.is_empty() {
+            return Vec::new();
+        }
+        self.relation
+            .columns
+            .iter()
+            .filter(|c| !fields.iter().any(|(_, f)| f.column == c.name))
+            .map(|c| Step {
+                about: format!(
+                    "{}.{} (no field of struct {} maps it): kept; drop it only if its data is not needed",
+                    self.shown,
+                    c.name,
+                    readers.join(", struct ")
+                ),
+                up: vec![commented(
+                    "DATA LOSS: drops the column and every value in it; ACCESS EXCLUSIVE lock",
+                    format!("ALTER TABLE {} DROP COLUMN {};", self.name, text::ident(&c.name)),
+                )],
+                down: Down::Nothing,
+                changes: false,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,88 @@
+//! How a draft writes names, strings and comments in SQL: identifiers
+//! quoted only where PostgreSQL needs it (by the catalog's one
+//! `quote_ident`), string literals with `'` doubled, and comments that no
+//! text can end early.
+
+use crate::catalog::{quote_ident, Column, TypeName};
+use crate::escape;
+use crate::sql_name;
+
+/// An identifier as SQL writes it: `users`, `"user"`, `"Order Items"`.
+pub(super) fn ident(name: &str) -> String {
+    quote_ident(name).into_owned()
+}
+
+/// A table as SQL names it: `users` in `public`, `app.orders` elsewhere.
+pub(super) fn table(schema: &str, name: &str) -> String {
+    match schema {
+        "public" => ident(name),
+        _ => format!("{}.{}", ident(schema), ident(name)),
+    }
+}
+
+/// A table as a person reads it in a comment: `users`, `app.orders`
+/// (unquoted; comments escape what a line cannot hold).
+pub(super) fn shown_table(schema: &str, name: &str) -> String {
+    match schema {
+        "public" => name.to_owned(),
+        _ => format!("{schema}.{name}"),
+    }
+}
+
+/// A string literal in standard SQL: `'it''s'`. Backslashes stay as they
+/// are (PostgreSQL's default `standard_conforming_strings`); a NUL, which
+/// no PostgreSQL text holds, is left out.
+pub(super) fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\0', "").replace('\'', "''"))
+}
+
+/// A type as SQL writes it: a user-defined one quoted where needed and
+/// qualified outside `public`, a built-in one by its name.
+pub(super) fn type_name(name: &TypeName) -> String {
+    sql_name::spell(name)
+}
+
+/// The type a column has now, as SQL writes it (to give it back).
+pub(super) fn column_type(column: &Column) -> String {
+    match (&column.element, column.udt.schema.as_str()) {
+        (None, "pg_catalog") => column.data_type.clone(),
+        (None, _) => type_name(&column.udt),
+        (Some(element), "pg_catalog") if element.schema == "pg_catalog" => column.data_type.clone(),
+        (Some(element), _) => format!("{}[]", type_name(element)),
+    }
+}
+
+/// One comment line: `-- ` and the text, with every line break and control
+/// character written as an escape, so the comment ends where the line does.
+pub(super) fn comment(text: &str) -> String {
+    format!("-- {}", escape::one_line(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_only_where_needed() {
+        assert_eq!(table("public", "users"), "users");
+        assert_eq!(table("public", "user"), "\"user\"");
+        assert_eq!(table("App", "Order Items"), "\"App\".\"Order Items\"");
+        assert_eq!(ident("select"), "\"select\"");
+        assert_eq!(ident("größe"), "\"größe\"");
+        assert_eq!(ident("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn strings_double_their_quotes_and_keep_backslashes() {
+        assert_eq!(literal("it's \\n \"x\""), "'it''s \\n \"x\"'");
+        assert_eq!(literal("a\0b"), "'ab'");
+    }
+
+    #[test]
+    fn a_comment_is_one_line_whatever_it_says() {
+        assert_eq!(
+            comment("a\nDROP TABLE users;\r--"),
+            "-- a\\nDROP TABLE users;\\u{d}--"
+        );
+    }
+}
