@@ -7,6 +7,7 @@ mod cli;
 mod connections;
 mod derive;
 mod diagram;
+mod draft;
 mod extensions;
 mod fix;
 mod generate;

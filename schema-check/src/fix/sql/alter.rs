@@ -11,7 +11,7 @@ use crate::catalog::{Catalog, Column, Relation, RelationKind};
 use crate::discover::{Discovered, FoundModel};
 use crate::finding::{Check, Level};
 use crate::input::FieldDef;
-use crate::suggest::closest;
+use crate::suggest::closest_or_shortened;
 
 /// What a field's `Option` asks of its column's `NOT NULL`, as the check
 /// reports it.
@@ -53,7 +53,10 @@ pub(super) fn steps(
         relation: relation.clone(),
         models,
     };
-    if !matches!(relation.kind, RelationKind::Table | RelationKind::PartitionedTable) {
+    if !matches!(
+        relation.kind,
+        RelationKind::Table | RelationKind::PartitionedTable
+    ) {
         return table.not_a_table(&fields).into_iter().collect();
     }
     let mut steps = table.renames(&fields);
@@ -122,12 +125,20 @@ impl Table<'_> {
             )
         };
         Step {
-            about: format!("{}: renamed from {old} (renamed_from)", asked_by(model, field)),
+            about: format!(
+                "{}: renamed from {old} (renamed_from)",
+                asked_by(model, field)
+            ),
             up: vec![run(
-                &format!("ACCESS EXCLUSIVE lock, brief; no rewrite; queries naming {old} stop working"),
+                &format!(
+                    "ACCESS EXCLUSIVE lock, brief; no rewrite; queries naming {old} stop working"
+                ),
                 sql(old, &field.column),
             )],
-            down: Down::Run(vec![run("ACCESS EXCLUSIVE lock, brief", sql(&field.column, old))]),
+            down: Down::Run(vec![run(
+                "ACCESS EXCLUSIVE lock, brief",
+                sql(&field.column, old),
+            )]),
             changes: true,
         }
     }
@@ -152,7 +163,9 @@ impl Table<'_> {
                     }
                     _ => continue,
                 };
-                let Some(column) = finding.column else { continue };
+                let Some(column) = finding.column else {
+                    continue;
+                };
                 out.entry(column)
                     .and_modify(|n| {
                         if *n != asked {
@@ -176,7 +189,11 @@ impl Table<'_> {
         let mut catalog = self.catalog.clone();
         let schema = &self.models[0].model.schema;
         for s in catalog.schemas.iter_mut().filter(|s| &s.name == schema) {
-            for r in s.relations.iter_mut().filter(|r| r.name == self.relation.name) {
+            for r in s
+                .relations
+                .iter_mut()
+                .filter(|r| r.name == self.relation.name)
+            {
                 *r = self.relation.clone();
             }
         }
@@ -268,12 +285,21 @@ impl Table<'_> {
                     &format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]"),
                     format!("ALTER TABLE {} ADD COLUMN {} <type>{null};", self.name, text::ident(&field.column)),
                 ));
-                return Step { about, up, down: Down::Nothing, changes: true };
+                return Step {
+                    about,
+                    up,
+                    down: Down::Nothing,
+                    changes: true,
+                };
             }
         };
         up.push(run(
             "ACCESS EXCLUSIVE lock, brief; no rewrite, no scan (no default)",
-            format!("ALTER TABLE {} ADD COLUMN {} {ty};", self.name, text::ident(&field.column)),
+            format!(
+                "ALTER TABLE {} ADD COLUMN {} {ty};",
+                self.name,
+                text::ident(&field.column)
+            ),
         ));
         if not_null {
             up.push(self.backfill(&field.column, "before SET NOT NULL"));
@@ -288,7 +314,11 @@ impl Table<'_> {
             up,
             down: Down::Run(vec![run(
                 "drops the drafted column and what was written to it since",
-                format!("ALTER TABLE {} DROP COLUMN {};", self.name, text::ident(&field.column)),
+                format!(
+                    "ALTER TABLE {} DROP COLUMN {};",
+                    self.name,
+                    text::ident(&field.column)
+                ),
             )]),
             changes: true,
         }
@@ -312,7 +342,7 @@ impl Table<'_> {
             .columns
             .iter()
             .filter(|c| !mapped.iter().any(|(_, f)| f.column == c.name));
-        let near = closest(&field.column, uncovered.clone().map(|c| c.name.as_str()))?;
+        let near = closest_or_shortened(&field.column, uncovered.clone().map(|c| c.name.as_str()))?;
         let column = uncovered.clone().find(|c| c.name == near)?;
         wanted::fits(field, column, self.found, self.catalog).then(|| {
             commented(
@@ -328,7 +358,10 @@ impl Table<'_> {
     }
 
     fn drop_not_null(&self, model: &FoundModel, field: &FieldDef, column: &Column) -> Step {
-        let about = format!("{}: the field is an Option, but the column is NOT NULL", asked_by(model, field));
+        let about = format!(
+            "{}: the field is an Option, but the column is NOT NULL",
+            asked_by(model, field)
+        );
         let in_key = self
             .relation
             .primary_key
@@ -344,7 +377,10 @@ impl Table<'_> {
         }
         Step {
             about,
-            up: vec![run("ACCESS EXCLUSIVE lock, brief; no scan", self.alter_column(&column.name, "DROP NOT NULL"))],
+            up: vec![run(
+                "ACCESS EXCLUSIVE lock, brief; no scan",
+                self.alter_column(&column.name, "DROP NOT NULL"),
+            )],
             down: Down::Run(vec![run(
                 "ACCESS EXCLUSIVE lock; scans the table; fails once a NULL was written",
                 self.alter_column(&column.name, "SET NOT NULL"),
@@ -391,7 +427,12 @@ impl Table<'_> {
 
     /// A name for the temporary check that the table does not use.
     fn check_name(&self) -> String {
-        let taken = |name: &str| self.relation.check_constraints.iter().any(|c| c.name == name);
+        let taken = |name: &str| {
+            self.relation
+                .check_constraints
+                .iter()
+                .any(|c| c.name == name)
+        };
         (0..)
             .map(|n| match n {
                 0 => "pgdrift_not_null".to_owned(),

@@ -39,9 +39,16 @@ pub(super) fn steps(
         create_table(catalog, found, &name, &fields),
     )];
     if let Some(doc) = models.iter().find_map(|m| m.model.doc.as_ref()) {
-        up.push(plain(format!("COMMENT ON TABLE {name} IS {};", text::literal(doc))));
+        up.push(plain(format!(
+            "COMMENT ON TABLE {name} IS {};",
+            text::literal(doc)
+        )));
     }
-    up.extend(fields.iter().filter_map(|(_, field)| column_comment(&name, field)));
+    up.extend(
+        fields
+            .iter()
+            .filter_map(|(_, field)| column_comment(&name, field)),
+    );
     vec![Step {
         about: format!("{about}: the table does not exist"),
         up,
@@ -87,7 +94,11 @@ fn create_table(
 }
 
 fn column(catalog: &Catalog, found: &Discovered, model: &FoundModel, field: &FieldDef) -> Line {
-    let null = if wanted::nullable(field) { "" } else { " NOT NULL" };
+    let null = if wanted::nullable(field) {
+        ""
+    } else {
+        " NOT NULL"
+    };
     let column = text::ident(&field.column);
     match wanted::wanted(field, found, catalog) {
         Wanted::Sql(ty) => Line::Item(format!("{column} {ty}{null}")),
@@ -107,7 +118,10 @@ fn primary_key(fields: &[(&FoundModel, &FieldDef)]) -> Line {
         .map(|(_, f)| f.column.as_str())
         .collect();
     let key = match marked.as_slice() {
-        [] => fields.iter().find(|(_, f)| f.column == "id").map(|_| vec!["id"]),
+        [] => fields
+            .iter()
+            .find(|(_, f)| f.column == "id")
+            .map(|_| vec!["id"]),
         _ => Some(marked),
     };
     match key {

@@ -15,7 +15,15 @@ pub(super) fn steps(catalog: &Catalog, found: &Discovered) -> Vec<Step> {
     let mut enums: Vec<(TypeName, &FoundEnum)> = found
         .enums
         .iter()
-        .map(|e| (e.def.written.resolve(catalog).unwrap_or_else(|| e.def.type_name.clone()), e))
+        .map(|e| {
+            (
+                e.def
+                    .written
+                    .resolve(catalog)
+                    .unwrap_or_else(|| e.def.type_name.clone()),
+                e,
+            )
+        })
         .collect();
     enums.sort_by(|a, b| a.0.cmp(&b.0));
     let mut seen = BTreeSet::new();
@@ -24,7 +32,12 @@ pub(super) fn steps(catalog: &Catalog, found: &Discovered) -> Vec<Step> {
         if !seen.insert(name.clone()) {
             continue;
         }
-        let about = format!("type {} (enum {} in {})", text::type_name(&name), found.def.ident, found.file.display());
+        let about = format!(
+            "type {} (enum {} in {})",
+            text::type_name(&name),
+            found.def.ident,
+            found.file.display()
+        );
         match catalog.enum_type(&name) {
             Some(db) => steps.extend(labels(&about, &name, db, found)),
             None if taken(catalog, &name) => steps.push(name_taken(&about)),
@@ -51,12 +64,21 @@ fn name_taken(about: &str) -> Step {
 }
 
 fn create(about: &str, name: &TypeName, found: &FoundEnum) -> Step {
-    let labels: Vec<String> = found.def.variants.iter().map(|v| text::literal(&v.label)).collect();
+    let labels: Vec<String> = found
+        .def
+        .variants
+        .iter()
+        .map(|v| text::literal(&v.label))
+        .collect();
     Step {
         about: format!("{about}: the enum type does not exist"),
         up: vec![run(
             "a new type: locks nothing that exists",
-            format!("CREATE TYPE {} AS ENUM ({});", text::type_name(name), labels.join(", ")),
+            format!(
+                "CREATE TYPE {} AS ENUM ({});",
+                text::type_name(name),
+                labels.join(", ")
+            ),
         )],
         down: Down::Run(vec![run(
             "drops the drafted type",
@@ -80,7 +102,13 @@ fn labels(about: &str, name: &TypeName, db: &EnumType, found: &FoundEnum) -> Vec
                 (None, Some(first)) => format!(" BEFORE {}", text::literal(first)),
                 (None, None) => String::new(),
             };
-            steps.push(add_value(about, name, &variant.ident.to_string(), label, &place));
+            steps.push(add_value(
+                about,
+                name,
+                &variant.ident.to_string(),
+                label,
+                &place,
+            ));
         }
         before = Some(label);
     }

@@ -59,7 +59,7 @@ fn schemas(catalog: &Catalog, found: &Discovered, tables: &Tables) -> Vec<Step> 
                 format!("CREATE SCHEMA {};", text::ident(&schema)),
             )],
             down: Down::Run(vec![run(
-                "drops the drafted schema, once the steps below have emptied it",
+                "drops the drafted schema, which the steps before have emptied",
                 format!("DROP SCHEMA {};", text::ident(&schema)),
             )]),
             changes: true,
@@ -83,9 +83,7 @@ pub(super) fn asked_by(model: &FoundModel, field: &FieldDef) -> String {
 /// The mapped fields of `models`, one per column (the first model's field
 /// when several map it), leaving out those that may miss their column
 /// (`#[sqlx(default)]`).
-pub(super) fn wanted_fields<'a>(
-    models: &[&'a FoundModel],
-) -> Vec<(&'a FoundModel, &'a FieldDef)> {
+pub(super) fn wanted_fields<'a>(models: &[&'a FoundModel]) -> Vec<(&'a FoundModel, &'a FieldDef)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for model in models {

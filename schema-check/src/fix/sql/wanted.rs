@@ -34,7 +34,11 @@ pub(super) fn wanted(field: &FieldDef, found: &Discovered, catalog: &Catalog) ->
     if let Some(declared) = &field.sql_type {
         return written(&declared.value(), catalog);
     }
-    if let Some(diesel) = field.diesel_sql_type.as_ref().and_then(DieselSqlType::parse) {
+    if let Some(diesel) = field
+        .diesel_sql_type
+        .as_ref()
+        .and_then(DieselSqlType::parse)
+    {
         return diesel_type(&diesel, catalog);
     }
     if field.json {
@@ -45,12 +49,21 @@ pub(super) fn wanted(field: &FieldDef, found: &Discovered, catalog: &Catalog) ->
 
 /// Whether `column` has the type `field` asks for, as the derive decides
 /// it (the project's own types as their `SqlType` probes would).
-pub(super) fn fits(field: &FieldDef, column: &Column, found: &Discovered, catalog: &Catalog) -> bool {
+pub(super) fn fits(
+    field: &FieldDef,
+    column: &Column,
+    found: &Discovered,
+    catalog: &Catalog,
+) -> bool {
     if let Some(declared) = &field.sql_type {
         return types::sql_type_matches(catalog, column, &declared.value());
     }
     let sql = types::resolve(catalog, column);
-    if let Some(diesel) = field.diesel_sql_type.as_ref().and_then(DieselSqlType::parse) {
+    if let Some(diesel) = field
+        .diesel_sql_type
+        .as_ref()
+        .and_then(DieselSqlType::parse)
+    {
         return diesel.fits(&sql);
     }
     if field.json {
@@ -96,7 +109,12 @@ fn preferred(name: &str) -> String {
 /// The SQL type of a project's `Enum` or `SqlType` newtype named by `ty`
 /// (or by the element of `Vec<ty>`, as an array), when the project has
 /// one by that name.
-fn custom_type(ty: &syn::Type, found: &Discovered, catalog: &Catalog, depth: usize) -> Option<Wanted> {
+fn custom_type(
+    ty: &syn::Type,
+    found: &Discovered,
+    catalog: &Catalog,
+    depth: usize,
+) -> Option<Wanted> {
     let (element, array) = match vec_element(ty) {
         Some(element) => (element, "[]"),
         None => (ty, ""),
