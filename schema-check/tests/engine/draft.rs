@@ -304,3 +304,193 @@ pub struct User {
     db.execute(&up);
     assert_eq!(snapshot(&db).0, catalog, "the advice runs as a no-op");
 }
+
+/// A project directory with `src/models.rs`, drafted against `db`.
+struct Project {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Project {
+    fn new(db: &TestDatabase, models: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
+        Project {
+            dir,
+            url: db.url().expose().to_owned(),
+        }
+    }
+
+    fn path(&self, path: &str) -> PathBuf {
+        self.dir.path().join(path)
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        crate::schema_check(
+            self.dir.path(),
+            args,
+            &[
+                ("DATABASE_URL", &self.url),
+                ("SOURCE_DATE_EPOCH", "1764028800"),
+            ],
+        )
+    }
+}
+
+const NEEDS_NICKNAME: &str = r#"
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial)]
+pub struct User {
+    pub id: i64,
+    pub nickname: Option<String>,
+}
+"#;
+
+fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", crate::all_output(out));
+}
+
+#[test]
+fn draft_writes_each_layout_and_runs_nothing() {
+    let db = testing::database();
+    db.execute(USERS);
+    let (_, before) = snapshot(&db);
+    let project = Project::new(&db, NEEDS_NICKNAME);
+    let drafted = draft(&snapshot(&db).0, &models(NEEDS_NICKNAME));
+    let layouts: &[(&[&str], &[&str])] = &[
+        (
+            &["draft", "-m", "add_nickname"],
+            &[
+                "temp/20251125000000_add_nickname.sql",
+                "temp/20251125000000_add_nickname.down.sql",
+            ],
+        ),
+        (
+            &["draft", "-m", "add-nick", "--format", "sqlx"],
+            &[
+                "migrations/20251125000000_add-nick.up.sql",
+                "migrations/20251125000000_add-nick.down.sql",
+            ],
+        ),
+        (
+            &["draft", "--format", "diesel"],
+            &[
+                "migrations/2025-11-25-000000_draft/up.sql",
+                "migrations/2025-11-25-000000_draft/down.sql",
+            ],
+        ),
+        (
+            &["draft", "--format", "refinery", "--out", "db/./refinery"],
+            &["db/refinery/V8__draft.sql"],
+        ),
+    ];
+    std::fs::create_dir_all(project.path("db/refinery")).unwrap();
+    std::fs::write(project.path("db/refinery/V3__a.sql"), "").unwrap();
+    std::fs::write(project.path("db/refinery/U7__b.sql"), "").unwrap();
+    std::fs::write(project.path("db/refinery/V10_not_refinery.sql"), "").unwrap();
+    for (args, files) in layouts {
+        let out = project.run(args);
+        assert_exit(&out, 1);
+        let printed = crate::stdout(&out);
+        assert!(printed.starts_with(&drafted.up()), "{printed}");
+        assert!(
+            printed.ends_with(&format!(
+                "wrote {} for review: nothing has run against the database\n",
+                files.join(" and ")
+            )),
+            "{printed}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(project.path(files[0])).unwrap(),
+            drafted.up()
+        );
+        if let Some(down) = files.get(1) {
+            assert_eq!(
+                std::fs::read_to_string(project.path(down)).unwrap(),
+                drafted.down()
+            );
+        } else {
+            assert!(
+                printed.contains("refinery has no down migrations"),
+                "{printed}"
+            );
+            assert!(printed.contains(&drafted.down()), "{printed}");
+        }
+    }
+    let again = project.run(&["draft", "-m", "add_nickname"]);
+    assert_exit(&again, 2);
+    assert!(
+        crate::stderr(&again).contains("exists already"),
+        "{}",
+        crate::stderr(&again)
+    );
+    assert_eq!(snapshot(&db).1, before, "draft ran something");
+}
+
+#[test]
+fn draft_takes_its_directory_from_pgdrift_toml_and_refuses_escapes() {
+    let db = testing::database();
+    db.execute(USERS);
+    let project = Project::new(&db, NEEDS_NICKNAME);
+    std::fs::write(project.path("pgdrift.toml"), "drafts = \"db/drafts\"\n").unwrap();
+    assert_exit(&project.run(&["draft"]), 1);
+    assert!(project.path("db/drafts/20251125000000_draft.sql").exists());
+    assert_exit(&project.run(&["draft", "--out", "elsewhere"]), 1);
+    assert!(project
+        .path("elsewhere/20251125000000_draft.down.sql")
+        .exists());
+    for (args, said) in [
+        (
+            &["draft", "-m", "add nickname"][..],
+            "-m \"add nickname\" is not a draft name: use letters, digits, `_` and `-`",
+        ),
+        (
+            &["draft", "-m", "../x"][..],
+            "-m \"../x\" is not a draft name",
+        ),
+        (
+            &["draft", "--out", "../up"][..],
+            "--out ../up is not a directory inside the project root",
+        ),
+        (
+            &["draft", "--out", "/tmp"][..],
+            "--out /tmp is not a directory inside the project root",
+        ),
+    ] {
+        let out = project.run(args);
+        assert_exit(&out, 2);
+        let stderr = crate::stderr(&out);
+        assert!(stderr.starts_with(&format!("error: {said}")), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    std::fs::write(project.path("pgdrift.toml"), "drafts = \"../out\"\n").unwrap();
+    let out = project.run(&["draft"]);
+    assert_exit(&out, 2);
+    assert!(crate::stderr(&out).contains("drafts ../out is not a directory inside"));
+    assert!(!project.path("../out").exists());
+}
+
+#[test]
+fn draft_with_nothing_to_do_and_offline() {
+    let db = testing::database();
+    db.execute(USERS);
+    let fitting =
+        NEEDS_NICKNAME.replace("pub nickname: Option<String>,", "pub nick: Option<String>,");
+    let project = Project::new(&db, &fitting);
+    let out = project.run(&["draft"]);
+    assert_exit(&out, 0);
+    assert_eq!(crate::stdout(&out), "the models need no database change\n");
+    assert!(!project.path("temp").exists());
+    assert_exit(&project.run(&["snapshot"]), 0);
+    std::fs::write(project.path("src/models.rs"), NEEDS_NICKNAME).unwrap();
+    let offline = crate::schema_check(
+        project.dir.path(),
+        &["--offline", "draft", "-m", "offline"],
+        &[("SOURCE_DATE_EPOCH", "1764028800")],
+    );
+    assert_exit(&offline, 1);
+    assert!(project.path("temp/20251125000000_offline.sql").exists());
+}

@@ -5,6 +5,7 @@
 
 pub(crate) mod changelog;
 pub(crate) mod docs;
+pub(crate) mod draft;
 pub(crate) mod fix;
 pub(crate) mod introspect;
 pub(crate) mod models;

@@ -16,6 +16,7 @@ mod select;
 use clap::{Parser, Subcommand, ValueEnum};
 use schema_check::schema_source::SchemaRequest;
 
+use commands::draft::DraftFormat;
 use commands::models::{DecimalArg, TimeArg};
 use commands::report::ReportFormat;
 use context::{ColorChoice, Context, Flags};
@@ -122,6 +123,23 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Draft, for review, the SQL that would make the database fit the models; runs nothing.
+    Draft {
+        /// The draft's name in its file names: letters, digits, `_` and `-`.
+        #[arg(
+            short = 'm',
+            long = "name",
+            value_name = "NAME",
+            default_value = "draft"
+        )]
+        name: String,
+        /// The file layout: plain SQL files, or a migration tool's.
+        #[arg(long, value_enum, default_value_t = DraftFormat::Sql)]
+        format: DraftFormat,
+        /// Directory for the files [default: pgdrift.toml's `drafts` (temp) for sql, else migrations]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Write Rust model structs (and enums) for the schema's tables and views.
     GenerateModels {
         /// Only this relation (`name` or `schema.name`); repeatable.
@@ -200,7 +218,7 @@ fn flags(cli: &Cli) -> Flags {
 
 /// Runs the command's module.
 fn dispatch(ctx: &Context, command: &Command) -> Result<Outcome, schema_check::Error> {
-    use commands::{changelog, docs, fix, introspect, models, report, watch};
+    use commands::{changelog, docs, draft, fix, introspect, models, report, watch};
     match command {
         Command::Introspect { table, format } => {
             introspect::introspect(ctx, table.as_deref(), *format == Format::Json)
@@ -217,6 +235,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<Outcome, schema_check::E
         Command::Validate => docs::validate(ctx),
         Command::Report { out, format, deny } => report::report(ctx, out.as_deref(), format, *deny),
         Command::Fix { dry_run } => fix::fix(ctx, *dry_run),
+        Command::Draft { name, format, out } => draft::draft(ctx, name, *format, out.as_deref()),
         Command::GenerateModels {
             tables,
             schemas,

@@ -1,0 +1,184 @@
+//! `draft`: the SQL that would make the database fit the models, written
+//! for review as plain SQL files or in the layout of the team's migration
+//! tool. It reads the schema as `compare-db-models` does and runs nothing.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
+
+use clap::ValueEnum;
+use schema_check::fix::sql::{draft as draft_sql, Draft};
+use schema_check::{files, Error};
+
+use crate::context::Context;
+use crate::render::{print, Outcome};
+
+/// `--format`: the file layout of the draft.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DraftFormat {
+    /// `<timestamp>_<name>.sql` and `.down.sql` in the drafts directory.
+    Sql,
+    /// sqlx: `migrations/<timestamp>_<name>.up.sql` and `.down.sql`.
+    Sqlx,
+    /// diesel: `migrations/<date-time>_<name>/up.sql` and `down.sql`.
+    Diesel,
+    /// refinery: `migrations/V<n>__<name>.sql` (no down part).
+    Refinery,
+}
+
+/// Drafts the change, prints it and writes its files; findings (exit 1)
+/// when there is a draft, clean when the models need nothing.
+pub(crate) fn draft(
+    ctx: &Context,
+    name: &str,
+    format: DraftFormat,
+    out: Option<&Path>,
+) -> Result<Outcome, Error> {
+    check_name(name)?;
+    let dir = match out {
+        Some(dir) => inside_root(dir, "--out")?,
+        None if format == DraftFormat::Sql => inside_root(&ctx.project.drafts, "drafts")?,
+        None => PathBuf::from("migrations"),
+    };
+    let catalog = ctx.catalog_around_locks()?;
+    let found = ctx.models()?;
+    let drafted = draft_sql(&catalog, &found);
+    if drafted.is_empty() {
+        print("the models need no database change\n")?;
+        return Ok(Outcome::Clean);
+    }
+    let files = layout(ctx, format, &dir, &stamp(ctx.now()?), name, &drafted)?;
+    for (path, _) in &files {
+        if path.exists() {
+            return Err(Error::Config(format!(
+                "{} exists already: give the draft another name with -m",
+                ctx.shown(path)
+            )));
+        }
+    }
+    for (path, text) in &files {
+        files::write_atomic(path, text.as_bytes())?;
+    }
+    print(&report(ctx, format, &drafted, &files))?;
+    Ok(Outcome::Findings)
+}
+
+/// A draft's name: letters, digits, `_` and `-`, as file names take them.
+fn check_name(name: &str) -> Result<(), Error> {
+    let fine = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !name.is_empty() && name.chars().all(fine) {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "-m {:?} is not a draft name: use letters, digits, `_` and `-`",
+        schema_check::escape::one_line(name)
+    )))
+}
+
+/// `dir` (without its `.` parts) when it stays inside the root: relative,
+/// without `..`.
+fn inside_root(dir: &Path, what: &str) -> Result<PathBuf, Error> {
+    let inside = dir
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    match inside && !dir.as_os_str().is_empty() {
+        true => Ok(dir.components().filter(|c| *c != Component::CurDir).collect()),
+        false => Err(Error::Config(format!(
+            "{what} {} is not a directory inside the project root: give a relative path without `..`",
+            dir.display()
+        ))),
+    }
+}
+
+/// The time in UTC as `YYYYMMDDHHMMSS`.
+fn stamp(now: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(now)
+        .to_string()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+/// The files of the draft in `format`'s layout under `dir` (relative to
+/// the root), with their texts.
+fn layout(
+    ctx: &Context,
+    format: DraftFormat,
+    dir: &Path,
+    stamp: &str,
+    name: &str,
+    drafted: &Draft,
+) -> Result<Vec<(PathBuf, String)>, Error> {
+    let dir = ctx.root.join(dir);
+    let (up, down) = (drafted.up(), drafted.down());
+    Ok(match format {
+        DraftFormat::Sql => vec![
+            (dir.join(format!("{stamp}_{name}.sql")), up),
+            (dir.join(format!("{stamp}_{name}.down.sql")), down),
+        ],
+        DraftFormat::Sqlx => vec![
+            (dir.join(format!("{stamp}_{name}.up.sql")), up),
+            (dir.join(format!("{stamp}_{name}.down.sql")), down),
+        ],
+        DraftFormat::Diesel => {
+            let (date, time) = stamp.split_at(8);
+            let folder = dir.join(format!(
+                "{}-{}-{}-{time}_{name}",
+                &date[..4],
+                &date[4..6],
+                &date[6..]
+            ));
+            vec![(folder.join("up.sql"), up), (folder.join("down.sql"), down)]
+        }
+        DraftFormat::Refinery => {
+            let version = next_refinery_version(&dir)?;
+            vec![(dir.join(format!("V{version}__{name}.sql")), up)]
+        }
+    })
+}
+
+/// One more than the highest version of the refinery migrations in `dir`
+/// (`V3__x.sql`, `U4__y.sql`), 1 when there are none.
+fn next_refinery_version(dir: &Path) -> Result<u64, Error> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(1),
+        Err(e) => {
+            return Err(Error::Io(format!("cannot read {}: {e}", dir.display())));
+        }
+    };
+    let highest = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix('V').or_else(|| name.strip_prefix('U'))?;
+            let (version, _) = rest.split_once("__")?;
+            version.parse::<u64>().ok()
+        })
+        .max()
+        .unwrap_or(0);
+    Ok(highest + 1)
+}
+
+/// What `draft` prints: the up part, the down part where the layout has no
+/// file for it, and the files written.
+fn report(
+    ctx: &Context,
+    format: DraftFormat,
+    drafted: &Draft,
+    files: &[(PathBuf, String)],
+) -> String {
+    let mut out = drafted.up();
+    if format == DraftFormat::Refinery {
+        out.push_str("\n-- refinery has no down migrations, so this down part is not written:\n\n");
+        out.push_str(&drafted.down());
+    }
+    let written: Vec<String> = files
+        .iter()
+        .map(|(path, _)| ctx.shown(path).to_string())
+        .collect();
+    out.push_str(&format!(
+        "\nwrote {} for review: nothing has run against the database\n",
+        written.join(" and ")
+    ));
+    out
+}
