@@ -30,16 +30,21 @@ fn snapshot(db: &TestDatabase) -> (Catalog, String) {
 /// checks the models find no error, then applies the down part and, when
 /// the draft says everything can be undone, compares the snapshots.
 fn round_trip(a: &str, source: &str) -> Draft {
-    let db = testing::database();
+    round_trip_on(&testing::database(), a, source)
+}
+
+/// [`round_trip`] on `db`, whose `public` schema is made anew first.
+fn round_trip_on(db: &TestDatabase, a: &str, source: &str) -> Draft {
+    db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
     db.execute(a);
-    let (before, before_json) = snapshot(&db);
+    let (before, before_json) = snapshot(db);
     let found = models(source);
     assert!(found.attribute_findings.is_empty(), "{source}");
     let drafted = draft(&before, &found);
     db.connect()
         .batch_execute(&drafted.up())
         .unwrap_or_else(|e| panic!("{e}\n{}", drafted.up()));
-    let (after, _) = snapshot(&db);
+    let (after, _) = snapshot(db);
     let errors: Vec<String> = compare::db_models(&after, &found)
         .into_iter()
         .filter(|f| f.level == Level::Error)
@@ -55,7 +60,7 @@ fn round_trip(a: &str, source: &str) -> Draft {
         .batch_execute(&drafted.down())
         .unwrap_or_else(|e| panic!("{e}\n{}", drafted.down()));
     if drafted.fully_invertible() {
-        assert_eq!(snapshot(&db).1, before_json, "{}", drafted.down());
+        assert_eq!(snapshot(db).1, before_json, "{}", drafted.down());
     }
     drafted
 }
@@ -493,4 +498,159 @@ fn draft_with_nothing_to_do_and_offline() {
     );
     assert_exit(&offline, 1);
     assert!(project.path("temp/20251125000000_offline.sql").exists());
+}
+
+mod generated {
+    //! Round trips of generated pairs: a table and an enum type (schema
+    //! A), and models that keep, retype, rename, leave out and add
+    //! columns, add labels and a table (schema B).
+
+    use proptest::prelude::*;
+
+    /// A column of table `t`: its type and whether it is nullable.
+    type ColumnSpec = (&'static str, bool);
+
+    /// What the model does with a column: keep it, rename it (both with a
+    /// Rust type and `Option` or not), or leave it out.
+    #[derive(Debug, Clone)]
+    enum Use {
+        Keep(&'static str, bool),
+        Rename(&'static str, bool),
+        Omit,
+    }
+
+    fn rust_type() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(vec!["i32", "i64", "String", "Kind"])
+    }
+
+    fn column_use() -> impl Strategy<Value = Use> {
+        prop_oneof![
+            (rust_type(), any::<bool>()).prop_map(|(t, o)| Use::Keep(t, o)),
+            (rust_type(), any::<bool>()).prop_map(|(t, o)| Use::Rename(t, o)),
+            Just(Use::Omit),
+        ]
+    }
+
+    fn column() -> impl Strategy<Value = ColumnSpec> {
+        (
+            proptest::sample::select(vec!["int4", "int8", "text"]),
+            any::<bool>(),
+        )
+    }
+
+    /// Schema A's SQL: table `t` with `columns`, enum `e` with `labels`.
+    fn schema_a(columns: &[ColumnSpec], labels: &[&str]) -> String {
+        let columns: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (ty, nullable))| {
+                format!("c{i} {ty}{}", if *nullable { "" } else { " NOT NULL" })
+            })
+            .collect();
+        let labels: Vec<String> = labels.iter().map(|l| format!("'{l}'")).collect();
+        format!(
+            "CREATE TYPE e AS ENUM ({}); CREATE TABLE t ({});",
+            labels.join(", "),
+            columns.join(", ")
+        )
+    }
+
+    /// A field's type: `Kind` only over a text column (PostgreSQL casts
+    /// text, not numbers, to an enum), `Option` when `optional`.
+    fn field_type(ty: &str, column: Option<&str>, optional: bool) -> String {
+        let ty = match (ty, column) {
+            ("Kind", Some(column)) if column != "text" => "String",
+            (ty, _) => ty,
+        };
+        if optional {
+            format!("Option<{ty}>")
+        } else {
+            ty.to_owned()
+        }
+    }
+
+    fn models(
+        columns: &[ColumnSpec],
+        uses: &[Use],
+        added: &[(&'static str, bool)],
+        variants: &[&str],
+        strict: bool,
+        new_table: bool,
+    ) -> String {
+        let mut out = String::from("use pgdrift::Model;\n#[derive(pgdrift::Enum)]\n#[pgdrift(type_name = \"e\", rename_all = \"lowercase\")]\npub enum Kind {\n");
+        for variant in variants {
+            out.push_str(&format!("    {},\n", variant.to_uppercase()));
+        }
+        let flags = if strict { "strict, partial" } else { "partial" };
+        out.push_str(&format!(
+            "}}\n#[derive(Model)]\n#[pgdrift(table = \"t\", {flags})]\npub struct T {{\n"
+        ));
+        for (i, (column, use_)) in columns.iter().zip(uses).enumerate() {
+            match use_ {
+                Use::Keep(ty, optional) => out.push_str(&format!(
+                    "    pub c{i}: {},\n",
+                    field_type(ty, Some(column.0), *optional)
+                )),
+                Use::Rename(ty, optional) => out.push_str(&format!(
+                    "    #[pgdrift(renamed_from = \"c{i}\")]\n    pub r{i}: {},\n",
+                    field_type(ty, Some(column.0), *optional)
+                )),
+                Use::Omit => {}
+            }
+        }
+        for (j, (ty, optional)) in added.iter().enumerate() {
+            out.push_str(&format!(
+                "    /// Added {j}.\n    pub n{j}: {},\n",
+                field_type(ty, None, *optional)
+            ));
+        }
+        out.push_str("}\n");
+        if new_table {
+            out.push_str("/// A new table.\n#[derive(Model)]\npub struct Fresh {\n    #[pgdrift(primary_key)]\n    pub key: i64,\n    pub kind: Option<Kind>,\n}\n");
+        }
+        out
+    }
+
+    fn case() -> impl Strategy<Value = (String, String)> {
+        (
+            proptest::collection::vec((column(), column_use()), 1..4),
+            proptest::collection::vec((rust_type(), any::<bool>()), 0..3),
+            1..=3usize,
+            proptest::sample::subsequence(vec!["x", "y"], 0..=2),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_flat_map(|(columns, added, kept, extra, strict, new_table)| {
+                let mut variants: Vec<&str> = ["a", "b", "c"][..kept].to_vec();
+                variants.extend(extra);
+                (
+                    Just((columns, added, kept, strict, new_table)),
+                    Just(variants).prop_shuffle(),
+                )
+            })
+            .prop_map(|((columns, added, kept, strict, new_table), variants)| {
+                let (specs, uses): (Vec<ColumnSpec>, Vec<Use>) = columns.into_iter().unzip();
+                let a = schema_a(&specs, &["a", "b", "c"][..kept]);
+                let source = models(&specs, &uses, &added, &variants, strict, new_table);
+                (a, source)
+            })
+    }
+
+    /// Every generated pair, on one database: the up part makes the
+    /// models fit, the down part gives A back byte for byte where the
+    /// draft says it can.
+    #[test]
+    fn drafted_changes_round_trip() {
+        let db = schema_check::testing::database();
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 16,
+            ..ProptestConfig::default()
+        });
+        runner
+            .run(&case(), |(a, source)| {
+                super::round_trip_on(&db, &a, &source);
+                Ok(())
+            })
+            .unwrap();
+    }
 }
