@@ -243,6 +243,7 @@ pub struct Spaced {
 fn what_the_draft_leaves_to_a_person() {
     let db = testing::database();
     db.execute(USERS);
+    db.execute("CREATE VIEW emails AS SELECT id, email FROM users;");
     let (catalog, _) = snapshot(&db);
     let found = models(
         r#"
@@ -266,6 +267,20 @@ pub struct User {
 #[derive(Model)]
 pub struct Note {
     pub body: String,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial, strict)]
+pub struct UserKey {
+    pub id: Option<i64>,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "emails")]
+pub struct Email {
+    pub id: i64,
+    pub email: String,
+    pub verified: bool,
 }
 "#,
     );

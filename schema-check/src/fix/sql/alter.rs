@@ -14,14 +14,16 @@ use crate::input::FieldDef;
 use crate::suggest::closest_or_shortened;
 
 /// What a field's `Option` asks of its column's `NOT NULL`, as the check
-/// reports it.
+/// reports it. (Two structs cannot ask for both: one asks only of a
+/// nullable column, the other only of a `NOT NULL` one.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Nullability {
     SetNotNull,
     DropNotNull,
-    /// Two structs ask for both.
-    Disputed,
 }
+
+/// A change of `NOT NULL`, and the struct and field that ask for it.
+type Asked<'a> = (Nullability, &'a FoundModel, &'a FieldDef);
 
 /// One table's steps.
 struct Table<'a> {
@@ -62,13 +64,13 @@ pub(super) fn steps(
     let mut steps = table.renames(&fields);
     let nullability = table.nullability();
     for (model, field) in &fields {
-        steps.extend(table.field(model, field, nullability.get(&field.column).copied()));
+        steps.extend(table.field(model, field, nullability.get(&field.column)));
     }
     steps.extend(table.uncovered(&fields));
     steps
 }
 
-impl Table<'_> {
+impl<'a> Table<'a> {
     /// A view or another relation pgdrift does not alter: one word on the
     /// fields that need a column it lacks or of another type.
     fn not_a_table(&self, fields: &[(&FoundModel, &FieldDef)]) -> Option<Step> {
@@ -144,8 +146,8 @@ impl Table<'_> {
     }
 
     /// What the structs' checks say of each column's `NOT NULL`, against
-    /// the relation as renamed.
-    fn nullability(&self) -> BTreeMap<String, Nullability> {
+    /// the relation as renamed, with the struct and field that ask.
+    fn nullability(&self) -> BTreeMap<String, Asked<'a>> {
         let renamed;
         let catalog = if self.relation == *self.original() {
             self.catalog
@@ -163,16 +165,13 @@ impl Table<'_> {
                     }
                     _ => continue,
                 };
-                let Some(column) = finding.column else {
-                    continue;
-                };
-                out.entry(column)
-                    .and_modify(|n| {
-                        if *n != asked {
-                            *n = Nullability::Disputed;
-                        }
-                    })
-                    .or_insert(asked);
+                let field = model
+                    .model
+                    .mapped_fields()
+                    .find(|f| finding.field.as_deref() == Some(f.name().as_str()));
+                if let (Some(column), Some(field)) = (finding.column, field) {
+                    out.insert(column, (asked, *model, field));
+                }
             }
         }
         out
@@ -201,7 +200,7 @@ impl Table<'_> {
     }
 
     /// The steps of one field: its type, or its new column; its `NOT NULL`.
-    fn field(&self, model: &FoundModel, field: &FieldDef, null: Option<Nullability>) -> Vec<Step> {
+    fn field(&self, model: &FoundModel, field: &FieldDef, null: Option<&Asked>) -> Vec<Step> {
         let Some(column) = self.relation.column(&field.column) else {
             return vec![self.add_column(model, field)];
         };
@@ -210,14 +209,12 @@ impl Table<'_> {
             steps.push(self.change_type(model, field, column));
         }
         match null {
-            Some(Nullability::SetNotNull) => steps.push(self.set_not_null(model, field)),
-            Some(Nullability::DropNotNull) => steps.push(self.drop_not_null(model, field, column)),
-            Some(Nullability::Disputed) => steps.push(Step {
-                about: format!("{}: the structs that map the column disagree on whether it may hold NULL; make them agree", asked_by(model, field)),
-                up: Vec::new(),
-                down: Down::Nothing,
-                changes: false,
-            }),
+            Some((Nullability::SetNotNull, model, field)) => {
+                steps.push(self.set_not_null(model, field))
+            }
+            Some((Nullability::DropNotNull, model, field)) => {
+                steps.push(self.drop_not_null(model, field, column))
+            }
             None => {}
         }
         steps
