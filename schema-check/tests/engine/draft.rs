@@ -669,3 +669,39 @@ mod generated {
             .unwrap();
     }
 }
+
+#[test]
+fn a_column_two_structs_ask_for_takes_the_read_structs_option() {
+    let db = testing::database();
+    db.execute(USERS);
+    let (catalog, _) = snapshot(&db);
+    let found = models(
+        r#"
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "users", insert)]
+pub struct NewUser {
+    pub email: String,
+    pub visits: i32,
+    pub nickname: Option<String>,
+}
+
+#[derive(Model)]
+#[pgdrift(table = "users", partial)]
+pub struct User {
+    pub id: i64,
+    pub nickname: String,
+}
+"#,
+    );
+    let up = draft(&catalog, &found).up();
+    assert!(
+        up.contains("-- users.nickname (struct User, field nickname in src/models.rs): the column does not exist\n"),
+        "{up}"
+    );
+    assert!(
+        up.contains("ALTER TABLE users ALTER COLUMN nickname SET NOT NULL;\n"),
+        "{up}"
+    );
+}

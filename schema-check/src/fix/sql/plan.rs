@@ -9,8 +9,8 @@ use crate::catalog::{Catalog, TypeName};
 use crate::discover::{Discovered, FoundModel};
 use crate::input::FieldDef;
 
-/// The models of each table they map, by schema and table name, in the
-/// order they were found.
+/// The models of each table they map, by schema and table name: read
+/// structs first, each kind in the order they were found.
 pub(super) type Tables<'a> = BTreeMap<(String, String), Vec<&'a FoundModel>>;
 
 /// Every step the models ask for.
@@ -19,6 +19,11 @@ pub(super) fn steps(catalog: &Catalog, found: &Discovered) -> Vec<Step> {
     for model in &found.models {
         let key = (model.model.schema.clone(), model.model.table.clone());
         tables.entry(key).or_default().push(model);
+    }
+    // A column that structs ask for alike is drafted from the first: a
+    // read struct's, whose `Option` says what the column may hold.
+    for models in tables.values_mut() {
+        models.sort_by_key(|m| !m.model.directions.read);
     }
     let mut steps = schemas(catalog, found, &tables);
     steps.extend(enums::steps(catalog, found));
