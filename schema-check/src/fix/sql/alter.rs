@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::plan::{asked_by, column_comment, commented, run, wanted_fields};
 use super::wanted::{self, Wanted};
-use super::{text, Down, Step};
+use super::{text, Down, Statement, Step};
 use crate::catalog::{Catalog, Column, Relation, RelationKind};
 use crate::discover::{Discovered, FoundModel};
 use crate::finding::{Check, Level};
@@ -244,7 +244,7 @@ impl<'a> Table<'a> {
         Step {
             about,
             up: vec![run(
-                "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); fails if a value does not convert",
+                "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); fails if a value does not convert, or if PostgreSQL has no cast between the types (then write the USING expression)",
                 self.alter_column(&column.name, &to(&ty)),
             )],
             down: Down::Run(vec![run(
@@ -259,7 +259,7 @@ impl<'a> Table<'a> {
         Step {
             about,
             up: vec![commented(
-                &format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]"),
+                &choose_type(rust),
                 self.alter_column(&column.name, action),
             )],
             down: Down::Nothing,
@@ -272,32 +272,48 @@ impl<'a> Table<'a> {
         if let Some(old) = &field.renamed_from {
             about.push_str(&format!(", nor {} that renamed_from names", old.value()));
         }
+        let mut up: Vec<Statement> = self.rename_proposal(field).into_iter().collect();
+        let column = text::ident(&field.column);
         let not_null = !wanted::nullable(field);
-        let mut up: Vec<_> = self.rename_proposal(field).into_iter().collect();
-        let ty = match wanted::wanted(field, self.found, self.catalog) {
-            Wanted::Sql(ty) => ty,
+        let down = match wanted::wanted(field, self.found, self.catalog) {
+            Wanted::Sql(ty) => {
+                up.extend(self.add_statements(field, &ty, not_null));
+                Down::Run(vec![run(
+                    "drops the drafted column and what was written to it since",
+                    format!("ALTER TABLE {} DROP COLUMN {column};", self.name),
+                )])
+            }
             Wanted::Unknown(rust) => {
                 let null = if not_null { " NOT NULL" } else { "" };
                 up.push(commented(
-                    &format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]"),
-                    format!("ALTER TABLE {} ADD COLUMN {} <type>{null};", self.name, text::ident(&field.column)),
+                    &choose_type(&rust),
+                    format!(
+                        "ALTER TABLE {} ADD COLUMN {column} <type>{null};",
+                        self.name
+                    ),
                 ));
-                return Step {
-                    about,
-                    up,
-                    down: Down::Nothing,
-                    changes: true,
-                };
+                Down::Nothing
             }
         };
-        up.push(run(
+        Step {
+            about,
+            up,
+            down,
+            changes: true,
+        }
+    }
+
+    /// `ADD COLUMN` of type `ty`; for a `NOT NULL` one, added nullable,
+    /// backfilled by a person, then `SET NOT NULL`; its doc comment.
+    fn add_statements(&self, field: &FieldDef, ty: &str, not_null: bool) -> Vec<Statement> {
+        let mut up = vec![run(
             "ACCESS EXCLUSIVE lock, brief; no rewrite, no scan (no default)",
             format!(
                 "ALTER TABLE {} ADD COLUMN {} {ty};",
                 self.name,
                 text::ident(&field.column)
             ),
-        ));
+        )];
         if not_null {
             up.push(self.backfill(&field.column, "before SET NOT NULL"));
             up.push(run(
@@ -306,23 +322,11 @@ impl<'a> Table<'a> {
             ));
         }
         up.extend(column_comment(&self.name, field));
-        Step {
-            about,
-            up,
-            down: Down::Run(vec![run(
-                "drops the drafted column and what was written to it since",
-                format!(
-                    "ALTER TABLE {} DROP COLUMN {};",
-                    self.name,
-                    text::ident(&field.column)
-                ),
-            )]),
-            changes: true,
-        }
+        up
     }
 
     /// The commented `UPDATE` a person completes so that no row holds NULL.
-    fn backfill(&self, column: &str, until: &str) -> super::Statement {
+    fn backfill(&self, column: &str, until: &str) -> Statement {
         let column = text::ident(column);
         commented(
             &format!("TODO backfill: rows already in the table need a value {until}; complete and uncomment (nothing to do on an empty table):"),
@@ -332,7 +336,7 @@ impl<'a> Table<'a> {
 
     /// A column no field maps whose name is near the field's and whose
     /// type fits it, proposed as the field's old name, never chosen.
-    fn rename_proposal(&self, field: &FieldDef) -> Option<super::Statement> {
+    fn rename_proposal(&self, field: &FieldDef) -> Option<Statement> {
         let mapped = wanted_fields(self.models);
         let uncovered = self
             .relation
@@ -471,4 +475,9 @@ impl<'a> Table<'a> {
             })
             .collect()
     }
+}
+
+/// The TODO note of a field whose Rust type has no one PostgreSQL type.
+fn choose_type(rust: &str) -> String {
+    format!("TODO: pgdrift cannot tell which PostgreSQL type `{rust}` needs; write it here, or give the field #[pgdrift(sql_type = \"…\")]")
 }
