@@ -105,6 +105,19 @@ impl Draft {
         transaction(DOWN_HEADER, &self.down_statements())
     }
 
+    /// The up file for a migration tool that runs each migration in a
+    /// transaction of its own (`tool` names it): header comment and
+    /// statements, without `BEGIN`/`COMMIT`, which would end the tool's
+    /// transaction before it records the migration.
+    pub fn up_for_tool(&self, tool: &str) -> String {
+        for_tool(UP_HEADER, tool, &self.up_statements())
+    }
+
+    /// The down file for such a tool, the same shape.
+    pub fn down_for_tool(&self, tool: &str) -> String {
+        for_tool(DOWN_HEADER, tool, &self.down_statements())
+    }
+
     /// The up statements alone, without `BEGIN`/`COMMIT`: they run inside
     /// a caller's transaction.
     pub fn up_statements(&self) -> String {
@@ -145,6 +158,11 @@ impl Draft {
 /// `header`, then `statements` inside `BEGIN;` … `COMMIT;`.
 fn transaction(header: &str, statements: &str) -> String {
     format!("{header}\nBEGIN;\n\n{statements}COMMIT;\n")
+}
+
+/// `header`, a word on `tool`'s transaction, then `statements`.
+fn for_tool(header: &str, tool: &str, statements: &str) -> String {
+    format!("{header}-- {tool} runs the file in a transaction of its own.\n\n{statements}")
 }
 
 fn write_statements(out: &mut String, statements: &[Statement]) {

@@ -380,9 +380,10 @@ fn draft_writes_each_layout_and_runs_nothing() {
     let (_, before) = snapshot(&db);
     let project = Project::new(&db, NEEDS_NICKNAME);
     let drafted = draft(&snapshot(&db).0, &models(NEEDS_NICKNAME));
-    let layouts: &[(&[&str], &[&str])] = &[
+    let layouts: &[(&[&str], Option<&str>, &[&str])] = &[
         (
             &["draft", "-m", "add_nickname"],
+            None,
             &[
                 "temp/20251125000000_add_nickname.sql",
                 "temp/20251125000000_add_nickname.down.sql",
@@ -390,6 +391,7 @@ fn draft_writes_each_layout_and_runs_nothing() {
         ),
         (
             &["draft", "-m", "add-nick", "--format", "sqlx"],
+            Some("sqlx"),
             &[
                 "migrations/20251125000000_add-nick.up.sql",
                 "migrations/20251125000000_add-nick.down.sql",
@@ -397,6 +399,7 @@ fn draft_writes_each_layout_and_runs_nothing() {
         ),
         (
             &["draft", "--format", "diesel"],
+            Some("diesel"),
             &[
                 "migrations/2025-11-25-000000_draft/up.sql",
                 "migrations/2025-11-25-000000_draft/down.sql",
@@ -404,6 +407,7 @@ fn draft_writes_each_layout_and_runs_nothing() {
         ),
         (
             &["draft", "--format", "refinery", "--out", "db/./refinery"],
+            Some("refinery"),
             &["db/refinery/V8__draft.sql"],
         ),
     ];
@@ -411,11 +415,21 @@ fn draft_writes_each_layout_and_runs_nothing() {
     std::fs::write(project.path("db/refinery/V3__a.sql"), "").unwrap();
     std::fs::write(project.path("db/refinery/U7__b.sql"), "").unwrap();
     std::fs::write(project.path("db/refinery/V10_not_refinery.sql"), "").unwrap();
-    for (args, files) in layouts {
+    for (args, tool, files) in layouts {
+        let (up, down) = match tool {
+            None => (drafted.up(), drafted.down()),
+            Some(tool) => (drafted.up_for_tool(tool), drafted.down_for_tool(tool)),
+        };
+        if tool.is_some() {
+            assert!(
+                !up.contains("BEGIN;") && !down.contains("COMMIT;"),
+                "{up}{down}"
+            );
+        }
         let out = project.run(args);
         assert_exit(&out, 1);
         let printed = crate::stdout(&out);
-        assert!(printed.starts_with(&drafted.up()), "{printed}");
+        assert!(printed.starts_with(&up), "{printed}");
         assert!(
             printed.ends_with(&format!(
                 "wrote {} for review: nothing has run against the database\n",
@@ -423,21 +437,15 @@ fn draft_writes_each_layout_and_runs_nothing() {
             )),
             "{printed}"
         );
-        assert_eq!(
-            std::fs::read_to_string(project.path(files[0])).unwrap(),
-            drafted.up()
-        );
-        if let Some(down) = files.get(1) {
-            assert_eq!(
-                std::fs::read_to_string(project.path(down)).unwrap(),
-                drafted.down()
-            );
+        assert_eq!(std::fs::read_to_string(project.path(files[0])).unwrap(), up);
+        if let Some(path) = files.get(1) {
+            assert_eq!(std::fs::read_to_string(project.path(path)).unwrap(), down);
         } else {
             assert!(
                 printed.contains("refinery has no down migrations"),
                 "{printed}"
             );
-            assert!(printed.contains(&drafted.down()), "{printed}");
+            assert!(printed.contains(&down), "{printed}");
         }
     }
     let again = project.run(&["draft", "-m", "add_nickname"]);

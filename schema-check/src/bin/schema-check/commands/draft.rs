@@ -109,7 +109,7 @@ fn layout(
     drafted: &Draft,
 ) -> Result<Vec<(PathBuf, String)>, Error> {
     let dir = ctx.root.join(dir);
-    let (up, down) = (drafted.up(), drafted.down());
+    let (up, down) = texts(format, drafted);
     Ok(match format {
         DraftFormat::Sql => vec![
             (dir.join(format!("{stamp}_{name}.sql")), up),
@@ -134,6 +134,19 @@ fn layout(
             vec![(dir.join(format!("V{version}__{name}.sql")), up)]
         }
     })
+}
+
+/// The up and down files' texts: one transaction each as plain SQL; for
+/// a migration tool, which runs each file in a transaction of its own,
+/// the statements alone.
+fn texts(format: DraftFormat, drafted: &Draft) -> (String, String) {
+    let tool = match format {
+        DraftFormat::Sql => return (drafted.up(), drafted.down()),
+        DraftFormat::Sqlx => "sqlx",
+        DraftFormat::Diesel => "diesel",
+        DraftFormat::Refinery => "refinery",
+    };
+    (drafted.up_for_tool(tool), drafted.down_for_tool(tool))
 }
 
 /// One more than the highest version of the refinery migrations in `dir`
@@ -167,10 +180,11 @@ fn report(
     drafted: &Draft,
     files: &[(PathBuf, String)],
 ) -> String {
-    let mut out = drafted.up();
+    let (up, down) = texts(format, drafted);
+    let mut out = up;
     if format == DraftFormat::Refinery {
         out.push_str("\n-- refinery has no down migrations, so this down part is not written:\n\n");
-        out.push_str(&drafted.down());
+        out.push_str(&down);
     }
     let written: Vec<String> = files
         .iter()
