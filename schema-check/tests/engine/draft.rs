@@ -713,3 +713,22 @@ pub struct User {
         "{up}"
     );
 }
+
+#[test]
+fn a_partitioned_table_takes_the_same_steps() {
+    round_trip(
+        "CREATE TABLE p (id int NOT NULL, v int) PARTITION BY RANGE (id);
+         CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);",
+        r#"
+use pgdrift::Model;
+
+#[derive(Model)]
+#[pgdrift(table = "p")]
+pub struct P {
+    pub id: i32,
+    pub v: i64,
+    pub w: String,
+}
+"#,
+    );
+}
