@@ -270,6 +270,12 @@ pub struct Note {
 }
 
 #[derive(Model)]
+#[pgdrift(table = "user", partial)]
+pub struct Misnamed {
+    pub id: i64,
+}
+
+#[derive(Model)]
 #[pgdrift(table = "users", partial, strict)]
 pub struct UserKey {
     pub id: Option<i64>,

@@ -8,6 +8,7 @@ use super::{text, Down, Step};
 use crate::catalog::{Catalog, TypeName};
 use crate::discover::{Discovered, FoundModel};
 use crate::input::FieldDef;
+use crate::suggest::closest;
 
 /// The table's step, or a word on why a table cannot be made.
 pub(super) fn steps(
@@ -49,8 +50,11 @@ pub(super) fn steps(
             .iter()
             .filter_map(|(_, field)| column_comment(&name, field)),
     );
+    let alike = table_alike(catalog, schema, table)
+        .map(|hint| format!(" ({hint})"))
+        .unwrap_or_default();
     vec![Step {
-        about: format!("{about}: the table does not exist"),
+        about: format!("{about}: the table does not exist{alike}"),
         up,
         down: Down::Run(vec![run(
             "drops the drafted table and every row written to it since",
@@ -58,6 +62,31 @@ pub(super) fn steps(
         )]),
         changes: true,
     }]
+}
+
+/// A word on a table the struct may mean instead: one of its name in
+/// another schema, else one of a near name in its schema.
+fn table_alike(catalog: &Catalog, schema: &str, table: &str) -> Option<String> {
+    if let Some((other, _)) = catalog
+        .relations()
+        .find(|(s, r)| r.name == table && *s != schema)
+    {
+        return Some(format!(
+            "if the struct means {}, give it #[pgdrift(schema = \"{other}\")] instead",
+            text::shown_table(other, table)
+        ));
+    }
+    let names = catalog
+        .schema(schema)?
+        .relations
+        .iter()
+        .map(|r| r.name.as_str());
+    closest(table, names).map(|near| {
+        format!(
+            "if the struct means {}, give it #[pgdrift(table = \"{near}\")] instead",
+            text::shown_table(schema, near)
+        )
+    })
 }
 
 /// One line inside `CREATE TABLE (…)`.
