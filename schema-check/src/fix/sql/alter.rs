@@ -202,7 +202,10 @@ impl<'a> Table<'a> {
     /// The steps of one field: its type, or its new column; its `NOT NULL`.
     fn field(&self, model: &FoundModel, field: &FieldDef, null: Option<&Asked>) -> Vec<Step> {
         let Some(column) = self.relation.column(&field.column) else {
-            return vec![self.add_column(model, field)];
+            return match field.may_be_missing {
+                true => Vec::new(),
+                false => vec![self.add_column(model, field)],
+            };
         };
         let mut steps = Vec::new();
         if !wanted::fits(field, column, self.found, self.catalog) {

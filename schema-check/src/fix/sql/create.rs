@@ -33,7 +33,10 @@ pub(super) fn steps(
             changes: false,
         }];
     }
-    let fields = wanted_fields(models);
+    let fields: Vec<_> = wanted_fields(models)
+        .into_iter()
+        .filter(|(_, f)| !f.may_be_missing)
+        .collect();
     let name = text::table(schema, table);
     let mut up = vec![run(
         "a new table: locks nothing that exists",

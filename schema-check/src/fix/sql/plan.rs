@@ -86,14 +86,15 @@ pub(super) fn asked_by(model: &FoundModel, field: &FieldDef) -> String {
 }
 
 /// The mapped fields of `models`, one per column (the first model's field
-/// when several map it), leaving out those that may miss their column
-/// (`#[sqlx(default)]`).
+/// when several map it). A field that may miss its column
+/// (`#[sqlx(default)]`) is among them: it asks nothing for a column that
+/// does not exist, but covers one that does.
 pub(super) fn wanted_fields<'a>(models: &[&'a FoundModel]) -> Vec<(&'a FoundModel, &'a FieldDef)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for model in models {
         for field in model.model.mapped_fields() {
-            if !field.may_be_missing && seen.insert(field.column.as_str()) {
+            if seen.insert(field.column.as_str()) {
                 out.push((*model, field));
             }
         }
