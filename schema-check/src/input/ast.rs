@@ -243,11 +243,7 @@ impl FieldDef {
         let column = column
             .or(foreign.column)
             .unwrap_or_else(|| rename_all.apply(&unraw(&ident)));
-        if let Some(old) = attrs
-            .renamed_from
-            .as_ref()
-            .filter(|old| old.value() == column)
-        {
+        if let Some(old) = attrs.renamed_from.as_ref().filter(|old| old.value() == column) {
             errors.push(syn::Error::new(
                 old.span(),
                 format!(
