@@ -99,6 +99,13 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
     findings.out
 }
 
+/// The column `field` maps in `relation`: its own, or, while the rename it
+/// asks for with `renamed_from` is pending, the column under its old name.
+pub fn mapped_column<'r>(relation: &'r Relation, field: &FieldDef) -> Option<&'r Column> {
+    let old = || relation.column(&field.renamed_from.as_ref()?.value());
+    relation.column(&field.column).or_else(old)
+}
+
 /// Whether an INSERT must give the column a value: `NOT NULL`, with no
 /// default, not identity, not generated.
 fn insert_requires(column: &Column) -> bool {
@@ -370,34 +377,23 @@ impl Findings<'_> {
         self.push(finding);
     }
 
-    /// The column `field` maps in the database: its own, or while a rename
-    /// it asks for is pending, the column under its old name (checked as
-    /// the field's, so a problem shows before the rename). `None`, and a
-    /// finding, when neither exists.
+    /// The column `field` maps (see [`mapped_column`]), and a finding when
+    /// its rename is done or pending or it has no column. A pending rename's
+    /// old column is checked as the field's, so a problem shows before the
+    /// rename.
     fn column_of<'r>(&mut self, relation: &'r Relation, field: &FieldDef) -> Option<&'r Column> {
-        let old = field.renamed_from.as_ref();
-        let old_column = old.and_then(|old| relation.column(&old.value()));
-        match (relation.column(&field.column), old, old_column) {
-            (Some(column), Some(old), _) => {
-                self.rename_done(field, old, old_column.is_some());
-                Some(column)
+        let column = mapped_column(relation, field);
+        match (&field.renamed_from, column) {
+            (None, None) if !field.may_be_missing => self.missing_column(relation, field),
+            (None, _) => {}
+            (Some(old), Some(column)) if column.name == field.column => {
+                let old_exists = relation.column(&old.value()).is_some();
+                self.rename_done(field, old, old_exists);
             }
-            (Some(column), None, _) => Some(column),
-            (None, Some(old), Some(column)) => {
-                self.rename_pending(field, old);
-                Some(column)
-            }
-            (None, Some(old), None) => {
-                self.renamed_from_missing(relation, field, old);
-                None
-            }
-            (None, None, _) => {
-                if !field.may_be_missing {
-                    self.missing_column(relation, field);
-                }
-                None
-            }
+            (Some(old), Some(_)) => self.rename_pending(field, old),
+            (Some(old), None) => self.renamed_from_missing(relation, field, old),
         }
+        column
     }
 
     /// `renamed_from` on a field whose column exists: the rename is done

@@ -31,4 +31,22 @@ pub struct UserNeither {
     pub handle: Option<String>,
 }
 
+#[derive(pgdrift::Enum)]
+#[pgdrift(type_name = "media_kind")]
+pub enum Kind {
+    Photo,
+    Video,
+    Audio,
+    #[pgdrift(rename = "voice memo")]
+    VoiceMemo,
+}
+
+/// A pending rename's old column is probed as the field's column too.
+#[derive(Model)]
+#[pgdrift(table = "users", partial)]
+pub struct UserFeeling {
+    #[pgdrift(renamed_from = "mood")]
+    pub feeling: Option<Kind>,
+}
+
 fn main() {}
