@@ -3,7 +3,7 @@
 //! The derive turns these findings into compiler diagnostics;
 //! `compare-db-models` prints them as `file:line:col` lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 
@@ -154,6 +154,36 @@ fn has_primary_key(kind: RelationKind) -> bool {
     matches!(kind, RelationKind::Table | RelationKind::PartitionedTable)
 }
 
+/// Whether the columns of `declared` are exactly those of the table's
+/// primary key, a unique constraint or a unique index: a key that
+/// identifies a row. `mapped` holds the column each field maps.
+fn is_unique_key(
+    relation: &Relation,
+    declared: &[&FieldDef],
+    mapped: &HashMap<&str, &FieldDef>,
+) -> bool {
+    let columns: HashSet<&str> = mapped
+        .iter()
+        .filter(|(_, field)| declared.iter().any(|d| std::ptr::eq(*d, **field)))
+        .map(|(column, _)| *column)
+        .collect();
+    if columns.len() != declared.len() {
+        return false;
+    }
+    let same = |key: &[String]| {
+        key.len() == columns.len() && key.iter().all(|c| columns.contains(c.as_str()))
+    };
+    let constraints = relation
+        .primary_key
+        .iter()
+        .chain(&relation.unique_constraints);
+    constraints.map(|k| &k.columns).any(|k| same(k))
+        || relation
+            .indexes
+            .iter()
+            .any(|i| i.unique && same(&i.columns))
+}
+
 /// How messages name a primary key declaration, by where it is written.
 struct KeyWords {
     /// How a declared field is described: "marked `primary_key`".
@@ -164,6 +194,11 @@ struct KeyWords {
     remove: fn(&str) -> String,
     /// What puts one field into it.
     add: fn(&str) -> String,
+    /// How much a difference from the table's key weighs: pgdrift's own
+    /// attribute says the columns are the primary key (an error when they
+    /// are not); diesel's says only that they identify a row, which a
+    /// unique key does too (a warning).
+    level: Level,
 }
 
 impl KeyWords {
@@ -174,12 +209,14 @@ impl KeyWords {
                 remove_all: "remove `primary_key` from the fields",
                 remove: |_| "remove `primary_key` from the field".into(),
                 add: |_| "mark the field `#[pgdrift(primary_key)]`".into(),
+                level: Level::Error,
             },
             KeySource::Diesel => KeyWords {
                 marked: "named in `#[diesel(primary_key(…))]`",
                 remove_all: "remove `primary_key(…)` from `#[diesel(…)]`",
                 remove: |name| format!("remove `{name}` from `#[diesel(primary_key(…))]`"),
                 add: |name| format!("add `{name}` to `#[diesel(primary_key(…))]`"),
+                level: Level::Warning,
             },
         }
     }
@@ -481,6 +518,9 @@ impl Findings<'_> {
             return;
         };
         let declared: Vec<&FieldDef> = model.primary_key_fields().collect();
+        if source == KeySource::Diesel && is_unique_key(relation, &declared, mapped) {
+            return;
+        }
         let words = KeyWords::of(source);
         if !has_primary_key(relation.kind) {
             // diesel needs a key for a view's `table!`: only pgdrift's own
@@ -539,7 +579,7 @@ impl Findings<'_> {
         let field = declared[0];
         let span = self.model.primary_key_span(field);
         let finding = self
-            .found(Check::PrimaryKey, Level::Error, message)
+            .found(Check::PrimaryKey, words.level, message)
             .on(field, &field.column)
             .at(span)
             .help(format!(
@@ -575,7 +615,7 @@ impl Findings<'_> {
             ),
         };
         let finding = self
-            .found(Check::PrimaryKey, Level::Error, message)
+            .found(Check::PrimaryKey, words.level, message)
             .on(field, column)
             .at(span)
             .help(help);
@@ -593,7 +633,7 @@ impl Findings<'_> {
         );
         let it = if columns.len() == 1 { "it" } else { "each" };
         let finding = self
-            .found(Check::PrimaryKey, Level::Error, message)
+            .found(Check::PrimaryKey, words.level, message)
             .help(format!("add a field for {it}, {}", words.marked));
         self.push(finding);
     }
@@ -1284,7 +1324,7 @@ mod tests {
                 r#"#[diesel(table_name = memberships, primary_key(team_id))] #[pgdrift(partial)]
                 struct M { team_id: i64 }"#
             ),
-            ["error[primary-key] the primary key of \"memberships\" is (team_id, user_id), but no field maps \"user_id\" / add a field for it, named in `#[diesel(primary_key(…))]`"]
+            ["warning[primary-key] the primary key of \"memberships\" is (team_id, user_id), but no field maps \"user_id\" / add a field for it, named in `#[diesel(primary_key(…))]`"]
         );
         assert_eq!(
             findings(

@@ -13,7 +13,8 @@ pub struct Member {
     pub role: String,
 }
 
-/// diesel's key names `role`, and no field maps `member_id`.
+/// diesel's key names `role`, and no field maps `member_id`: no key of the
+/// table is (team_id, role), so warnings.
 #[derive(Model)]
 #[diesel(table_name = team_members, primary_key(team_id, role))]
 #[pgdrift(partial)]

@@ -40,4 +40,13 @@ pub struct PageHit {
     pub hit_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// diesel's key only says the columns identify a row: a unique key that is
+/// not the primary key does too.
+#[derive(Model)]
+#[diesel(table_name = page_hits, primary_key(path, hit_at))]
+pub struct PageHitRow {
+    pub path: String,
+    pub hit_at: chrono::DateTime<chrono::Utc>,
+}
+
 fn main() {}
