@@ -27,7 +27,9 @@ mod queries;
 use assemble::{assemble, column_row, ColumnRow, Rows};
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
-use queries::{begin, opening, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES};
+use queries::{
+    begin, opening, opening_within, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES,
+};
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
 pub fn fingerprint(connection: &Connection) -> Result<String> {
@@ -123,19 +125,7 @@ async fn open(
     timeout: std::time::Duration,
 ) -> std::result::Result<Opened, tokio_postgres::Error> {
     match client.simple_query(&opening(timeout)).await {
-        Ok(messages) => Ok(messages
-            .into_iter()
-            .find_map(|m| match m {
-                tokio_postgres::SimpleQueryMessage::Row(row) => Some(Opened {
-                    snapshot: row.get("snapshot").map(str::to_owned),
-                    server_version: row
-                        .get("server_version")
-                        .and_then(|v| v.parse::<u32>().ok()),
-                    citus: Citus::from_setting(row.get("citus")),
-                }),
-                _ => None,
-            })
-            .unwrap_or(Opened::UNKNOWN)),
+        Ok(messages) => Ok(told(messages)),
         Err(_) => {
             client
                 .batch_execute(&format!("ROLLBACK; {}", begin(timeout, None)))
@@ -143,6 +133,40 @@ async fn open(
             Ok(Opened::UNKNOWN)
         }
     }
+}
+
+/// What an opening's row tells.
+fn told(messages: Vec<tokio_postgres::SimpleQueryMessage>) -> Opened {
+    messages
+        .into_iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(Opened {
+                snapshot: row.get("snapshot").map(str::to_owned),
+                server_version: row
+                    .get("server_version")
+                    .and_then(|v| v.parse::<u32>().ok()),
+                citus: Citus::from_setting(row.get("citus")),
+            }),
+            _ => None,
+        })
+        .unwrap_or(Opened::UNKNOWN)
+}
+
+/// Reads the catalog of `schemas` (every non-system schema when `None`) on
+/// `client`, which is inside a transaction its caller began and ends: the
+/// same queries as [`read`], all on this one session, so they see what the
+/// transaction did. Sets the catalog-reading settings for the rest of the
+/// transaction (`SET LOCAL`: the search path among them).
+pub(crate) async fn read_within(
+    client: &tokio_postgres::Client,
+    schemas: Option<&[String]>,
+    timeout: std::time::Duration,
+) -> std::result::Result<Introspection, tokio_postgres::Error> {
+    let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
+    let opened = told(client.simple_query(&opening_within(timeout)).await?);
+    let queries = TextQueries::new(opened.server_version, opened.citus, OnLocked::Wait);
+    let ((columns, skipped), rows) = send(client, client, &queries, &filter).await?;
+    Ok(assemble(columns, skipped, rows))
 }
 
 /// The second session, in a transaction on the first one's `snapshot`;
