@@ -23,6 +23,11 @@ mod tls;
 pub use tls::SslMode;
 use tls::TlsSettings;
 
+/// The end of a connection or query error: what to do when the database
+/// cannot be read.
+pub(crate) const OFFLINE_HINT: &str =
+    "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
+
 /// Options for [`Connection::open`].
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
@@ -124,9 +129,7 @@ impl Connection {
             .build()
             .map_err(|e| Error::Connect(format!("cannot start the network runtime: {e}")))?;
         let fail = |reason: String| {
-            Error::Connect(format!(
-                "cannot connect to {url}: {reason}; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true",
-            ))
+            Error::Connect(format!("cannot connect to {url}: {reason}{OFFLINE_HINT}",))
         };
         let target = Target {
             config,
@@ -191,7 +194,7 @@ impl Connection {
     ) -> Result<T> {
         let client = &self.client;
         let limit = self.query_timeout + Duration::from_millis(1500);
-        let offline = "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
+        let offline = OFFLINE_HINT;
         let outcome = self
             .runtime
             .block_on(async { tokio::time::timeout(limit, work(client)).await })
@@ -226,6 +229,43 @@ impl Connection {
                 Error::Query(format!("{}: {}", self.url, self.url.scrub(&describe(&e))))
             }
         })
+    }
+
+    /// Runs `work` on the driver client for at most `limit`, its error left
+    /// as the driver's: `None` when the time ran out. The work is then
+    /// dropped, perhaps mid-query, and the server asked to cancel it.
+    pub(crate) fn within<T>(
+        &self,
+        limit: Duration,
+        work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
+    ) -> Option<std::result::Result<T, tokio_postgres::Error>> {
+        let client = &self.client;
+        let outcome = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, work(client)).await })
+            .ok();
+        if outcome.is_none() {
+            self.cancel();
+        }
+        outcome
+    }
+
+    /// Asks the server to cancel what this session runs, waiting at most
+    /// the connect timeout; a cancel that fails changes nothing.
+    fn cancel(&self) {
+        let token = self.client.cancel_token();
+        let cancel = async {
+            match &self.target.tls {
+                None => token.cancel_query(tokio_postgres::NoTls).await,
+                Some(tls) => {
+                    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
+                    token.cancel_query(connector).await
+                }
+            }
+        };
+        let _ = self
+            .runtime
+            .block_on(async { tokio::time::timeout(self.timeout, cancel).await });
     }
 
     /// The relations other sessions hold or request exclusive locks on,
@@ -286,7 +326,7 @@ impl Connection {
     }
 }
 
-fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     let secs = d.as_secs_f64();
     if secs == 1.0 {
         "1 second".to_owned()
@@ -296,7 +336,7 @@ fn seconds(d: Duration) -> String {
 }
 
 /// The driver's error in one line, with the server's message when there is one.
-fn describe(err: &tokio_postgres::Error) -> String {
+pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
     if let Some(db) = err.as_db_error() {
         return match db.hint() {
             Some(hint) => format!("{} ({hint})", db.message()),
