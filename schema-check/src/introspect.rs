@@ -9,6 +9,10 @@
 //! expression has a name of its own in its query (an `AS` alias where
 //! PostgreSQL would make one up, or where two columns would share one).
 //!
+//! `read_within` sends the same queries on a session already inside a
+//! transaction its caller began and ends, to read what that transaction
+//! did before it is rolled back (a draft being verified).
+//!
 //! This module opens the transactions and sends the queries; their texts
 //! are in `queries`, the decoding of their rows into a catalog in
 //! `assemble`, and the handling of locked relations in `locks`.
