@@ -19,9 +19,11 @@ use crate::url::{query_options, DatabaseUrl};
 
 mod retry;
 mod tls;
+mod trial;
 
 pub use tls::SslMode;
 use tls::TlsSettings;
+pub(crate) use trial::Trial;
 
 /// The end of a connection or query error: what to do when the database
 /// cannot be read.
@@ -234,7 +236,7 @@ impl Connection {
     /// Runs `work` on the driver client for at most `limit`, its error left
     /// as the driver's: `None` when the time ran out. The work is then
     /// dropped, perhaps mid-query, and the server asked to cancel it.
-    pub(crate) fn within<T>(
+    fn within<T>(
         &self,
         limit: Duration,
         work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
@@ -326,7 +328,7 @@ impl Connection {
     }
 }
 
-pub(crate) fn seconds(d: Duration) -> String {
+fn seconds(d: Duration) -> String {
     let secs = d.as_secs_f64();
     if secs == 1.0 {
         "1 second".to_owned()
@@ -336,7 +338,7 @@ pub(crate) fn seconds(d: Duration) -> String {
 }
 
 /// The driver's error in one line, with the server's message when there is one.
-pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
+fn describe(err: &tokio_postgres::Error) -> String {
     if let Some(db) = err.as_db_error() {
         return match db.hint() {
             Some(hint) => format!("{} ({hint})", db.message()),

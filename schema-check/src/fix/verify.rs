@@ -3,14 +3,12 @@
 //! checked against the schema as the draft left it, read inside that
 //! transaction.
 
-use std::time::Duration;
-
 use crate::catalog::Catalog;
 use crate::discover::Discovered;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Level};
 use crate::introspect::{self, OnLocked};
-use crate::live::{describe, seconds, ConnectOptions, Connection, OFFLINE_HINT};
+use crate::live::{ConnectOptions, Connection, Trial, OFFLINE_HINT};
 use crate::url::DatabaseUrl;
 
 mod statements;
@@ -75,9 +73,14 @@ pub fn verify(
     refuse_transaction_control(&statements)?;
     let connection = Connection::open(test_url, options).map_err(without_offline_hint)?;
     same_schema(&connection, made_from, schemas)?;
-    let after = match rolled_back(&connection, &statements, schemas)? {
-        Ran::Read(catalog) => catalog,
-        Ran::Failed(failed) => return Ok(failed),
+    let texts: Vec<&str> = statements.iter().map(|s| s.text).collect();
+    let timeout = options.query_timeout;
+    let tried = connection.trial(&texts, async |client| {
+        introspect::read_within(client, schemas, timeout).await
+    });
+    let after = match tried? {
+        Trial::Ran(read) => read.catalog,
+        Trial::Failed { index, reason } => return Ok(failed(&statements[index], &reason)),
     };
     let findings = crate::compare::db_models(&after, found);
     if findings.iter().any(|f| f.level == Level::Error) {
@@ -131,111 +134,12 @@ fn same_schema(
     .into_owned()))
 }
 
-/// What the transaction gave: the schema the draft left, or its failure.
-enum Ran {
-    Read(Catalog),
-    Failed(Verified),
-}
-
-/// Runs the draft and reads the schema inside a transaction, then rolls
-/// it back. When the rollback cannot be confirmed, the error says so; the
-/// connection is closed by the caller either way, which ends the
-/// transaction on the server without committing it.
-fn rolled_back(
-    connection: &Connection,
-    statements: &[Statement],
-    schemas: Option<&[String]>,
-) -> Result<Ran> {
-    let ran = in_transaction(connection, statements, schemas);
-    let limit = connection.query_timeout();
-    match connection.within(limit, async |client| client.batch_execute("ROLLBACK").await) {
-        Some(Ok(())) => ran,
-        _ => Err(Error::Query(format!(
-            "{}: the ROLLBACK after the draft got no answer; the session is closed, and the server rolls back its transaction",
-            connection.url()
-        ))),
-    }
-}
-
-/// Begins the transaction, runs each statement, and re-reads the schema.
-fn in_transaction(
-    connection: &Connection,
-    statements: &[Statement],
-    schemas: Option<&[String]>,
-) -> Result<Ran> {
-    let timeout = connection.query_timeout();
-    let ms = timeout.as_millis().max(1);
-    let begin = format!("BEGIN; SET LOCAL statement_timeout = {ms}");
-    on_server(connection, async |client| {
-        client.batch_execute(&begin).await
-    })?;
-    for statement in statements {
-        if let Some(failed) = run_statement(connection, statement) {
-            return Ok(Ran::Failed(failed));
-        }
-    }
-    let read = on_server(connection, async |client| {
-        introspect::read_within(client, schemas, timeout).await
-    })?;
-    Ok(Ran::Read(read.catalog))
-}
-
-/// Runs one statement of the draft alone (the extended protocol takes one
-/// statement per request); its failure when it fails.
-fn run_statement(connection: &Connection, statement: &Statement) -> Option<Verified> {
-    let url = connection.url();
-    let timeout = connection.query_timeout();
-    let ran = connection.within(grace(timeout), async |client| {
-        client.execute(statement.text, &[]).await
-    });
-    let message = match ran {
-        Some(Ok(_)) => return None,
-        Some(Err(e)) if e.code() == Some(&tokio_postgres::error::SqlState::QUERY_CANCELED) => {
-            format!(
-                "{}; it ran longer than {} (PGDRIFT_QUERY_TIMEOUT)",
-                url.scrub(&describe(&e)),
-                seconds(timeout)
-            )
-        }
-        Some(Err(e)) => url.scrub(&describe(&e)),
-        None => format!(
-            "no answer within {} (PGDRIFT_QUERY_TIMEOUT)",
-            seconds(timeout)
-        ),
-    };
-    Some(failed(statement, message))
-}
-
 /// A statement's failure, both texts escaped for a terminal.
-fn failed(statement: &Statement, message: String) -> Verified {
+fn failed(statement: &Statement, reason: &str) -> Verified {
     Verified::Failed {
         statement: crate::escape::terminal(statement.text.trim()).into_owned(),
-        message: crate::escape::terminal(&message).into_owned(),
+        message: crate::escape::terminal(reason).into_owned(),
     }
-}
-
-/// Runs `work` within the query timeout (and a grace for the server's own
-/// timeout to come first), every failure an error.
-fn on_server<T>(
-    connection: &Connection,
-    work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
-) -> Result<T> {
-    let url = connection.url();
-    let timeout = connection.query_timeout();
-    match connection.within(grace(timeout), work) {
-        Some(Ok(value)) => Ok(value),
-        Some(Err(e)) => Err(Error::Query(format!("{url}: {}", url.scrub(&describe(&e))))),
-        None => Err(Error::Query(format!(
-            "{url}: no answer within {} (PGDRIFT_QUERY_TIMEOUT)",
-            seconds(timeout)
-        ))),
-    }
-}
-
-/// The query timeout and a grace, so that the server's `statement_timeout`,
-/// whose error says more, ends a statement before we stop waiting.
-fn grace(timeout: Duration) -> Duration {
-    timeout + Duration::from_millis(1500)
 }
 
 /// A connection error without its advice to read the snapshot instead,
