@@ -333,3 +333,30 @@ pub struct User {
     assert_eq!(messages(&findings), messages(&expected));
     assert!(findings.len() >= 2, "{:#?}", messages(&findings));
 }
+
+/// PostgreSQL adds an enum label inside a transaction block (from 12 on)
+/// but refuses to use it before the transaction commits: a draft that does
+/// both fails here as it would when applied in one transaction.
+#[test]
+fn a_label_added_and_used_in_the_same_draft_fails_as_it_would_when_applied() {
+    let (db, made_from) = database(
+        "CREATE TYPE mood AS ENUM ('sad');
+         CREATE TABLE feeling (id bigint PRIMARY KEY, mood mood NOT NULL);",
+    );
+    let before = dump(&db);
+    let sql = "ALTER TYPE mood ADD VALUE 'ok';
+               ALTER TABLE feeling ALTER COLUMN mood SET DEFAULT 'ok'";
+    let verified = run(&db, &made_from, sql, "").unwrap();
+    let Verified::Failed { statement, message } = verified else {
+        panic!("fails: {verified:?}")
+    };
+    assert_eq!(
+        statement,
+        "ALTER TABLE feeling ALTER COLUMN mood SET DEFAULT 'ok'"
+    );
+    assert!(
+        message.contains("unsafe use of new value \"ok\" of enum type mood"),
+        "{message}"
+    );
+    assert_eq!(dump(&db), before);
+}
