@@ -104,6 +104,23 @@ pub fn read(
     Ok(assemble(columns, skipped, rows))
 }
 
+/// [`read_within`] inside a transaction of its own, rolled back after: for
+/// tests that it reads what [`read`] reads.
+#[cfg(feature = "testing")]
+pub fn read_in_a_rolled_back_transaction(
+    connection: &Connection,
+    schemas: Option<&[String]>,
+) -> Result<Introspection> {
+    let timeout = connection.query_timeout();
+    let tried = connection.trial(&[], async |client| {
+        read_within(client, schemas, timeout).await
+    })?;
+    match tried {
+        crate::live::Trial::Ran(read) => Ok(read),
+        crate::live::Trial::Failed { .. } => unreachable!("no statement to fail"),
+    }
+}
+
 /// What the first session's opening told.
 struct Opened {
     /// The snapshot the second session may share.

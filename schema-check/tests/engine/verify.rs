@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use schema_check::cfg::Cfg;
 use schema_check::discover::{discover_texts, Discovered};
 use schema_check::fix::verify::{verify, Verified};
+use schema_check::introspect::{self, introspect};
 use schema_check::testing::{self, TestDatabase};
-use schema_check::{introspect, snapshot, Catalog, ConnectOptions, Result};
+use schema_check::{snapshot, Catalog, ConnectOptions, Result};
 
 const SCHEMA: &str = "
     CREATE TABLE users (
@@ -359,4 +360,26 @@ fn a_label_added_and_used_in_the_same_draft_fails_as_it_would_when_applied() {
         "{message}"
     );
     assert_eq!(dump(&db), before);
+}
+
+/// The schema read inside the draft's transaction is the schema every
+/// introspection reads, byte for byte (PostgreSQL 18's additions too where
+/// the server has them).
+#[test]
+fn the_read_inside_a_transaction_is_the_normal_introspection() {
+    let db = testing::database();
+    db.execute(crate::FIXTURE);
+    if db.server_version_num() >= 180000 {
+        db.execute(crate::FIXTURE_18);
+    }
+    let app = ["app".to_owned()];
+    for schemas in [None, Some(&app[..])] {
+        let within = introspect::read_in_a_rolled_back_transaction(&db.connect(), schemas);
+        let normal = introspect(&db.connect(), schemas).unwrap();
+        assert_eq!(
+            snapshot::to_bytes(&within.unwrap().catalog),
+            snapshot::to_bytes(&normal),
+            "{schemas:?}"
+        );
+    }
 }
