@@ -31,9 +31,9 @@ mod queries;
 use assemble::{assemble, column_row, ColumnRow, Rows};
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
-use queries::{
-    begin, opening, opening_within, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES,
-};
+#[cfg(any(feature = "discover", feature = "testing"))]
+use queries::opening_within;
+use queries::{begin, opening, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES};
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
 pub fn fingerprint(connection: &Connection) -> Result<String> {
@@ -178,6 +178,7 @@ fn told(messages: Vec<tokio_postgres::SimpleQueryMessage>) -> Opened {
 /// same queries as [`read`], all on this one session, so they see what the
 /// transaction did. Sets the catalog-reading settings for the rest of the
 /// transaction (`SET LOCAL`: the search path among them).
+#[cfg(any(feature = "discover", feature = "testing"))]
 pub(crate) async fn read_within(
     client: &tokio_postgres::Client,
     schemas: Option<&[String]>,

@@ -19,10 +19,13 @@ use crate::url::{query_options, DatabaseUrl};
 
 mod retry;
 mod tls;
+// Trying statements serves verifying drafts (`discover`) and tests only.
+#[cfg(any(feature = "discover", feature = "testing"))]
 mod trial;
 
 pub use tls::SslMode;
 use tls::TlsSettings;
+#[cfg(any(feature = "discover", feature = "testing"))]
 pub(crate) use trial::Trial;
 
 /// The end of a connection or query error: what to do when the database
@@ -236,6 +239,7 @@ impl Connection {
     /// Runs `work` on the driver client for at most `limit`, its error left
     /// as the driver's: `None` when the time ran out. The work is then
     /// dropped, perhaps mid-query, and the server asked to cancel it.
+    #[cfg(any(feature = "discover", feature = "testing"))]
     fn within<T>(
         &self,
         limit: Duration,
@@ -254,6 +258,7 @@ impl Connection {
 
     /// Asks the server to cancel what this session runs, waiting at most
     /// the connect timeout; a cancel that fails changes nothing.
+    #[cfg(any(feature = "discover", feature = "testing"))]
     fn cancel(&self) {
         let token = self.client.cancel_token();
         let cancel = async {

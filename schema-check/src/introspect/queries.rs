@@ -432,6 +432,7 @@ pub(super) fn opening(timeout: std::time::Duration) -> String {
 
 /// The opening inside a transaction the caller began (and ends): only
 /// [`settings`], then one row with [`SERVER`]'s columns and no snapshot.
+#[cfg(any(feature = "discover", feature = "testing"))]
 pub(super) fn opening_within(timeout: std::time::Duration) -> String {
     format!(
         "{}; SELECT NULL::text AS snapshot, {SERVER}",
