@@ -4,7 +4,8 @@
 //! The connect timeout bounds the whole startup (TCP, TLS, authentication),
 //! not only the socket connect, so a server that accepts the connection and
 //! never answers cannot hang a build. TLS (the `sslmode` settings, the
-//! certificates) is in the `tls` submodule.
+//! certificates) is in the `tls` submodule; trying statements inside a
+//! transaction that is always rolled back (verifying a draft) in `trial`.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -38,7 +38,7 @@ pub enum Verified {
 /// checks the models `found` against the schema it leaves, changing
 /// nothing there.
 ///
-/// What it guarantees:
+/// What it guarantees (it connects to `test_url` only):
 /// - The draft is refused, before anything connects, when a statement of
 ///   it controls the transaction (`BEGIN`, `START`, `COMMIT`, `END`,
 ///   `ROLLBACK`, `ABORT`, `SAVEPOINT`, `RELEASE`, `PREPARE TRANSACTION`).
@@ -48,7 +48,8 @@ pub enum Verified {
 ///   error names the first differences, and nothing runs.
 /// - The draft's statements then run one at a time, each on its own (the
 ///   server refuses more than one in a request), inside one transaction,
-///   which ends with `ROLLBACK` whatever happens. No `COMMIT` is ever sent;
+///   until one fails ([`Verified::Failed`]); the transaction ends with
+///   `ROLLBACK` whatever happens. No `COMMIT` is ever sent;
 ///   a session that fails or is dropped before its `ROLLBACK` (an error, a
 ///   timeout, a panic) is closed, and the server rolls back what it began.
 ///   What PostgreSQL never rolls back stays: sequence values the draft
