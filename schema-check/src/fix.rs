@@ -17,6 +17,8 @@ pub mod apply;
 pub mod place;
 #[cfg(feature = "workflow")]
 pub(crate) mod rust;
+#[cfg(all(feature = "live", feature = "discover"))]
+pub mod verify;
 
 /// A finding's sure fix, built only where fixes are applied (the CLI's
 /// `fix` and the reports, feature `workflow`): the derive only shows
