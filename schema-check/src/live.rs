@@ -370,6 +370,25 @@ fn describe(err: &tokio_postgres::Error) -> String {
     text
 }
 
+/// Whether `a` and `b` name the same database, as far as their text tells:
+/// the same hosts, ports (5432 when none is given) and database name (the
+/// user's name when none is given). Host names are compared as written, so
+/// `localhost` and `127.0.0.1` differ; a URL that does not parse names no
+/// database here.
+pub fn same_database(a: &DatabaseUrl, b: &DatabaseUrl) -> bool {
+    let here = Path::new(".");
+    let target = |url: &DatabaseUrl| {
+        let (config, _) = parse(url, here).ok()?;
+        let mut ports = config.get_ports().to_vec();
+        if ports.is_empty() {
+            ports.push(5432);
+        }
+        let database = config.get_dbname().or(config.get_user())?.to_owned();
+        Some((format!("{:?}", config.get_hosts()), ports, database))
+    };
+    matches!((target(a), target(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Splits the TLS settings off the URL, then lets tokio-postgres parse the rest.
 fn parse(
     url: &DatabaseUrl,
@@ -453,6 +472,20 @@ mod tests {
 
     fn parse_ok(url: &str) -> (tokio_postgres::Config, Option<ClientConfig>) {
         parse(&DatabaseUrl::new(url), Path::new("/project")).unwrap()
+    }
+
+    #[test]
+    fn same_database_compares_host_port_and_database_not_credentials() {
+        let same = |a: &str, b: &str| same_database(&DatabaseUrl::new(a), &DatabaseUrl::new(b));
+        assert!(same(
+            "postgres://app:secret@db:5432/shop?sslmode=require",
+            "postgres://tester@db/shop"
+        ));
+        assert!(same("postgres://shop@db", "host=db port=5432 dbname=shop"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@db/shop_test"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@db:5433/shop"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@other/shop"));
+        assert!(!same("postgres://u@db/shop", "not a url"));
     }
 
     proptest::proptest! {
