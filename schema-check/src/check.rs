@@ -3,14 +3,14 @@
 //! The derive turns these findings into compiler diagnostics;
 //! `compare-db-models` prints them as `file:line:col` lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 
 use crate::catalog::{Catalog, Column, Identity, Relation, RelationKind};
 use crate::finding::{Check, Finding, Level};
 use crate::fix::{sure_fix, Fix};
-use crate::input::{type_text, FieldDef, ModelDef};
+use crate::input::{type_text, FieldDef, KeySource, ModelDef};
 use crate::interop::{diesel_name, DieselSqlType};
 use crate::suggest::closest;
 use crate::types::{self, Fit};
@@ -38,10 +38,7 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
     findings.writable_relation(relation);
     let mut mapped: HashMap<&str, &FieldDef> = HashMap::new();
     for field in model.mapped_fields() {
-        let Some(column) = relation.column(&field.column) else {
-            if !field.may_be_missing {
-                findings.missing_column(relation, field);
-            }
+        let Some(column) = findings.column_of(relation, field) else {
             continue;
         };
         if let Some(first) = mapped.insert(&column.name, field) {
@@ -60,6 +57,7 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
         }
         findings.field(catalog, relation, field, column);
     }
+    findings.primary_key(relation, &mapped);
     let uncovered: Vec<&Column> = relation
         .columns
         .iter()
@@ -99,6 +97,13 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
         }
     }
     findings.out
+}
+
+/// The column `field` maps in `relation`: its own, or, while the rename it
+/// asks for with `renamed_from` is pending, the column under its old name.
+pub fn mapped_column<'r>(relation: &'r Relation, field: &FieldDef) -> Option<&'r Column> {
+    let old = || relation.column(&field.renamed_from.as_ref()?.value());
+    relation.column(&field.column).or_else(old)
 }
 
 /// Whether an INSERT must give the column a value: `NOT NULL`, with no
@@ -142,6 +147,79 @@ fn filling_triggers(relation: &Relation) -> Vec<&str> {
         .filter(|t| t.fills_inserts())
         .map(|t| t.name.as_str())
         .collect()
+}
+
+/// Whether a relation of `kind` can have a primary key.
+fn has_primary_key(kind: RelationKind) -> bool {
+    matches!(kind, RelationKind::Table | RelationKind::PartitionedTable)
+}
+
+/// Whether the columns of `declared` are exactly those of the table's
+/// primary key, a unique constraint or a unique index: a key that
+/// identifies a row. `mapped` holds the column each field maps.
+fn is_unique_key(
+    relation: &Relation,
+    declared: &[&FieldDef],
+    mapped: &HashMap<&str, &FieldDef>,
+) -> bool {
+    let columns: HashSet<&str> = mapped
+        .iter()
+        .filter(|(_, field)| declared.iter().any(|d| std::ptr::eq(*d, **field)))
+        .map(|(column, _)| *column)
+        .collect();
+    if columns.len() != declared.len() {
+        return false;
+    }
+    let same = |key: &[String]| {
+        key.len() == columns.len() && key.iter().all(|c| columns.contains(c.as_str()))
+    };
+    let constraints = relation
+        .primary_key
+        .iter()
+        .chain(&relation.unique_constraints);
+    constraints.map(|k| &k.columns).any(|k| same(k))
+        || relation
+            .indexes
+            .iter()
+            .any(|i| i.unique && same(&i.columns))
+}
+
+/// How messages name a primary key declaration, by where it is written.
+struct KeyWords {
+    /// How a declared field is described: "marked `primary_key`".
+    marked: &'static str,
+    /// What takes the whole declaration back.
+    remove_all: &'static str,
+    /// What takes one field out of the declaration.
+    remove: fn(&str) -> String,
+    /// What puts one field into it.
+    add: fn(&str) -> String,
+    /// How much a difference from the table's key weighs: pgdrift's own
+    /// attribute says the columns are the primary key (an error when they
+    /// are not); diesel's says only that they identify a row, which a
+    /// unique key does too (a warning).
+    level: Level,
+}
+
+impl KeyWords {
+    fn of(source: KeySource) -> KeyWords {
+        match source {
+            KeySource::Pgdrift => KeyWords {
+                marked: "marked `primary_key`",
+                remove_all: "remove `primary_key` from the fields",
+                remove: |_| "remove `primary_key` from the field".into(),
+                add: |_| "mark the field `#[pgdrift(primary_key)]`".into(),
+                level: Level::Error,
+            },
+            KeySource::Diesel => KeyWords {
+                marked: "named in `#[diesel(primary_key(…))]`",
+                remove_all: "remove `primary_key(…)` from `#[diesel(…)]`",
+                remove: |name| format!("remove `{name}` from `#[diesel(primary_key(…))]`"),
+                add: |name| format!("add `{name}` to `#[diesel(primary_key(…))]`"),
+                level: Level::Warning,
+            },
+        }
+    }
 }
 
 /// A nullability problem as one direction sees it.
@@ -336,6 +414,75 @@ impl Findings<'_> {
         self.push(finding);
     }
 
+    /// The column `field` maps (see [`mapped_column`]), and a finding when
+    /// its rename is done or pending or it has no column. A pending rename's
+    /// old column is checked as the field's, so a problem shows before the
+    /// rename.
+    fn column_of<'r>(&mut self, relation: &'r Relation, field: &FieldDef) -> Option<&'r Column> {
+        let column = mapped_column(relation, field);
+        match (&field.renamed_from, column) {
+            (None, None) if !field.may_be_missing => self.missing_column(relation, field),
+            (None, _) => {}
+            (Some(old), Some(column)) if column.name == field.column => {
+                let old_exists = relation.column(&old.value()).is_some();
+                self.rename_done(field, old, old_exists);
+            }
+            (Some(old), Some(_)) => self.rename_pending(field, old),
+            (Some(old), None) => self.renamed_from_missing(relation, field, old),
+        }
+        column
+    }
+
+    /// `renamed_from` on a field whose column exists: the rename is done
+    /// (or, when the old column is still there too, nothing is renamed).
+    fn rename_done(&mut self, field: &FieldDef, old: &syn::LitStr, old_exists: bool) {
+        let column = self.qualified_column(&field.column);
+        let message = match old_exists {
+            false => format!("column \"{column}\" exists: the rename is done"),
+            true => format!(
+                "column \"{column}\" exists, and so does \"{}\": there is nothing to rename",
+                self.qualified_column(&old.value())
+            ),
+        };
+        let finding = self
+            .found(Check::RenameDone, Level::Warning, message)
+            .on(field, &field.column)
+            .at(old.span())
+            .help(format!("remove `renamed_from = {:?}`", old.value()));
+        self.push(finding);
+    }
+
+    /// A field whose column the database still calls by its old name.
+    fn rename_pending(&mut self, field: &FieldDef, old: &syn::LitStr) {
+        let message = format!(
+            "column \"{}\" does not exist yet: the database still calls it \"{}\"",
+            self.qualified_column(&field.column),
+            old.value()
+        );
+        let finding = self
+            .found(Check::MissingColumn, Level::Error, message)
+            .on(field, &field.column)
+            .help("`schema-check draft` writes the RENAME COLUMN for review; apply it with your migration tool");
+        self.push(finding);
+    }
+
+    /// A field with `renamed_from` whose column exists under neither name.
+    fn renamed_from_missing(&mut self, relation: &Relation, field: &FieldDef, old: &syn::LitStr) {
+        let names = relation.columns.iter().map(|c| c.name.as_str());
+        let help = closest(&old.value(), names)
+            .map(|near| format!("did you mean `renamed_from = \"{near}\"`?"));
+        let message = format!(
+            "column \"{}\" does not exist, nor does \"{}\", which `renamed_from` names",
+            self.qualified_column(&field.column),
+            old.value()
+        );
+        let finding = self
+            .found(Check::MissingColumn, Level::Error, message)
+            .on(field, &field.column)
+            .maybe_help(help);
+        self.push(finding);
+    }
+
     fn missing_column(&mut self, relation: &Relation, field: &FieldDef) {
         let names = relation.columns.iter().map(|c| c.name.as_str());
         let near = closest(&field.column, names);
@@ -359,6 +506,135 @@ impl Findings<'_> {
             .on(field, &field.column)
             .maybe_help(help)
             .fix(fix);
+        self.push(finding);
+    }
+
+    /// The fields the model declares as the primary key against the
+    /// table's: the same columns, or an error for each difference.
+    /// `mapped` holds the column each field maps.
+    fn primary_key(&mut self, relation: &Relation, mapped: &HashMap<&str, &FieldDef>) {
+        let model = self.model;
+        let Some(source) = model.primary_key_source() else {
+            return;
+        };
+        let declared: Vec<&FieldDef> = model.primary_key_fields().collect();
+        if source == KeySource::Diesel && is_unique_key(relation, &declared, mapped) {
+            return;
+        }
+        let words = KeyWords::of(source);
+        if !has_primary_key(relation.kind) {
+            // diesel needs a key for a view's `table!`: only pgdrift's own
+            // attribute, which serves nothing else, is out of place there.
+            if source == KeySource::Pgdrift {
+                self.key_on_keyless(relation, declared[0]);
+            }
+            return;
+        }
+        let Some(key) = &relation.primary_key else {
+            self.no_primary_key(&declared, &words);
+            return;
+        };
+        for field in model.mapped_fields() {
+            let Some((column, _)) = mapped.iter().find(|(_, f)| std::ptr::eq(**f, field)) else {
+                continue;
+            };
+            let in_key = key.columns.iter().any(|c| c == column);
+            let is_declared = declared.iter().any(|d| std::ptr::eq(*d, field));
+            if in_key != is_declared {
+                self.key_column(field, column, in_key, &key.column_list(), &words);
+            }
+        }
+        let unmapped: Vec<&String> = key
+            .columns
+            .iter()
+            .filter(|c| !mapped.contains_key(c.as_str()))
+            .collect();
+        if !unmapped.is_empty() {
+            self.key_unmapped(&key.column_list(), &unmapped, &words);
+        }
+    }
+
+    /// `primary_key` on a relation that cannot have one.
+    fn key_on_keyless(&mut self, relation: &Relation, field: &FieldDef) {
+        let kind = relation.kind.describe();
+        let message = format!(
+            "`primary_key` does not apply: \"{}\" is a {kind}, which has no primary key",
+            self.qualified_table()
+        );
+        let finding = self
+            .found(Check::PrimaryKey, Level::Error, message)
+            .on(field, &field.column)
+            .help("remove `primary_key`");
+        self.push(finding);
+    }
+
+    /// A declared key on a table without one.
+    fn no_primary_key(&mut self, declared: &[&FieldDef], words: &KeyWords) {
+        let names: Vec<String> = declared.iter().map(|f| format!("`{}`", f.name())).collect();
+        let message = format!(
+            "table \"{}\" has no primary key, but the struct declares one: {}",
+            self.qualified_table(),
+            names.join(", ")
+        );
+        let field = declared[0];
+        let span = self.model.primary_key_span(field);
+        let finding = self
+            .found(Check::PrimaryKey, words.level, message)
+            .on(field, &field.column)
+            .at(span)
+            .help(format!(
+                "give the table its primary key, or {}",
+                words.remove_all
+            ));
+        self.push(finding);
+    }
+
+    /// A mapped column that is in the key but not declared, or declared
+    /// but not in the key.
+    fn key_column(
+        &mut self,
+        field: &FieldDef,
+        column: &str,
+        in_key: bool,
+        key: &str,
+        words: &KeyWords,
+    ) {
+        let qualified = self.qualified_column(column);
+        let table = self.qualified_table();
+        let name = field.name();
+        let (message, help, span) = match in_key {
+            true => (
+                format!("column \"{qualified}\" is part of the primary key of \"{table}\" ({key}), but field `{name}` is not {}", words.marked),
+                (words.add)(&name),
+                field.ident.span(),
+            ),
+            false => (
+                format!("column \"{qualified}\" is not part of the primary key of \"{table}\", which is ({key})"),
+                (words.remove)(&name),
+                self.model.primary_key_span(field),
+            ),
+        };
+        let finding = self
+            .found(Check::PrimaryKey, words.level, message)
+            .on(field, column)
+            .at(span)
+            .help(help);
+        self.push(finding);
+    }
+
+    /// Key columns no field maps, so the declared key cannot be the
+    /// table's.
+    fn key_unmapped(&mut self, key: &str, columns: &[&String], words: &KeyWords) {
+        let names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let message = format!(
+            "the primary key of \"{}\" is ({key}), but no field maps {}",
+            self.qualified_table(),
+            names.join(", ")
+        );
+        let it = if columns.len() == 1 { "it" } else { "each" };
+        let finding = self
+            .found(Check::PrimaryKey, words.level, message)
+            .help(format!("add a field for {it}, {}", words.marked));
         self.push(finding);
     }
 
@@ -936,5 +1212,141 @@ impl Findings<'_> {
             ))
             .fix(fix);
         self.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = r#"{"format": 1, "schemas": [{"name": "public", "relations": [
+        {"name": "users", "kind": "table", "columns": [
+            {"name": "id", "type": "bigint", "udt": "int8", "nullable": false},
+            {"name": "nick", "type": "text", "udt": "text", "nullable": true},
+            {"name": "email", "type": "text", "udt": "text", "nullable": false}],
+         "primary_key": {"name": "users_pkey", "columns": ["id"]}},
+        {"name": "memberships", "kind": "table", "columns": [
+            {"name": "team_id", "type": "bigint", "udt": "int8", "nullable": false},
+            {"name": "user_id", "type": "bigint", "udt": "int8", "nullable": false},
+            {"name": "role", "type": "text", "udt": "text", "nullable": false}],
+         "primary_key": {"name": "memberships_pkey", "columns": ["team_id", "user_id"]}},
+        {"name": "events", "kind": "table", "columns": [
+            {"name": "kind", "type": "text", "udt": "text", "nullable": false}]},
+        {"name": "nicks", "kind": "view", "columns": [
+            {"name": "nick", "type": "text", "udt": "text", "nullable": true}]}
+    ]}]}"#;
+
+    /// Each finding of the struct `src` as `level[code] message / help`.
+    fn findings(src: &str) -> Vec<String> {
+        let catalog =
+            crate::snapshot::from_bytes(CATALOG.as_bytes(), std::path::Path::new("t")).unwrap();
+        let model = ModelDef::parse(&syn::parse_str(src).unwrap())
+            .unwrap_or_else(|f| panic!("{}", f[0].message));
+        check_model(&model, &catalog)
+            .iter()
+            .map(|f| {
+                let help = f.help.as_deref().unwrap_or("-");
+                format!(
+                    "{}[{}] {} / {help}",
+                    f.level.word(),
+                    f.check.code(),
+                    f.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_done_rename_is_a_warning_to_remove_the_attribute() {
+        assert_eq!(
+            findings(
+                r#"#[pgdrift(partial)] struct Users { #[pgdrift(renamed_from = "handle")] email: String }"#
+            ),
+            ["warning[rename-done] column \"users.email\" exists: the rename is done / remove `renamed_from = \"handle\"`"]
+        );
+        assert_eq!(
+            findings(
+                r#"#[pgdrift(partial, strict)] struct Users { #[pgdrift(renamed_from = "nick")] email: String }"#
+            ),
+            ["error[rename-done] column \"users.email\" exists, and so does \"users.nick\": there is nothing to rename / remove `renamed_from = \"nick\"`"],
+            "strict makes the warning an error"
+        );
+    }
+
+    #[test]
+    fn a_pending_rename_checks_the_old_column_as_the_fields() {
+        assert_eq!(
+            findings(
+                r#"struct Users { id: i64, #[pgdrift(renamed_from = "nick")] nickname: String, email: String }"#
+            ),
+            [
+                "error[missing-column] column \"users.nickname\" does not exist yet: the database still calls it \"nick\" / `schema-check draft` writes the RENAME COLUMN for review; apply it with your migration tool",
+                "error[nullable-without-option] column \"users.nick\" is nullable, but the field is not an `Option` / use `Option<String>`",
+            ],
+            "the old column is covered, and checked as the field's"
+        );
+    }
+
+    #[test]
+    fn a_rename_from_a_column_that_does_not_exist_either() {
+        assert_eq!(
+            findings(
+                r#"#[pgdrift(partial)] struct Users { #[pgdrift(renamed_from = "nik")] nickname: Option<String> }"#
+            ),
+            ["error[missing-column] column \"users.nickname\" does not exist, nor does \"nik\", which `renamed_from` names / did you mean `renamed_from = \"nick\"`?"]
+        );
+    }
+
+    #[test]
+    fn the_declared_primary_key_is_the_tables() {
+        let good = r#"#[pgdrift(table = "memberships")] struct M {
+            #[pgdrift(primary_key)] team_id: i64, #[pgdrift(primary_key)] user_id: i64, role: String }"#;
+        assert_eq!(findings(good), Vec::<String>::new());
+        let diesel = r#"#[diesel(table_name = memberships, primary_key(user_id, team_id))]
+            struct M { team_id: i64, user_id: i64, role: String }"#;
+        assert_eq!(findings(diesel), Vec::<String>::new());
+        assert_eq!(
+            findings(
+                r#"#[pgdrift(table = "memberships")] struct M {
+                #[pgdrift(primary_key)] team_id: i64, user_id: i64, #[pgdrift(primary_key)] role: String }"#
+            ),
+            [
+                "error[primary-key] column \"memberships.user_id\" is part of the primary key of \"memberships\" (team_id, user_id), but field `user_id` is not marked `primary_key` / mark the field `#[pgdrift(primary_key)]`",
+                "error[primary-key] column \"memberships.role\" is not part of the primary key of \"memberships\", which is (team_id, user_id) / remove `primary_key` from the field",
+            ]
+        );
+        assert_eq!(
+            findings(
+                r#"#[diesel(table_name = memberships, primary_key(team_id))] #[pgdrift(partial)]
+                struct M { team_id: i64 }"#
+            ),
+            ["warning[primary-key] the primary key of \"memberships\" is (team_id, user_id), but no field maps \"user_id\" / add a field for it, named in `#[diesel(primary_key(…))]`"]
+        );
+        assert_eq!(
+            findings(
+                r#"#[diesel(table_name = users)] struct Users { id: i64, nick: Option<String>, email: String }"#
+            ),
+            Vec::<String>::new(),
+            "diesel's default key is not checked"
+        );
+    }
+
+    #[test]
+    fn a_primary_key_needs_a_table_that_has_one() {
+        assert_eq!(
+            findings(r#"struct Events { #[pgdrift(primary_key)] kind: String }"#),
+            ["error[primary-key] table \"events\" has no primary key, but the struct declares one: `kind` / give the table its primary key, or remove `primary_key` from the fields"]
+        );
+        assert_eq!(
+            findings(r#"struct Nicks { #[pgdrift(primary_key)] nick: Option<String> }"#),
+            ["error[primary-key] `primary_key` does not apply: \"nicks\" is a view, which has no primary key / remove `primary_key`"]
+        );
+        assert_eq!(
+            findings(
+                r#"#[diesel(primary_key(nick))] #[pgdrift(table = "nicks")] struct N { nick: Option<String> }"#
+            ),
+            Vec::<String>::new(),
+            "diesel needs a key for a view, so its own is left alone"
+        );
     }
 }

@@ -275,7 +275,7 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
         .mapped_fields()
         .filter(|f| !f.declares_sql_type())
         .filter_map(|field| {
-            let column = relation.column(&field.column)?;
+            let column = crate::check::mapped_column(relation, field)?;
             type_probe(
                 model,
                 catalog,

@@ -68,6 +68,11 @@ pub enum Check {
     MissingTable,
     /// A field's column does not exist.
     MissingColumn,
+    /// A field's `renamed_from` names a rename the database has made.
+    RenameDone,
+    /// The fields the model declares as the primary key are not the
+    /// table's primary key.
+    PrimaryKey,
     /// Two fields map the same column.
     DuplicateColumn,
     /// A field's Rust type does not fit its column's type.
@@ -114,11 +119,13 @@ pub enum Check {
 
 impl Check {
     /// Every check.
-    pub const ALL: [Check; 24] = [
+    pub const ALL: [Check; 26] = [
         Check::Attribute,
         Check::SchemaSource,
         Check::MissingTable,
         Check::MissingColumn,
+        Check::RenameDone,
+        Check::PrimaryKey,
         Check::DuplicateColumn,
         Check::TypeMismatch,
         Check::SqlTypeMismatch,
@@ -179,6 +186,16 @@ impl Check {
                 "missing-column",
                 DbModels,
                 "A field's column does not exist",
+            ),
+            Check::RenameDone => (
+                "rename-done",
+                DbModels,
+                "A field's renamed_from names a rename the database has made",
+            ),
+            Check::PrimaryKey => (
+                "primary-key",
+                DbModels,
+                "The fields declared as the primary key are not the table's primary key",
             ),
             Check::DuplicateColumn => (
                 "duplicate-column",

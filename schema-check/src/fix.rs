@@ -19,6 +19,8 @@ pub mod place;
 pub(crate) mod rust;
 #[cfg(feature = "discover")]
 pub mod sql;
+#[cfg(all(feature = "live", feature = "discover"))]
+pub mod verify;
 
 /// A finding's sure fix, built only where fixes are applied (the CLI's
 /// `fix` and the reports, feature `workflow`): the derive only shows

@@ -12,6 +12,6 @@ pub(crate) mod attr;
 pub(crate) mod ctxt;
 
 pub use ast::{
-    doc_comment, type_text, DbFills, Directions, EnumDef, FieldDef, ModelDef, NewtypeDef,
-    NewtypeSqlType, VariantDef,
+    doc_comment, type_text, DbFills, Directions, EnumDef, FieldDef, KeySource, ModelDef,
+    NewtypeDef, NewtypeSqlType, VariantDef,
 };

@@ -9,6 +9,10 @@
 //! expression has a name of its own in its query (an `AS` alias where
 //! PostgreSQL would make one up, or where two columns would share one).
 //!
+//! `read_within` sends the same queries on a session already inside a
+//! transaction its caller began and ends, to read what that transaction
+//! did before it is rolled back (a draft being verified).
+//!
 //! This module opens the transactions and sends the queries; their texts
 //! are in `queries`, the decoding of their rows into a catalog in
 //! `assemble`, and the handling of locked relations in `locks`.
@@ -27,6 +31,8 @@ mod queries;
 use assemble::{assemble, column_row, ColumnRow, Rows};
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
+#[cfg(any(feature = "discover", feature = "testing"))]
+use queries::opening_within;
 use queries::{begin, opening, Citus, TextQueries, DOMAINS, ENUMS, FINGERPRINT, SCHEMAS, TYPES};
 
 /// The schema's fingerprint query: equal fingerprints, same catalog.
@@ -98,6 +104,23 @@ pub fn read(
     Ok(assemble(columns, skipped, rows))
 }
 
+/// [`read_within`] inside a transaction of its own, rolled back after: for
+/// tests that it reads what [`read`] reads.
+#[cfg(feature = "testing")]
+pub fn read_in_a_rolled_back_transaction(
+    connection: &Connection,
+    schemas: Option<&[String]>,
+) -> Result<Introspection> {
+    let timeout = connection.query_timeout();
+    let tried = connection.trial(&[], async |client| {
+        read_within(client, schemas, timeout).await
+    })?;
+    match tried {
+        crate::live::Trial::Ran(read) => Ok(read),
+        crate::live::Trial::Failed { .. } => unreachable!("no statement to fail"),
+    }
+}
+
 /// What the first session's opening told.
 struct Opened {
     /// The snapshot the second session may share.
@@ -123,19 +146,7 @@ async fn open(
     timeout: std::time::Duration,
 ) -> std::result::Result<Opened, tokio_postgres::Error> {
     match client.simple_query(&opening(timeout)).await {
-        Ok(messages) => Ok(messages
-            .into_iter()
-            .find_map(|m| match m {
-                tokio_postgres::SimpleQueryMessage::Row(row) => Some(Opened {
-                    snapshot: row.get("snapshot").map(str::to_owned),
-                    server_version: row
-                        .get("server_version")
-                        .and_then(|v| v.parse::<u32>().ok()),
-                    citus: Citus::from_setting(row.get("citus")),
-                }),
-                _ => None,
-            })
-            .unwrap_or(Opened::UNKNOWN)),
+        Ok(messages) => Ok(told(messages)),
         Err(_) => {
             client
                 .batch_execute(&format!("ROLLBACK; {}", begin(timeout, None)))
@@ -143,6 +154,41 @@ async fn open(
             Ok(Opened::UNKNOWN)
         }
     }
+}
+
+/// What an opening's row tells.
+fn told(messages: Vec<tokio_postgres::SimpleQueryMessage>) -> Opened {
+    messages
+        .into_iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(Opened {
+                snapshot: row.get("snapshot").map(str::to_owned),
+                server_version: row
+                    .get("server_version")
+                    .and_then(|v| v.parse::<u32>().ok()),
+                citus: Citus::from_setting(row.get("citus")),
+            }),
+            _ => None,
+        })
+        .unwrap_or(Opened::UNKNOWN)
+}
+
+/// Reads the catalog of `schemas` (every non-system schema when `None`) on
+/// `client`, which is inside a transaction its caller began and ends: the
+/// same queries as [`read`], all on this one session, so they see what the
+/// transaction did. Sets the catalog-reading settings for the rest of the
+/// transaction (`SET LOCAL`: the search path among them).
+#[cfg(any(feature = "discover", feature = "testing"))]
+pub(crate) async fn read_within(
+    client: &tokio_postgres::Client,
+    schemas: Option<&[String]>,
+    timeout: std::time::Duration,
+) -> std::result::Result<Introspection, tokio_postgres::Error> {
+    let filter: Option<Vec<String>> = schemas.map(<[String]>::to_vec);
+    let opened = told(client.simple_query(&opening_within(timeout)).await?);
+    let queries = TextQueries::new(opened.server_version, opened.citus, OnLocked::Wait);
+    let ((columns, skipped), rows) = send(client, client, &queries, &filter).await?;
+    Ok(assemble(columns, skipped, rows))
 }
 
 /// The second session, in a transaction on the first one's `snapshot`;

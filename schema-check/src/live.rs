@@ -4,7 +4,8 @@
 //! The connect timeout bounds the whole startup (TCP, TLS, authentication),
 //! not only the socket connect, so a server that accepts the connection and
 //! never answers cannot hang a build. TLS (the `sslmode` settings, the
-//! certificates) is in the `tls` submodule.
+//! certificates) is in the `tls` submodule; trying statements inside a
+//! transaction that is always rolled back (verifying a draft) in `trial`.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -19,9 +20,19 @@ use crate::url::{query_options, DatabaseUrl};
 
 mod retry;
 mod tls;
+// Trying statements serves verifying drafts (`discover`) and tests only.
+#[cfg(any(feature = "discover", feature = "testing"))]
+mod trial;
 
 pub use tls::SslMode;
 use tls::TlsSettings;
+#[cfg(any(feature = "discover", feature = "testing"))]
+pub(crate) use trial::Trial;
+
+/// The end of a connection or query error: what to do when the database
+/// cannot be read.
+pub(crate) const OFFLINE_HINT: &str =
+    "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
 
 /// Options for [`Connection::open`].
 #[derive(Debug, Clone)]
@@ -124,9 +135,7 @@ impl Connection {
             .build()
             .map_err(|e| Error::Connect(format!("cannot start the network runtime: {e}")))?;
         let fail = |reason: String| {
-            Error::Connect(format!(
-                "cannot connect to {url}: {reason}; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true",
-            ))
+            Error::Connect(format!("cannot connect to {url}: {reason}{OFFLINE_HINT}",))
         };
         let target = Target {
             config,
@@ -191,7 +200,7 @@ impl Connection {
     ) -> Result<T> {
         let client = &self.client;
         let limit = self.query_timeout + Duration::from_millis(1500);
-        let offline = "; to check against the committed snapshot instead, set PGDRIFT_OFFLINE=true";
+        let offline = OFFLINE_HINT;
         let outcome = self
             .runtime
             .block_on(async { tokio::time::timeout(limit, work(client)).await })
@@ -226,6 +235,45 @@ impl Connection {
                 Error::Query(format!("{}: {}", self.url, self.url.scrub(&describe(&e))))
             }
         })
+    }
+
+    /// Runs `work` on the driver client for at most `limit`, its error left
+    /// as the driver's: `None` when the time ran out. The work is then
+    /// dropped, perhaps mid-query, and the server asked to cancel it.
+    #[cfg(any(feature = "discover", feature = "testing"))]
+    fn within<T>(
+        &self,
+        limit: Duration,
+        work: impl AsyncFnOnce(&tokio_postgres::Client) -> std::result::Result<T, tokio_postgres::Error>,
+    ) -> Option<std::result::Result<T, tokio_postgres::Error>> {
+        let client = &self.client;
+        let outcome = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, work(client)).await })
+            .ok();
+        if outcome.is_none() {
+            self.cancel();
+        }
+        outcome
+    }
+
+    /// Asks the server to cancel what this session runs, waiting at most
+    /// the connect timeout; a cancel that fails changes nothing.
+    #[cfg(any(feature = "discover", feature = "testing"))]
+    fn cancel(&self) {
+        let token = self.client.cancel_token();
+        let cancel = async {
+            match &self.target.tls {
+                None => token.cancel_query(tokio_postgres::NoTls).await,
+                Some(tls) => {
+                    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
+                    token.cancel_query(connector).await
+                }
+            }
+        };
+        let _ = self
+            .runtime
+            .block_on(async { tokio::time::timeout(self.timeout, cancel).await });
     }
 
     /// The relations other sessions hold or request exclusive locks on,
@@ -322,6 +370,25 @@ fn describe(err: &tokio_postgres::Error) -> String {
     text
 }
 
+/// Whether `a` and `b` name the same database, as far as their text tells:
+/// the same hosts, ports (5432 when none is given) and database name (the
+/// user's name when none is given). Host names are compared as written, so
+/// `localhost` and `127.0.0.1` differ; a URL that does not parse names no
+/// database here.
+pub fn same_database(a: &DatabaseUrl, b: &DatabaseUrl) -> bool {
+    let here = Path::new(".");
+    let target = |url: &DatabaseUrl| {
+        let (config, _) = parse(url, here).ok()?;
+        let mut ports = config.get_ports().to_vec();
+        if ports.is_empty() {
+            ports.push(5432);
+        }
+        let database = config.get_dbname().or(config.get_user())?.to_owned();
+        Some((format!("{:?}", config.get_hosts()), ports, database))
+    };
+    matches!((target(a), target(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Splits the TLS settings off the URL, then lets tokio-postgres parse the rest.
 fn parse(
     url: &DatabaseUrl,
@@ -405,6 +472,20 @@ mod tests {
 
     fn parse_ok(url: &str) -> (tokio_postgres::Config, Option<ClientConfig>) {
         parse(&DatabaseUrl::new(url), Path::new("/project")).unwrap()
+    }
+
+    #[test]
+    fn same_database_compares_host_port_and_database_not_credentials() {
+        let same = |a: &str, b: &str| same_database(&DatabaseUrl::new(a), &DatabaseUrl::new(b));
+        assert!(same(
+            "postgres://app:secret@db:5432/shop?sslmode=require",
+            "postgres://tester@db/shop"
+        ));
+        assert!(same("postgres://shop@db", "host=db port=5432 dbname=shop"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@db/shop_test"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@db:5433/shop"));
+        assert!(!same("postgres://u@db/shop", "postgres://u@other/shop"));
+        assert!(!same("postgres://u@db/shop", "not a url"));
     }
 
     proptest::proptest! {

@@ -9,7 +9,7 @@
 //! `rename_all = "camelCase"`, `partial`, `strict`, `read`, `insert`,
 //! `update`, `db_fills = "path, ap_id"`.
 //! Field attributes: `#[pgdrift(column = "pw_hashed")]`, `skip`,
-//! `sql_type = "bigint"`.
+//! `sql_type = "bigint"`, `renamed_from = "nick"`, `primary_key`.
 //!
 //! `#[derive(Enum)]` and `#[derive(SqlType)]` (in `custom`) give Rust enums
 //! and newtypes a PostgreSQL type; `probe` emits the compile-time checks of
@@ -115,6 +115,14 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 /// - `#[pgdrift(sql_type = "bigint")]`: the column type a field of a type
 ///   pgdrift cannot see through (a newtype, an alias) expects; checked
 ///   against the database.
+/// - `#[pgdrift(renamed_from = "nick")]`: the column's name before a rename
+///   the model asks for (`schema-check draft` writes the `RENAME COLUMN`).
+///   While the database still has the old name, the field is an error that
+///   says so, and the old column is checked as the field's; once the rename
+///   is done, the attribute is a warning to remove it.
+/// - `#[pgdrift(primary_key)]`: the field is part of the table's primary
+///   key; when the table exists, the marked fields must be exactly its
+///   key. diesel's `#[diesel(primary_key(a, b))]` says the same.
 ///
 /// ```ignore
 /// #[derive(pgdrift::Model)]
@@ -134,7 +142,7 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 /// The attributes a struct already has for sqlx or diesel are read, so the
 /// derive needs no `#[pgdrift(…)]` that repeats them (a `#[pgdrift(…)]`
 /// attribute wins): `#[diesel(table_name = path)]`, diesel's default
-/// plural table name, `#[diesel(column_name = …)]`, `embed` and
+/// plural table name, `#[diesel(primary_key(a, b))]`, `#[diesel(column_name = …)]`, `embed` and
 /// `select_expression` (skipped), `serialize_as`/`deserialize_as` (that type
 /// is checked), a field's `#[diesel(sql_type = …)]` in diesel's vocabulary;
 /// `#[sqlx(rename = "…")]`, `rename_all`, `skip`, `flatten`, `default` (the

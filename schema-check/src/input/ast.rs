@@ -44,6 +44,17 @@ pub struct ModelDef {
     pub fields_end: Span,
     /// Columns of fields without `column = "…"` are named by this rule.
     rename_all: RenameAll,
+    /// diesel's `#[diesel(primary_key(…))]`: the key's fields, as written.
+    diesel_primary_key: Vec<syn::Ident>,
+}
+
+/// Where a model says which fields form its table's primary key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// `#[pgdrift(primary_key)]` on the fields.
+    Pgdrift,
+    /// diesel's `#[diesel(primary_key(…))]` on the struct.
+    Diesel,
 }
 
 /// A named field and the column it maps to.
@@ -134,6 +145,49 @@ impl ModelDef {
         self.fields.iter().filter(|f| !f.skip)
     }
 
+    /// Where the model declares its table's primary key: fields marked
+    /// `#[pgdrift(primary_key)]` win over diesel's `primary_key(…)`;
+    /// `None` when neither says (diesel's default, `id`, declares nothing).
+    pub fn primary_key_source(&self) -> Option<KeySource> {
+        if self.mapped_fields().any(|f| f.primary_key) {
+            Some(KeySource::Pgdrift)
+        } else if self.diesel_key_fields().next().is_some() {
+            Some(KeySource::Diesel)
+        } else {
+            None
+        }
+    }
+
+    /// The fields that form the table's primary key, as the model declares
+    /// it (see [`ModelDef::primary_key_source`]): the marked fields in field
+    /// order, or the fields diesel names in its order.
+    pub fn primary_key_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        let fields: Vec<&FieldDef> = match self.primary_key_source() {
+            Some(KeySource::Pgdrift) => self.mapped_fields().filter(|f| f.primary_key).collect(),
+            Some(KeySource::Diesel) => self.diesel_key_fields().map(|(_, f)| f).collect(),
+            None => Vec::new(),
+        };
+        fields.into_iter()
+    }
+
+    /// Where the model declares that `field` is part of the primary key:
+    /// its name in diesel's `primary_key(…)`, else the field's name.
+    pub fn primary_key_span(&self, field: &FieldDef) -> Span {
+        self.diesel_key_fields()
+            .find(|(_, f)| std::ptr::eq(*f, field))
+            .filter(|_| self.primary_key_source() == Some(KeySource::Diesel))
+            .map_or_else(|| field.ident.span(), |(name, _)| name.span())
+    }
+
+    /// diesel's `primary_key(…)` names with the mapped fields they name;
+    /// a name that is no mapped field is diesel's to report.
+    fn diesel_key_fields(&self) -> impl Iterator<Item = (&syn::Ident, &FieldDef)> {
+        self.diesel_primary_key.iter().filter_map(|name| {
+            let field = self.mapped_fields().find(|f| f.name() == unraw(name))?;
+            Some((name, field))
+        })
+    }
+
     /// Reads a struct and its `#[pgdrift(...)]` attributes. Every malformed
     /// attribute is reported, not only the first.
     pub fn parse(input: &syn::DeriveInput) -> Result<ModelDef, Vec<Finding>> {
@@ -170,6 +224,7 @@ impl ModelDef {
             fields,
             fields_end: named.map_or_else(Span::call_site, |n| n.brace_token.span.close()),
             rename_all: container.rename_all.unwrap_or_default(),
+            diesel_primary_key: foreign.primary_key,
         })
     }
 }
@@ -243,7 +298,11 @@ impl FieldDef {
         let column = column
             .or(foreign.column)
             .unwrap_or_else(|| rename_all.apply(&unraw(&ident)));
-        if let Some(old) = attrs.renamed_from.as_ref().filter(|old| old.value() == column) {
+        if let Some(old) = attrs
+            .renamed_from
+            .as_ref()
+            .filter(|old| old.value() == column)
+        {
             errors.push(syn::Error::new(
                 old.span(),
                 format!(
@@ -638,6 +697,36 @@ mod tests {
         );
         assert_eq!(model.fields[2].doc.as_deref(), Some("The hash."));
         assert_eq!(model.fields[3].name(), "type");
+    }
+
+    fn key(src: &str) -> (Option<KeySource>, Vec<String>) {
+        let model = parse(src).unwrap();
+        let names = model.primary_key_fields().map(FieldDef::name).collect();
+        (model.primary_key_source(), names)
+    }
+
+    #[test]
+    fn the_primary_key_is_read_from_pgdrift_or_diesel() {
+        assert_eq!(key("struct T { id: i64 }"), (None, vec![]));
+        assert_eq!(
+            key("#[diesel(table_name = t)] struct T { id: i64 }"),
+            (None, vec![]),
+            "diesel's default key `id` declares nothing"
+        );
+        assert_eq!(
+            key("#[diesel(primary_key(b, r#type, nope))] struct T { r#type: i64, a: i64, b: i64 }"),
+            (Some(KeySource::Diesel), vec!["b".into(), "type".into()])
+        );
+        assert_eq!(
+            key("#[diesel(primary_key(a))] struct T { #[pgdrift(primary_key)] b: i64, a: i64, #[pgdrift(primary_key)] c: i64 }"),
+            (Some(KeySource::Pgdrift), vec!["b".into(), "c".into()]),
+            "pgdrift's attribute wins"
+        );
+        assert_eq!(
+            key("#[diesel(primary_key(a))] struct T { #[diesel(embed)] a: i64 }"),
+            (None, vec![]),
+            "a skipped field is no column of the key"
+        );
     }
 
     #[test]

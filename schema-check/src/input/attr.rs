@@ -402,7 +402,9 @@ impl FieldAttrs {
         });
         if out.skip.is_some() {
             let skipped = |what: &str| {
-                format!("`skip` and `{what}` contradict each other: a skipped field maps to no column")
+                format!(
+                    "`skip` and `{what}` contradict each other: a skipped field maps to no column"
+                )
             };
             if let (Some(column), Some(at)) = (&out.column, column_at) {
                 errors.push_at(at, syn::Error::new(column.span(), skipped("column")));

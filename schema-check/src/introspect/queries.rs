@@ -357,21 +357,31 @@ pub(super) const FINGERPRINT: &str = "SELECT concat_ws(' ',
 const HIDE_SHARDS: &str = "; SET LOCAL citus.override_table_visibility = on; \
      SET LOCAL citus.show_shards_for_app_name_prefixes = ''";
 
-/// Opens the transaction. An empty search path makes PostgreSQL qualify every
-/// name it prints (types, defaults, constraints) the same way whoever connects.
-/// Printing a default, an index or a check locks its table for a moment, so
-/// a session holding an exclusive lock would make us wait (unless its texts
-/// are skipped, [`OnLocked::SkipTexts`]): the wait, like every query, is
-/// bounded by the query timeout.
+/// Opens the transaction with [`settings`], read-only, on `snapshot` when
+/// given (another session's, to see what it sees).
 pub(super) fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> String {
-    // The lock wait ends first, so its error (naming the table) is the one seen.
-    let ms = timeout.as_millis().max(1);
-    let statement_ms = ms + 500;
     let snapshot = snapshot
         .map(|id| format!("; SET TRANSACTION SNAPSHOT '{id}'"))
         .unwrap_or_default();
     format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; {}",
+        settings(timeout)
+    )
+}
+
+/// The settings of a transaction that reads the catalog. An empty search
+/// path makes PostgreSQL qualify every name it prints (types, defaults,
+/// constraints) the same way whoever connects. Printing a default, an index
+/// or a check locks its table for a moment, so a session holding an
+/// exclusive lock would make us wait (unless its texts are skipped,
+/// [`OnLocked::SkipTexts`]): the wait, like every query, is bounded by the
+/// query timeout.
+fn settings(timeout: std::time::Duration) -> String {
+    // The lock wait ends first, so its error (naming the table) is the one seen.
+    let ms = timeout.as_millis().max(1);
+    let statement_ms = ms + 500;
+    format!(
+        "SET LOCAL search_path = pg_catalog; \
          SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}{HIDE_SHARDS}"
     )
 }
@@ -404,16 +414,59 @@ fn constraints_query(server_version: Option<u32>) -> String {
         .replace("{period}", period_column(server_version))
 }
 
+/// What the server is, as columns of the openings' row: its version
+/// (`server_version`) and whether Citus is there (`citus`: NULL without
+/// it, else whether its catalog of distributed schemas exists).
+const SERVER: &str = "current_setting('server_version_num') AS server_version, \
+     (SELECT to_regclass('pg_catalog.pg_dist_schema') IS NOT NULL FROM pg_extension \
+      WHERE extname = 'citus') AS citus";
+
 /// The first session's opening: [`begin`], then one row with the snapshot
-/// to share (`snapshot`), the server's version (`server_version`) and
-/// whether Citus is there (`citus`: NULL without it, else whether its
-/// catalog of distributed schemas exists).
+/// to share (`snapshot`) and [`SERVER`]'s columns.
 pub(super) fn opening(timeout: std::time::Duration) -> String {
     format!(
-        "{}; SELECT pg_export_snapshot() AS snapshot, \
-         current_setting('server_version_num') AS server_version, \
-         (SELECT to_regclass('pg_catalog.pg_dist_schema') IS NOT NULL FROM pg_extension \
-          WHERE extname = 'citus') AS citus",
+        "{}; SELECT pg_export_snapshot() AS snapshot, {SERVER}",
         begin(timeout, None)
     )
+}
+
+/// The opening inside a transaction the caller began (and ends): only
+/// [`settings`], then one row with [`SERVER`]'s columns and no snapshot.
+#[cfg(any(feature = "discover", feature = "testing"))]
+pub(super) fn opening_within(timeout: std::time::Duration) -> String {
+    format!(
+        "{}; SELECT NULL::text AS snapshot, {SERVER}",
+        settings(timeout)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openings_differ_only_in_how_the_transaction_begins() {
+        let timeout = std::time::Duration::from_secs(2);
+        let settings = "SET LOCAL search_path = pg_catalog; SET LOCAL statement_timeout = 2500; \
+             SET LOCAL lock_timeout = 2000; SET LOCAL citus.override_table_visibility = on; \
+             SET LOCAL citus.show_shards_for_app_name_prefixes = ''";
+        let server = "current_setting('server_version_num') AS server_version, \
+             (SELECT to_regclass('pg_catalog.pg_dist_schema') IS NOT NULL FROM pg_extension \
+             WHERE extname = 'citus') AS citus";
+        assert_eq!(
+            opening(timeout),
+            format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {settings}; \
+                 SELECT pg_export_snapshot() AS snapshot, {server}"
+            )
+        );
+        assert_eq!(
+            opening_within(timeout),
+            format!("{settings}; SELECT NULL::text AS snapshot, {server}")
+        );
+        assert_eq!(
+            begin(timeout, Some("00000003-1")),
+            format!("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '00000003-1'; {settings}")
+        );
+    }
 }

@@ -16,6 +16,7 @@ mod introspection;
 mod krate;
 mod locks;
 mod tls;
+mod verify;
 mod workflow;
 
 use std::path::Path;

@@ -919,3 +919,93 @@ pub struct NewNote {
         stdout(&stale)
     );
 }
+
+#[test]
+fn compare_db_models_follows_a_rename_and_checks_the_primary_key() {
+    let (db, project) = fixture();
+    let models = project.root().join("src/models.rs");
+    let renamed = MODELS
+        .replace(
+            "    pub id: i64,\n    /// Where",
+            "    #[pgdrift(primary_key)]\n    pub id: i64,\n    /// Where",
+        )
+        .replace(
+            "    pub nickname: Option<String>,",
+            "    #[pgdrift(renamed_from = \"nickname\")]\n    pub display_name: Option<String>,",
+        );
+    std::fs::write(&models, &renamed).unwrap();
+    let pending = project.run(&["compare-db-models"]);
+    assert_eq!(pending.status.code(), Some(1), "{}", all_output(&pending));
+    assert_eq!(
+        stdout(&pending),
+        r#"error[missing-column]: column "users.display_name" does not exist yet: the database still calls it "nickname"
+  --> src/models.rs:12:9
+   |
+12 |     pub display_name: Option<String>,
+   |         ^^^^^^^^^^^^
+   |
+   = help: `schema-check draft` writes the RENAME COLUMN for review; apply it with your migration tool
+
+1 error, 0 warnings in 2 models (1 files)
+"#,
+        "the old column is the field's: not uncovered, and its type fits"
+    );
+
+    db.execute("ALTER TABLE users RENAME COLUMN nickname TO display_name");
+    let done = project.run(&["compare-db-models"]);
+    assert_eq!(done.status.code(), Some(0), "{}", all_output(&done));
+    let warning = r#"warning[rename-done]: column "users.display_name" exists: the rename is done
+  --> src/models.rs:11:30
+   |
+11 |     #[pgdrift(renamed_from = "nickname")]
+   |                              ^^^^^^^^^^
+   |
+   = help: remove `renamed_from = "nickname"`
+"#;
+    assert_eq!(
+        stdout(&done),
+        format!("{warning}\n0 errors, 1 warning in 2 models (1 files)\n")
+    );
+    let denied = project.run(&["compare-db-models", "--deny", "warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", all_output(&denied));
+    assert!(stdout(&denied).starts_with(warning), "{}", stdout(&denied));
+
+    // diesel's key is only a claim that the columns identify a row (a
+    // unique key would do): a difference from the primary key warns.
+    let keyed = renamed.replace(
+        "#[pgdrift(table = \"posts\")]",
+        "#[pgdrift(table = \"posts\")]\n#[diesel(primary_key(author_id))]",
+    );
+    std::fs::write(&models, keyed).unwrap();
+    let wrong_key = project.run(&["compare-db-models"]);
+    assert_eq!(
+        wrong_key.status.code(),
+        Some(0),
+        "{}",
+        all_output(&wrong_key)
+    );
+    assert_eq!(
+        stdout(&wrong_key),
+        format!(
+            r#"{warning}
+warning[primary-key]: column "posts.author_id" is not part of the primary key of "posts", which is (id)
+  --> src/models.rs:18:22
+   |
+18 | #[diesel(primary_key(author_id))]
+   |                      ^^^^^^^^^
+   |
+   = help: remove `author_id` from `#[diesel(primary_key(…))]`
+
+warning[primary-key]: column "posts.id" is part of the primary key of "posts" (id), but field `id` is not named in `#[diesel(primary_key(…))]`
+  --> src/models.rs:20:9
+   |
+20 |     pub id: i64,
+   |         ^^
+   |
+   = help: add `id` to `#[diesel(primary_key(…))]`
+
+0 errors, 3 warnings in 2 models (1 files)
+"#
+        )
+    );
+}

@@ -21,6 +21,9 @@ pub struct ForeignContainer {
     pub diesel: bool,
     /// `#[sqlx(rename_all = "…")]`.
     pub rename_all: Option<String>,
+    /// `#[diesel(primary_key(a, b))]` (diesel 1: `#[primary_key(a, b)]`):
+    /// the fields that form the table's primary key, as written.
+    pub primary_key: Vec<syn::Ident>,
 }
 
 /// What a field's foreign attributes say.
@@ -46,6 +49,8 @@ pub struct ForeignField {
 struct Entry {
     key: String,
     value: Option<TokenStream>,
+    /// What `key(...)` holds between its parentheses.
+    list: Option<TokenStream>,
 }
 
 /// What an enum's foreign attributes say.
@@ -113,6 +118,11 @@ impl Entry {
         Some(ident.strip_prefix("r#").map(str::to_owned).unwrap_or(ident))
     }
 
+    /// `key(a, b)`'s names; none when they are not plain names.
+    fn names(&self) -> Vec<syn::Ident> {
+        self.list.clone().map(name_list).unwrap_or_default()
+    }
+
     /// The value as a type, written bare or in a string (then spanned on
     /// the string).
     fn ty(&self) -> Option<syn::Type> {
@@ -148,9 +158,30 @@ fn name_values<'a>(attrs: &'a [syn::Attribute], name: &'a str) -> impl Iterator<
             syn::Meta::NameValue(nv) => Some(Entry {
                 key: name.to_owned(),
                 value: Some(quote::ToTokens::to_token_stream(&nv.value)),
+                list: None,
             }),
             _ => None,
         })
+}
+
+/// The names of diesel 1's `#[primary_key(a, b)]`.
+fn diesel1_primary_key(attrs: &[syn::Attribute]) -> Vec<syn::Ident> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("primary_key"))
+        .find_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(name_list(list.tokens.clone())),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// `a, b`'s names; none when they are not plain names.
+fn name_list(tokens: TokenStream) -> Vec<syn::Ident> {
+    syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated
+        .parse2(tokens)
+        .map(|names| names.into_iter().collect())
+        .unwrap_or_default()
 }
 
 /// `key`, `key = value` (the value runs to the next comma outside `<…>`) or
@@ -160,6 +191,7 @@ fn parse_entries(input: ParseStream) -> syn::Result<Vec<Entry>> {
     while !input.is_empty() {
         let key = parse_key(input)?;
         let mut value = None;
+        let mut list = None;
         if input.peek(syn::Token![=]) {
             input.parse::<syn::Token![=]>()?;
             let mut tokens = TokenStream::new();
@@ -180,9 +212,11 @@ fn parse_entries(input: ParseStream) -> syn::Result<Vec<Entry>> {
             }
             value = Some(tokens);
         } else if input.peek(syn::token::Paren) {
-            let _: TokenTree = input.parse()?;
+            if let TokenTree::Group(group) = input.parse()? {
+                list = Some(group.stream());
+            }
         }
-        out.push(Entry { key, value });
+        out.push(Entry { key, value, list });
         if input.is_empty() {
             break;
         }
@@ -212,9 +246,15 @@ impl ForeignContainer {
             ..ForeignContainer::default()
         };
         for entry in entries(attrs, "diesel") {
-            if entry.key == "table_name" && out.table.is_none() {
-                out.table = entry.last_segment();
+            match entry.key.as_str() {
+                "table_name" if out.table.is_none() => out.table = entry.last_segment(),
+                "primary_key" if out.primary_key.is_empty() => out.primary_key = entry.names(),
+                _ => {}
             }
+        }
+        // diesel 1's `#[primary_key(a, b)]`.
+        if out.primary_key.is_empty() {
+            out.primary_key = diesel1_primary_key(attrs);
         }
         // diesel 1's `#[table_name = "posts"]`.
         if out.table.is_none() {
@@ -329,6 +369,23 @@ mod tests {
         let c = ForeignContainer::parse(&attrs("#[sqlx(rename_all = \"camelCase\")]"));
         assert_eq!(c.rename_all.as_deref(), Some("camelCase"));
         assert!(!c.diesel);
+    }
+
+    #[test]
+    fn diesel_primary_key_names_fields() {
+        let names = |src: &str| -> Vec<String> {
+            let c = ForeignContainer::parse(&attrs(src));
+            c.primary_key.iter().map(|i| i.to_string()).collect()
+        };
+        assert_eq!(
+            names("#[diesel(table_name = posts, primary_key(user_id, r#type))]"),
+            ["user_id", "r#type"]
+        );
+        assert_eq!(names("#[primary_key(a, b)]"), ["a", "b"]);
+        assert_eq!(names("#[diesel(primary_key(a))] #[primary_key(b)]"), ["a"]);
+        assert!(names("#[diesel(table_name = posts)]").is_empty());
+        assert!(names("#[diesel(primary_key(a + b))]").is_empty());
+        assert!(names("#[diesel(primary_key = a)]").is_empty());
     }
 
     #[test]
