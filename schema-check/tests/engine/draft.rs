@@ -242,6 +242,48 @@ pub struct Spaced {
 }
 
 #[test]
+fn doc_comments_reach_the_database_as_written_whatever_standard_conforming_strings() {
+    let db = testing::database();
+    let source = r#"
+/// A table's \ backslash, 'quote' and "double".
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "notes")]
+pub struct Note {
+    #[pgdrift(primary_key)]
+    pub id: i64,
+    /// C:\temp\ and it's \' done\
+    pub path: String,
+}
+"#;
+    let (before, _) = snapshot(&db);
+    let drafted = draft(&before, &models(source));
+    for conforming in ["on", "off"] {
+        db.execute("DROP TABLE IF EXISTS notes");
+        // The setting is sent on its own: a batch is lexed before any of
+        // it runs.
+        let session = db.connect();
+        session
+            .batch_execute(&format!("SET standard_conforming_strings = {conforming}"))
+            .unwrap();
+        session
+            .batch_execute(&drafted.up_statements())
+            .unwrap_or_else(|e| panic!("{e}\n{}", drafted.up()));
+        let comments = db.query(
+            "SELECT obj_description('notes'::regclass) || '|' || col_description('notes'::regclass, 2)",
+        );
+        assert_eq!(
+            comments,
+            [Some(
+                "A table's \\ backslash, 'quote' and \"double\".|C:\\temp\\ and it's \\' done\\"
+                    .to_owned()
+            )],
+            "standard_conforming_strings = {conforming}:\n{}",
+            drafted.up()
+        );
+    }
+}
+
+#[test]
 fn what_the_draft_leaves_to_a_person() {
     let db = testing::database();
     db.execute(USERS);

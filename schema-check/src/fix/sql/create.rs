@@ -141,14 +141,18 @@ fn column(catalog: &Catalog, found: &Discovered, model: &FoundModel, field: &Fie
     }
 }
 
-/// `PRIMARY KEY` of the `primary_key` fields, else of the `id` column,
-/// else a comment asking for one.
+/// `PRIMARY KEY` of the fields the first struct that declares a key names
+/// (`#[pgdrift(primary_key)]`, or diesel's `primary_key(…)`), else of the
+/// `id` column, else a comment asking for one.
 fn primary_key(fields: &[(&FoundModel, &FieldDef)]) -> Line {
     let marked: Vec<&str> = fields
         .iter()
-        .filter(|(_, f)| f.primary_key)
-        .map(|(_, f)| f.column.as_str())
-        .collect();
+        .map(|(found, _)| {
+            let key = found.model.primary_key_fields();
+            key.map(|f| f.column.as_str()).collect::<Vec<_>>()
+        })
+        .find(|key| !key.is_empty())
+        .unwrap_or_default();
     let key = match marked.as_slice() {
         [] => fields
             .iter()

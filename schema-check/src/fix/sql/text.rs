@@ -29,11 +29,18 @@ pub(super) fn shown_table(schema: &str, name: &str) -> String {
     }
 }
 
-/// A string literal in standard SQL: `'it''s'`. Backslashes stay as they
-/// are (PostgreSQL's default `standard_conforming_strings`); a NUL, which
-/// no PostgreSQL text holds, is left out.
+/// A string literal: `'it''s'`, and for a text with a backslash an escape
+/// string with the backslashes doubled (`E'C:\\temp'`), which means the
+/// same whatever the server's `standard_conforming_strings` (where it is
+/// off, a backslash in a plain literal escapes the next character, and one
+/// at the end would swallow the closing quote). A NUL, which no PostgreSQL text
+/// holds, is left out.
 pub(super) fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\0', "").replace('\'', "''"))
+    let quoted = text.replace('\0', "").replace('\'', "''");
+    match quoted.contains('\\') {
+        false => format!("'{quoted}'"),
+        true => format!("E'{}'", quoted.replace('\\', "\\\\")),
+    }
 }
 
 /// A type as SQL writes it: a user-defined one quoted where needed and
@@ -73,8 +80,10 @@ mod tests {
     }
 
     #[test]
-    fn strings_double_their_quotes_and_keep_backslashes() {
-        assert_eq!(literal("it's \\n \"x\""), "'it''s \\n \"x\"'");
+    fn strings_double_their_quotes_and_escape_backslashes() {
+        assert_eq!(literal("it's \"x\""), "'it''s \"x\"'");
+        assert_eq!(literal("it's \\n \"x\""), "E'it''s \\\\n \"x\"'");
+        assert_eq!(literal("C:\\"), "E'C:\\\\'");
         assert_eq!(literal("a\0b"), "'ab'");
     }
 
