@@ -574,6 +574,90 @@ fn draft_with_nothing_to_do_and_offline() {
     assert!(project.path("temp/20251125000000_offline.sql").exists());
 }
 
+#[test]
+fn draft_verify_tries_the_draft_on_the_test_database_only_and_leaves_it_as_it_was() {
+    let db = testing::database();
+    db.execute(USERS);
+    let test_db = testing::database();
+    test_db.execute(USERS);
+    let (_, test_before) = snapshot(&test_db);
+    let project = Project::new(&db, NEEDS_NICKNAME);
+    let with_test = |url: &str, args: &[&str]| {
+        crate::schema_check(
+            project.dir.path(),
+            args,
+            &[
+                ("DATABASE_URL", project.url.as_str()),
+                ("TEST_DATABASE_URL", url),
+                ("SOURCE_DATE_EPOCH", "1764028800"),
+            ],
+        )
+    };
+    let test_url = test_db.url().expose();
+
+    // The models fit once the draft ran; the test database keeps its schema.
+    let fit = with_test(test_url, &["draft", "-m", "fit", "--verify"]);
+    assert_exit(&fit, 1);
+    let printed = crate::stdout(&fit);
+    assert!(
+        printed
+            .ends_with("in a transaction that was rolled back: the models fit after this draft\n"),
+        "{printed}"
+    );
+    assert!(project.path("temp/20251125000000_fit.sql").exists());
+    assert_eq!(snapshot(&test_db).1, test_before);
+
+    // A draft that cannot run says where it failed: the test database has
+    // a row that the NOT NULL step refuses.
+    test_db.execute("INSERT INTO users (email, visits) VALUES ('a@b', 1)");
+    let needs_not_null = NEEDS_NICKNAME.replace("Option<String>", "String");
+    std::fs::write(project.path("src/models.rs"), &needs_not_null).unwrap();
+    let failed = with_test(test_url, &["draft", "-m", "failed", "--verify"]);
+    assert_exit(&failed, 1);
+    let printed = crate::stdout(&failed);
+    assert!(printed.contains("the draft failed at"), "{printed}");
+    assert!(printed.contains("SET NOT NULL"), "{printed}");
+    assert_eq!(snapshot(&test_db).1, test_before);
+    assert_eq!(
+        test_db.query("SELECT count(*) FROM users"),
+        [Some("1".to_owned())]
+    );
+
+    // Refusals leave no file behind (exit 2, one sentence).
+    std::fs::write(project.path("src/models.rs"), NEEDS_NICKNAME).unwrap();
+    let refusals = [
+        (None, "set TEST_DATABASE_URL"),
+        (
+            Some(project.url.clone()),
+            "names the database DATABASE_URL names",
+        ),
+        (
+            Some(db.url_as("someone", "s3cret").expose().to_owned()),
+            "names the database DATABASE_URL names",
+        ),
+    ];
+    for (url, says) in refusals {
+        let out = match &url {
+            Some(url) => with_test(url, &["draft", "-m", "refused", "--verify"]),
+            None => project.run(&["draft", "-m", "refused", "--verify"]),
+        };
+        assert_exit(&out, 2);
+        let all = crate::all_output(&out);
+        assert!(all.contains(says), "{all}");
+        assert!(!all.contains("s3cret"), "{all}");
+        assert!(!project.path("temp/20251125000000_refused.sql").exists());
+    }
+    test_db.execute("ALTER TABLE users ADD COLUMN extra int");
+    let other = with_test(test_url, &["draft", "-m", "refused", "--verify"]);
+    assert_exit(&other, 2);
+    assert!(
+        crate::all_output(&other).contains("extra"),
+        "{}",
+        crate::all_output(&other)
+    );
+    assert!(!project.path("temp/20251125000000_refused.sql").exists());
+}
+
 mod generated {
     //! Round trips of generated pairs: a table and an enum type (schema
     //! A), and models that keep, retype, rename, leave out and add

@@ -139,6 +139,9 @@ enum Command {
         /// Directory for the files [default: pgdrift.toml's `drafts` (temp) for sql, else migrations]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Try the draft on TEST_DATABASE_URL inside a transaction that is always rolled back, and check the models against the schema it leaves
+        #[arg(long)]
+        verify: bool,
     },
     /// Write Rust model structs (and enums) for the schema's tables and views.
     GenerateModels {
@@ -235,7 +238,12 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<Outcome, schema_check::E
         Command::Validate => docs::validate(ctx),
         Command::Report { out, format, deny } => report::report(ctx, out.as_deref(), format, *deny),
         Command::Fix { dry_run } => fix::fix(ctx, *dry_run),
-        Command::Draft { name, format, out } => draft::draft(ctx, name, *format, out.as_deref()),
+        Command::Draft {
+            name,
+            format,
+            out,
+            verify,
+        } => draft::draft(ctx, name, *format, out.as_deref(), *verify),
         Command::GenerateModels {
             tables,
             schemas,

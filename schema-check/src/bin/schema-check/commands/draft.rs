@@ -6,11 +6,15 @@ use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use clap::ValueEnum;
+use schema_check::discover::Discovered;
 use schema_check::fix::sql::{draft as draft_sql, Draft};
-use schema_check::{files, Error};
+use schema_check::fix::verify::{self, Verified};
+use schema_check::live::same_database;
+use schema_check::{escape, files, Catalog, DatabaseUrl, Error};
 
 use crate::context::Context;
-use crate::render::{print, Outcome};
+use crate::progress;
+use crate::render::{model_sources, print, print_issues, Outcome};
 
 /// `--format`: the file layout of the draft.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,6 +36,7 @@ pub(crate) fn draft(
     name: &str,
     format: DraftFormat,
     out: Option<&Path>,
+    verify: bool,
 ) -> Result<Outcome, Error> {
     check_name(name)?;
     let dir = match out {
@@ -39,13 +44,21 @@ pub(crate) fn draft(
         None if format == DraftFormat::Sql => inside_root(&ctx.project.drafts, "drafts")?,
         None => PathBuf::from("migrations"),
     };
-    let catalog = ctx.catalog_around_locks()?;
+    // The draft is written to a file: it waits for a migration's lock
+    // (bounded) rather than draft from a schema with texts left out.
+    let catalog = ctx.catalog()?;
     let found = ctx.models()?;
     let drafted = draft_sql(&catalog, &found);
     if drafted.is_empty() {
         print("the models need no database change\n")?;
         return Ok(Outcome::Clean);
     }
+    // Verified before anything is written: a test database that cannot be
+    // used is an error that leaves no files behind.
+    let verified = match verify {
+        true => Some(verify_draft(ctx, &catalog, &found, &drafted)?),
+        false => None,
+    };
     let files = layout(ctx, format, &dir, &stamp(ctx.now()?), name, &drafted)?;
     for (path, _) in &files {
         if path.exists() {
@@ -59,7 +72,90 @@ pub(crate) fn draft(
         files::write_atomic(path, text.as_bytes())?;
     }
     print(&report(ctx, format, &drafted, &files))?;
+    if let Some((test_url, verified)) = verified {
+        print_verified(ctx, &test_url, verified, &found)?;
+    }
     Ok(Outcome::Findings)
+}
+
+/// Runs the draft on the test database in a transaction that is rolled
+/// back, and checks the models against the schema it leaves there.
+fn verify_draft(
+    ctx: &Context,
+    catalog: &Catalog,
+    found: &Discovered,
+    drafted: &Draft,
+) -> Result<(DatabaseUrl, Verified), Error> {
+    let test_url = test_database(ctx)?;
+    let verified = progress::with_progress("trying the draft on the test database", || {
+        verify::verify(
+            &test_url,
+            catalog,
+            &drafted.up_statements(),
+            found,
+            &ctx.connect_options()?,
+            ctx.project.schema_filter(),
+        )
+    })?;
+    Ok((test_url, verified))
+}
+
+/// `TEST_DATABASE_URL`, which must not name the database `DATABASE_URL`
+/// (or `--database-url`) names: a draft never runs there, not even in a
+/// transaction that is rolled back.
+fn test_database(ctx: &Context) -> Result<DatabaseUrl, Error> {
+    let test = ctx
+        .env
+        .get("TEST_DATABASE_URL")
+        .filter(|url| !url.trim().is_empty())
+        .map(DatabaseUrl::new)
+        .ok_or_else(|| {
+            Error::Config(
+                "--verify tries the draft on a test database: set TEST_DATABASE_URL (in the environment or a .env file) to a database with the schema the draft was made from".to_owned(),
+            )
+        })?;
+    let production = ctx
+        .request
+        .database_url
+        .clone()
+        .or_else(|| ctx.env.get("DATABASE_URL"))
+        .map(DatabaseUrl::new);
+    if production.is_some_and(|url| same_database(&url, &test)) {
+        return Err(Error::Config(format!(
+            "TEST_DATABASE_URL ({test}) names the database DATABASE_URL names: --verify tries a draft only on a test database"
+        )));
+    }
+    Ok(test)
+}
+
+/// What the trial on the test database showed.
+fn print_verified(
+    ctx: &Context,
+    test_url: &DatabaseUrl,
+    verified: Verified,
+    found: &Discovered,
+) -> Result<(), Error> {
+    let tried =
+        format!("\ntried on the test database {test_url} in a transaction that was rolled back: ");
+    match verified {
+        Verified::Fit => print(&format!("{tried}the models fit after this draft\n")),
+        Verified::Failed { statement, message } => print(&escape::terminal(&format!(
+            "{tried}the draft failed at\n\n{statement}\n\n{message}\n"
+        ))),
+        Verified::Remaining(findings) => {
+            print(&format!(
+                "{tried}these findings remain after this draft\n\n"
+            ))?;
+            print_issues(
+                ctx,
+                &findings,
+                " after this draft",
+                &model_sources(found),
+                None,
+            )
+            .map(|_| ())
+        }
+    }
 }
 
 /// A draft's name: letters, digits, `_` and `-`, as file names take them.
