@@ -146,10 +146,17 @@ impl Citus {
     }
 }
 
+/// A default cannot name a column, so it is printed without its relation
+/// (`pg_get_expr(…, 0)`): given a relation, PostgreSQL opens it to name its
+/// columns, building its cache entry, which costs more than the printing
+/// itself. A generation expression names columns and is printed with its
+/// relation.
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS data_type,
             a.atttypid, a.attnotnull, a.atthasdef,
-            CASE WHEN lk.relation IS NULL THEN pg_get_expr(ad.adbin, ad.adrelid) END AS expression,
+            CASE WHEN lk.relation IS NOT NULL THEN NULL
+                 WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)
+                 ELSE pg_get_expr(ad.adbin, ad.adrelid) END AS expression,
             a.attidentity, a.attgenerated,
             d.description, ",
     lock_columns!(),
@@ -359,7 +366,10 @@ const HIDE_SHARDS: &str = "; SET LOCAL citus.override_table_visibility = on; \
 
 /// Opens the transaction. An empty search path makes PostgreSQL qualify every
 /// name it prints (types, defaults, constraints) the same way whoever connects.
-/// Printing a default, an index or a check locks its table for a moment, so
+/// JIT compilation is off: the catalog queries of a big schema are costed
+/// high enough for PostgreSQL to compile them, which takes longer than it
+/// saves on queries that read each row once.
+/// Printing an index or a check locks its table for a moment, so
 /// a session holding an exclusive lock would make us wait (unless its texts
 /// are skipped, [`OnLocked::SkipTexts`]): the wait, like every query, is
 /// bounded by the query timeout.
@@ -372,7 +382,8 @@ pub(super) fn begin(timeout: std::time::Duration, snapshot: Option<&str>) -> Str
         .unwrap_or_default();
     format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{snapshot}; SET LOCAL search_path = pg_catalog; \
-         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}{HIDE_SHARDS}"
+         SET LOCAL statement_timeout = {statement_ms}; SET LOCAL lock_timeout = {ms}; \
+         SET LOCAL jit = off{HIDE_SHARDS}"
     )
 }
 
