@@ -55,6 +55,11 @@ pub(super) const SCHEMAS: &str = concat!(
 /// not the relation's). Sent [`with_locked`], as are the columns,
 /// constraints and indexes queries: the texts of a relation in `locked`
 /// are not read.
+///
+/// Triggers are grouped by relation in one pass over `pg_trigger` and
+/// joined: a lookup per relation (two, one per array) cost a third of this
+/// query at 20,000 tables, each filtering out the foreign keys' internal
+/// triggers again.
 const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,
             CASE WHEN c.relkind = 'p' AND lk.relation IS NULL THEN pg_get_partkeydef(c.oid) END
@@ -64,10 +69,7 @@ const RELATIONS: &str = concat!(
             i.inhparent, x.extname, ",
     lock_columns!(),
     ",
-            ARRAY(SELECT t.tgname::text FROM pg_trigger t
-                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_names,
-            ARRAY(SELECT t.tgtype::int4 FROM pg_trigger t
-                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY t.tgname) AS trigger_types,
+            coalesce(tg.names, '{}') AS trigger_names, coalesce(tg.types, '{}') AS trigger_types,
             CASE WHEN c.relkind = 'v' AND lk.relation IS NULL
                  THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events,
             {distribution}
@@ -80,6 +82,10 @@ const RELATIONS: &str = concat!(
                             ELSE 'pg_class'::regclass END
       AND d.objsubid = 0
      LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+     LEFT JOIN (SELECT t.tgrelid, array_agg(t.tgname::text ORDER BY t.tgname) AS names,
+                       array_agg(t.tgtype::int4 ORDER BY t.tgname) AS types
+                FROM pg_trigger t WHERE NOT t.tgisinternal GROUP BY t.tgrelid) tg
+       ON tg.tgrelid = c.oid
      LEFT JOIN pg_depend xd
        ON xd.classid = CASE WHEN c.relkind = 'c' THEN 'pg_type'::regclass
                             ELSE 'pg_class'::regclass END
