@@ -392,7 +392,7 @@ fn add_indexes(
 /// An index of table `(relid, schema, table)` from its row: key columns
 /// named from the column rows unless the index has expressions (each
 /// expression [`NOT_READ`] when the table is locked); a plain index's
-/// definition written here.
+/// definition written here, with its predicate when it is partial.
 fn index(
     row: &Row,
     (relid, schema, table): (u32, &str, &str),
@@ -430,12 +430,16 @@ fn index(
             &row.get::<_, String>("amname"),
             row.get("partitioned"),
         );
+        if let Some(predicate) = row.get::<_, Option<&str>>("predicate") {
+            index.definition.push_str(" WHERE ");
+            index.definition.push_str(predicate);
+        }
     }
     index
 }
 
 /// What `pg_get_indexdef` prints for a plain index (one the indexes query
-/// does not ask PostgreSQL to print).
+/// does not ask PostgreSQL to print), up to its predicate.
 fn plain_index_definition(
     index: &Index,
     schema: &str,
