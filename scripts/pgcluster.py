@@ -213,7 +213,9 @@ class Cluster:
         psql(self.bin_dir, self.url("postgres"), f"CREATE DATABASE {name}")
 
     def drop_database(self, name: str) -> None:
-        pass  # the whole cluster goes at exit
+        # The cluster goes at exit, but a big database's files (gigabytes at
+        # 50,000 tables) should not wait for the next ones.
+        psql(self.bin_dir, self.url("postgres"), f"DROP DATABASE IF EXISTS {name}")
 
     def stop(self) -> None:
         """Stops postgres (fast shutdown) and deletes the directory; idempotent."""

@@ -25,10 +25,12 @@ use crate::error::Result;
 use crate::live::Connection;
 
 mod assemble;
+mod columns;
 mod locks;
 mod queries;
 
-use assemble::{assemble, column_row, ColumnRow, Rows};
+use assemble::{assemble, Rows};
+use columns::ColumnIndex;
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
 #[cfg(any(feature = "discover", feature = "testing"))]
@@ -215,7 +217,7 @@ async fn send(
     other: &tokio_postgres::Client,
     queries: &TextQueries,
     filter: &Option<Vec<String>>,
-) -> std::result::Result<((Vec<ColumnRow>, SkippedOids), Rows), tokio_postgres::Error> {
+) -> std::result::Result<((ColumnIndex, SkippedOids), Rows), tokio_postgres::Error> {
     let params: &[&(dyn ToSql + Sync)] = &[filter];
     let (columns, schemas, relations, constraints, indexes, enums, domains, types) = tokio::join!(
         read_columns(client, &queries.columns, params),
@@ -268,13 +270,13 @@ async fn read_columns(
     client: &tokio_postgres::Client,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> std::result::Result<(Vec<ColumnRow>, SkippedOids), tokio_postgres::Error> {
+) -> std::result::Result<(ColumnIndex, SkippedOids), tokio_postgres::Error> {
     let stream = client.query_raw(sql, params.iter().copied()).await?;
     let mut stream = std::pin::pin!(stream);
-    let mut columns = Vec::new();
+    let mut columns = ColumnIndex::default();
     let mut skipped = SkippedOids::default();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
-        columns.push(column_row(&row, &mut skipped));
+        columns.push(&row, &mut skipped);
     }
     Ok((columns, skipped))
 }

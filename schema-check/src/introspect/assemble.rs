@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use tokio_postgres::Row;
 
+use super::columns::{ColumnIndex, TypeNames};
 use super::locks::{self, text_or_not_read, SkippedOids};
 use super::{Introspection, NOT_READ};
 use crate::catalog::*;
@@ -12,53 +13,6 @@ use crate::catalog::*;
 /// The rows of the queries other than the columns query, in the order they
 /// are sent: schemas, relations, constraints, indexes, enums, domains, types.
 pub(super) type Rows = [Vec<Row>; 7];
-
-/// A column, decoded as its row arrives (while PostgreSQL still produces the
-/// rest); its type is named once the types query is in.
-pub(super) struct ColumnRow {
-    relid: u32,
-    attnum: i16,
-    type_oid: u32,
-    column: Column,
-}
-
-/// A column from its row, its default or generation expression [`NOT_READ`]
-/// (noted in `skipped`) when its relation is locked.
-pub(super) fn column_row(row: &Row, skipped: &mut SkippedOids) -> ColumnRow {
-    let relid: u32 = row.get("attrelid");
-    // 's' stored, 'v' virtual (PostgreSQL 18); either way the
-    // expression in pg_attrdef is the generation expression, not a default.
-    let generated_kind = match char_of(row, "attgenerated") {
-        b's' => Some(GeneratedKind::Stored),
-        b'v' => Some(GeneratedKind::Virtual),
-        _ => None,
-    };
-    let generated = generated_kind.is_some();
-    let has_expression: bool = row.get("atthasdef");
-    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
-    ColumnRow {
-        relid,
-        attnum: row.get("attnum"),
-        type_oid: row.get("atttypid"),
-        column: Column {
-            name: row.get("attname"),
-            data_type: row.get("data_type"),
-            udt: TypeName::builtin("unknown"),
-            element: None,
-            nullable: !row.get::<_, bool>("attnotnull"),
-            default: if generated { None } else { expression.clone() },
-            identity: match char_of(row, "attidentity") {
-                b'a' => Some(Identity::Always),
-                b'd' => Some(Identity::ByDefault),
-                _ => None,
-            },
-            generated: if generated { expression } else { None },
-            generated_kind: generated_kind.unwrap_or_default(),
-            not_null_not_valid: false,
-            comment: row.get("description"),
-        },
-    }
-}
 
 /// The relation row's triggers, from its names and `tgtype` arrays.
 fn triggers(row: &Row) -> Vec<Trigger> {
@@ -72,7 +26,7 @@ fn triggers(row: &Row) -> Vec<Trigger> {
 }
 
 /// The `"char"` column `column` of `row`, as its byte.
-fn char_of(row: &Row, column: &str) -> u8 {
+pub(super) fn char_of(row: &Row, column: &str) -> u8 {
     row.get::<_, i8>(column) as u8
 }
 
@@ -97,8 +51,11 @@ type SchemaIndex = HashMap<String, usize>;
 
 /// Builds the catalog from the rows of every query, one kind of object at a
 /// time. An object of a schema that was not read is left out.
+///
+/// Each query's rows are dropped as soon as they are assembled, so that the
+/// rows and the catalog built from them are not both held whole.
 pub(super) fn assemble(
-    mut columns: Vec<ColumnRow>,
+    mut columns: ColumnIndex,
     mut skipped: SkippedOids,
     [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
 ) -> Introspection {
@@ -106,10 +63,14 @@ pub(super) fn assemble(
     let schema_index = index_schemas(&schemas);
     let (mut relations, mut composites) =
         read_relations(&relation_rows, &schema_index, &mut skipped);
-    name_column_types(&mut columns, &TypeNames::read(&type_rows));
-    let mut columns = ColumnIndex::new(columns);
-    columns.mark_not_valid_not_nulls(&constraint_rows);
+    let names = relation_names(&relation_rows);
+    drop(relation_rows);
+    columns.finish();
+    columns.name_types(&TypeNames::read(&type_rows));
+    drop(type_rows);
+    mark_not_valid_not_nulls(&mut columns, &constraint_rows);
     add_constraints(&mut relations, &constraint_rows, &columns, &mut skipped);
+    drop(constraint_rows);
     add_indexes(
         &mut relations,
         &index_rows,
@@ -117,6 +78,7 @@ pub(super) fn assemble(
         &schemas,
         &mut skipped,
     );
+    drop(index_rows);
     add_columns(&mut relations, &mut composites, columns);
     add_enums(&mut schemas, &schema_index, &enum_rows);
     add_domains(&mut schemas, &schema_index, &domain_rows);
@@ -125,7 +87,7 @@ pub(super) fn assemble(
     catalog.normalize();
     Introspection {
         catalog,
-        skipped: skipped.named(&relation_names(&relation_rows)),
+        skipped: skipped.named(&names),
     }
 }
 
@@ -318,109 +280,17 @@ fn writable(
         })
 }
 
-/// Every type by oid: its name and, for an array type, its element type's
-/// oid (0 for any other type).
-struct TypeNames(HashMap<u32, (TypeName, u32)>);
-
-impl TypeNames {
-    fn read(rows: &[Row]) -> Self {
-        Self(
-            rows.iter()
-                .map(|row| {
-                    let name = TypeName::new(
-                        row.get::<_, String>("nspname"),
-                        row.get::<_, String>("typname"),
-                    );
-                    (row.get("oid"), (name, row.get("element")))
-                })
-                .collect(),
-        )
-    }
-
-    /// The type's name; `unknown` for a type that was not read.
-    fn name(&self, oid: u32) -> TypeName {
-        self.0
-            .get(&oid)
-            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
-    }
-
-    /// The element type's name, for an array type.
-    fn element(&self, oid: u32) -> Option<TypeName> {
-        self.0
-            .get(&oid)
-            .map(|(_, element)| *element)
-            .filter(|element| *element != 0)
-            .map(|element| self.name(element))
-    }
-}
-
-/// Names each column's type (and element type, for an array) from its oid.
-fn name_column_types(columns: &mut [ColumnRow], types: &TypeNames) {
-    for row in columns {
-        row.column.udt = types.name(row.type_oid);
-        row.column.element = types.element(row.type_oid);
-    }
-}
-
-/// Every column row, sorted by relation and column number,
-/// with each relation's range: constraint and index keys come as column
-/// numbers and are named from here.
-struct ColumnIndex {
-    rows: Vec<ColumnRow>,
-    ranges: HashMap<u32, std::ops::Range<usize>>,
-}
-
-impl ColumnIndex {
-    fn new(mut rows: Vec<ColumnRow>) -> Self {
-        rows.sort_unstable_by_key(|row| (row.relid, row.attnum));
-        let mut ranges: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
-        for (i, row) in rows.iter().enumerate() {
-            ranges.entry(row.relid).or_insert(i..i).end = i + 1;
-        }
-        Self { rows, ranges }
-    }
-
-    /// The columns of relation `relid`, in column order.
-    fn of_relation(&self, relid: u32) -> Option<&[ColumnRow]> {
-        Some(&self.rows[self.ranges.get(&relid)?.clone()])
-    }
-
-    /// Column `attnum` of relation `relid`.
-    fn column_mut(&mut self, relid: u32, attnum: i16) -> Option<&mut Column> {
-        let of_relation = &mut self.rows[self.ranges.get(&relid)?.clone()];
-        let i = of_relation
-            .binary_search_by_key(&attnum, |c| c.attnum)
-            .ok()?;
-        Some(&mut of_relation[i].column)
-    }
-
-    /// The names of columns `attnums` of relation `relid`; `None` when the
-    /// relation's columns or one of these were not read.
-    fn names(&self, relid: u32, attnums: &[i16]) -> Option<Vec<String>> {
-        let of_relation = self.of_relation(relid)?;
-        attnums
-            .iter()
-            .map(|attnum| {
-                let i = of_relation
-                    .binary_search_by_key(attnum, |c| c.attnum)
-                    .ok()?;
-                Some(of_relation[i].column.name.clone())
-            })
-            .collect()
-    }
-
-    /// A `NOT VALID` NOT NULL: NULL may still be read, not written.
-    fn mark_not_valid_not_nulls(&mut self, constraint_rows: &[Row]) {
-        for row in constraint_rows
-            .iter()
-            .filter(|row| char_of(row, "contype") == b'n')
-        {
-            let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
-            if let [attnum] = keys.as_slice() {
-                if let Some(column) = self.column_mut(row.get("conrelid"), *attnum) {
-                    column.nullable = true;
-                    column.not_null_not_valid = true;
-                }
+/// A `NOT VALID` NOT NULL: NULL may still be read, not written.
+fn mark_not_valid_not_nulls(columns: &mut ColumnIndex, constraint_rows: &[Row]) {
+    for row in constraint_rows
+        .iter()
+        .filter(|row| char_of(row, "contype") == b'n')
+    {
+        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+        if let [attnum] = keys.as_slice() {
+            if let Some(column) = columns.column_mut(row.get("conrelid"), *attnum) {
+                column.nullable = true;
+                column.not_null_not_valid = true;
             }
         }
     }
@@ -522,7 +392,7 @@ fn add_indexes(
 /// An index of table `(relid, schema, table)` from its row: key columns
 /// named from the column rows unless the index has expressions (each
 /// expression [`NOT_READ`] when the table is locked); a plain index's
-/// definition written here.
+/// definition written here, with its predicate when it is partial.
 fn index(
     row: &Row,
     (relid, schema, table): (u32, &str, &str),
@@ -560,12 +430,16 @@ fn index(
             &row.get::<_, String>("amname"),
             row.get("partitioned"),
         );
+        if let Some(predicate) = row.get::<_, Option<&str>>("predicate") {
+            index.definition.push_str(" WHERE ");
+            index.definition.push_str(predicate);
+        }
     }
     index
 }
 
 /// What `pg_get_indexdef` prints for a plain index (one the indexes query
-/// does not ask PostgreSQL to print).
+/// does not ask PostgreSQL to print), up to its predicate.
 fn plain_index_definition(
     index: &Index,
     schema: &str,
@@ -589,19 +463,23 @@ fn plain_index_definition(
 /// Each column to its relation and each attribute to its composite type, in
 /// column order.
 fn add_columns(relations: &mut Relations, composites: &mut Composites, columns: ColumnIndex) {
-    for row in columns.rows {
-        if let Some((_, relation)) = relations.get_mut(&row.relid) {
-            relation.columns.push(row.column);
-        } else if let Some((_, composite)) = composites.get_mut(&row.relid) {
-            let column = row.column;
-            composite.attributes.push(Attribute {
-                name: column.name,
-                data_type: column.data_type,
-                udt: column.udt,
-                element: column.element,
-                comment: column.comment,
-            });
+    for (relid, columns) in columns.into_relations() {
+        if let Some((_, relation)) = relations.get_mut(&relid) {
+            relation.columns = columns;
+        } else if let Some((_, composite)) = composites.get_mut(&relid) {
+            composite.attributes = columns.into_iter().map(attribute).collect();
         }
+    }
+}
+
+/// A composite type's attribute, from its column row.
+fn attribute(column: Column) -> Attribute {
+    Attribute {
+        name: column.name,
+        data_type: column.data_type,
+        udt: column.udt,
+        element: column.element,
+        comment: column.comment,
     }
 }
 

@@ -1,14 +1,17 @@
 //! Reading around a running migration.
 //!
-//! PostgreSQL's functions that print a default, a check, an index, a
-//! partition key or bound, or that tell a view's writability, take a lock on
-//! the relation, so another session's `ACCESS EXCLUSIVE` lock (a running
-//! `ALTER TABLE`), granted or still waiting in the queue, makes them wait.
-//! Plain catalog reads and `format_type` take none. Each query that calls
-//! such a function first lists those locks (a `locked` CTE, no statement of
-//! its own) and, when asked to ([`OnLocked::SkipTexts`]), does not call the
-//! function for a locked relation: PostgreSQL evaluates a `CASE` branch only
-//! when its condition holds.
+//! PostgreSQL's functions that print a check, an index, a generation
+//! expression, a partition key or bound, or that tell a view's writability,
+//! take a lock on the relation, so another session's `ACCESS EXCLUSIVE` lock
+//! (a running `ALTER TABLE`), granted or still waiting in the queue, makes
+//! them wait. Plain catalog reads, `format_type` and a default printed
+//! without its relation take none; a locked relation's defaults are left
+//! out all the same, so that its texts are all read or all left out. Each
+//! query that calls such a function first lists those locks (a `locked`
+//! CTE, no statement of its own) and, when asked to
+//! ([`OnLocked::SkipTexts`]), does not call the function for a locked
+//! relation: PostgreSQL evaluates a `CASE` branch only when its condition
+//! holds.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -243,7 +243,8 @@ fn files_nested_too_deep_are_reported_and_the_others_still_checked() {
 #[test]
 fn a_lock_held_by_another_session_bounds_the_wait_and_names_the_table() {
     let db = testing::database();
-    db.execute("CREATE TABLE busy (id int PRIMARY KEY, n int DEFAULT 1 + 1)");
+    // A check is printed with its table open, so the lock makes that wait.
+    db.execute("CREATE TABLE busy (id int PRIMARY KEY, n int CHECK (n > 0))");
     let holder = db.connect();
     holder
         .batch_execute("BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
@@ -464,7 +465,8 @@ fn changelog_keeps_old_bytes_and_writes_nothing_when_it_cannot_finish() {
 #[test]
 fn slow_introspection_shows_progress_on_a_terminal_only() {
     let db = testing::database();
-    db.execute("CREATE TABLE busy (id int PRIMARY KEY, n int DEFAULT 1 + 1)");
+    // A check is printed with its table open, so the lock makes that wait.
+    db.execute("CREATE TABLE busy (id int PRIMARY KEY, n int CHECK (n > 0))");
     let holder = db.connect();
     holder
         .batch_execute("BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")

@@ -532,6 +532,47 @@ fn index_definitions_are_what_postgres_prints() {
 }
 
 #[test]
+fn partial_index_definitions_are_what_postgres_prints() {
+    let db = testing::database();
+    db.execute(
+        r#"CREATE SCHEMA "Part Ial";
+           CREATE TABLE "Part Ial"."Orders" (id int, "Status" text, total numeric(10,2), at date,
+                                              code varchar(8), flags int[]);
+           CREATE INDEX open_orders ON "Part Ial"."Orders" (id) WHERE "Status" = 'open';
+           CREATE UNIQUE INDEX "Big Ones" ON "Part Ial"."Orders" (id, "Status")
+             WHERE total > 100.5 AND at >= '2024-01-01'::date;
+           CREATE INDEX listed ON "Part Ial"."Orders" (code)
+             WHERE code IN ('a', 'b''s') OR lower(code) LIKE 'x%' OR flags @> ARRAY[1];
+           CREATE INDEX hashed ON "Part Ial"."Orders" USING hash (id) WHERE id IS NOT NULL;
+           CREATE INDEX nested ON "Part Ial"."Orders" (at) WHERE NOT (id < 0 AND coalesce(total, 0) = 0);
+           CREATE TABLE "Part Ial".parted (id int, k int) PARTITION BY RANGE (id);
+           CREATE TABLE "Part Ial".parted_1 PARTITION OF "Part Ial".parted FOR VALUES FROM (0) TO (10);
+           CREATE INDEX parted_k ON "Part Ial".parted (k) WHERE k > 0;"#,
+    );
+    let catalog = introspect(&db.connect(), None).unwrap();
+    let printed = db.query(
+        "SET search_path = pg_catalog;
+         SELECT ic.relname || ' ' || pg_get_indexdef(i.indexrelid)
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'Part Ial' AND NOT c.relispartition ORDER BY 1",
+    );
+    let mut ours: Vec<String> = catalog
+        .schema("Part Ial")
+        .unwrap()
+        .relations
+        .iter()
+        .flat_map(|r| r.indexes.iter())
+        .map(|i| format!("{} {}", i.name, i.definition))
+        .collect();
+    ours.sort();
+    let printed: Vec<String> = printed.into_iter().flatten().collect();
+    assert_eq!(ours, printed);
+    assert_eq!(ours.len(), 6, "{ours:#?}");
+    assert!(ours.iter().all(|d| d.contains(" WHERE ")), "{ours:#?}");
+}
+
+#[test]
 fn one_session_suffices_when_a_second_cannot_be_had() {
     let (db, catalog) = fixture_catalog();
     db.execute("CREATE ROLE pgdrift_single LOGIN CONNECTION LIMIT 1");

@@ -137,6 +137,26 @@ fn reading_around_locks_leaves_out_only_the_locked_texts() {
 }
 
 #[test]
+fn a_default_is_read_without_waiting_for_its_locked_table() {
+    let db = testing::database();
+    db.execute("CREATE TABLE only_defaults (n int DEFAULT 1 + 1, at timestamptz DEFAULT now())");
+    let (holder, _) = hold_exclusive(&db, "only_defaults");
+
+    let started = Instant::now();
+    let catalog = introspect::introspect(&db.connect(), None).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "waited {:?}",
+        started.elapsed()
+    );
+    let table = catalog.relation("public", "only_defaults").unwrap();
+    let default = |name: &str| table.column(name).unwrap().default.clone();
+    assert_eq!(default("n").as_deref(), Some("(1 + 1)"));
+    assert_eq!(default("at").as_deref(), Some("now()"));
+    holder.batch_execute("ROLLBACK").unwrap();
+}
+
+#[test]
 fn a_waiting_exclusive_request_is_gone_around_too() {
     let db = testing::database();
     db.execute(TABLES);

@@ -1,0 +1,256 @@
+//! The columns query's rows: each decoded as it arrives, straight into its
+//! relation's list, which later becomes the relation's own (moved, not
+//! copied), so that one copy of the columns is held at any time.
+
+use std::collections::HashMap;
+
+use tokio_postgres::Row;
+
+use super::assemble::char_of;
+use super::locks::{text_or_not_read, SkippedOids};
+use crate::catalog::{Column, GeneratedKind, Identity, TypeName};
+
+/// The columns of one relation (or composite type), with their column
+/// numbers and type oids alongside, in arrival order until
+/// [`ColumnIndex::finish`] puts them in column order.
+#[derive(Default)]
+pub(super) struct RelationColumns {
+    attnums: Vec<i16>,
+    type_oids: Vec<u32>,
+    /// Their types are named by [`ColumnIndex::name_types`].
+    pub(super) columns: Vec<Column>,
+}
+
+impl RelationColumns {
+    /// Puts the columns in column order (they usually arrive in it) and
+    /// gives back the room the lists grew beyond that.
+    fn finish(&mut self) {
+        if !self.attnums.is_sorted() {
+            let mut all: Vec<(i16, u32, Column)> = std::mem::take(&mut self.attnums)
+                .into_iter()
+                .zip(std::mem::take(&mut self.type_oids))
+                .zip(std::mem::take(&mut self.columns))
+                .map(|((attnum, type_oid), column)| (attnum, type_oid, column))
+                .collect();
+            all.sort_unstable_by_key(|(attnum, _, _)| *attnum);
+            for (attnum, type_oid, column) in all {
+                self.attnums.push(attnum);
+                self.type_oids.push(type_oid);
+                self.columns.push(column);
+            }
+        }
+        self.attnums.shrink_to_fit();
+        self.type_oids.shrink_to_fit();
+        self.columns.shrink_to_fit();
+    }
+
+    /// The position of column `attnum`.
+    fn position(&self, attnum: i16) -> Option<usize> {
+        self.attnums.binary_search(&attnum).ok()
+    }
+}
+
+/// Every column read, by relation oid: constraint and index keys come as
+/// column numbers and are named from here.
+#[derive(Default)]
+pub(super) struct ColumnIndex(HashMap<u32, RelationColumns>);
+
+impl ColumnIndex {
+    /// Decodes a row of the columns query into its relation's list; its
+    /// default or generation expression is [`super::NOT_READ`] (noted in
+    /// `skipped`) when its relation is locked.
+    pub(super) fn push(&mut self, row: &Row, skipped: &mut SkippedOids) {
+        let relid: u32 = row.get("attrelid");
+        let column = column(row, relid, skipped);
+        self.insert(relid, row.get("attnum"), row.get("atttypid"), column);
+    }
+
+    /// Adds column `attnum` of relation `relid`, of type `type_oid`.
+    fn insert(&mut self, relid: u32, attnum: i16, type_oid: u32, column: Column) {
+        let of_relation = self.0.entry(relid).or_default();
+        of_relation.attnums.push(attnum);
+        of_relation.type_oids.push(type_oid);
+        of_relation.columns.push(column);
+    }
+
+    /// Puts every relation's columns in column order.
+    pub(super) fn finish(&mut self) {
+        self.0.values_mut().for_each(RelationColumns::finish);
+    }
+
+    /// Names each column's type (and element type, for an array) from its oid.
+    pub(super) fn name_types(&mut self, types: &TypeNames) {
+        for of_relation in self.0.values_mut() {
+            for (column, &oid) in of_relation.columns.iter_mut().zip(&of_relation.type_oids) {
+                column.udt = types.name(oid);
+                column.element = types.element(oid);
+            }
+        }
+    }
+
+    /// Column `attnum` of relation `relid`.
+    pub(super) fn column_mut(&mut self, relid: u32, attnum: i16) -> Option<&mut Column> {
+        let of_relation = self.0.get_mut(&relid)?;
+        let i = of_relation.position(attnum)?;
+        Some(&mut of_relation.columns[i])
+    }
+
+    /// The names of columns `attnums` of relation `relid`; `None` when the
+    /// relation's columns or one of these were not read.
+    pub(super) fn names(&self, relid: u32, attnums: &[i16]) -> Option<Vec<String>> {
+        let of_relation = self.0.get(&relid)?;
+        attnums
+            .iter()
+            .map(|&attnum| {
+                Some(
+                    of_relation.columns[of_relation.position(attnum)?]
+                        .name
+                        .clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every relation's columns, taken out.
+    pub(super) fn into_relations(self) -> impl Iterator<Item = (u32, Vec<Column>)> {
+        self.0.into_iter().map(|(relid, of)| (relid, of.columns))
+    }
+}
+
+/// A column from its row; its type is named later.
+fn column(row: &Row, relid: u32, skipped: &mut SkippedOids) -> Column {
+    // 's' stored, 'v' virtual (PostgreSQL 18); either way the
+    // expression in pg_attrdef is the generation expression, not a default.
+    let generated_kind = match char_of(row, "attgenerated") {
+        b's' => Some(GeneratedKind::Stored),
+        b'v' => Some(GeneratedKind::Virtual),
+        _ => None,
+    };
+    let has_expression: bool = row.get("atthasdef");
+    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
+    let (default, generated) = match generated_kind {
+        Some(_) => (None, expression),
+        None => (expression, None),
+    };
+    Column {
+        name: row.get("attname"),
+        data_type: row.get("data_type"),
+        // Named by `ColumnIndex::name_types`; empty strings take no memory.
+        udt: TypeName::new(String::new(), String::new()),
+        element: None,
+        nullable: !row.get::<_, bool>("attnotnull"),
+        default,
+        identity: match char_of(row, "attidentity") {
+            b'a' => Some(Identity::Always),
+            b'd' => Some(Identity::ByDefault),
+            _ => None,
+        },
+        generated,
+        generated_kind: generated_kind.unwrap_or_default(),
+        not_null_not_valid: false,
+        comment: row.get("description"),
+    }
+}
+
+/// Every type by oid: its name and, for an array type, its element type's
+/// oid (0 for any other type).
+pub(super) struct TypeNames(HashMap<u32, (TypeName, u32)>);
+
+impl TypeNames {
+    pub(super) fn read(rows: &[Row]) -> Self {
+        Self(
+            rows.iter()
+                .map(|row| {
+                    let name = TypeName::new(
+                        row.get::<_, String>("nspname"),
+                        row.get::<_, String>("typname"),
+                    );
+                    (row.get("oid"), (name, row.get("element")))
+                })
+                .collect(),
+        )
+    }
+
+    /// The type's name; `unknown` for a type that was not read.
+    fn name(&self, oid: u32) -> TypeName {
+        self.0
+            .get(&oid)
+            .map_or_else(|| TypeName::builtin("unknown"), |(name, _)| name.clone())
+    }
+
+    /// The element type's name, for an array type.
+    fn element(&self, oid: u32) -> Option<TypeName> {
+        self.0
+            .get(&oid)
+            .map(|(_, element)| *element)
+            .filter(|element| *element != 0)
+            .map(|element| self.name(element))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: String::new(),
+            udt: TypeName::new(String::new(), String::new()),
+            element: None,
+            nullable: true,
+            not_null_not_valid: false,
+            default: None,
+            identity: None,
+            generated: None,
+            generated_kind: GeneratedKind::Stored,
+            comment: None,
+        }
+    }
+
+    fn types() -> TypeNames {
+        let int4 = (TypeName::builtin("int4"), 0);
+        let int4_array = (TypeName::builtin("_int4"), 23);
+        TypeNames(HashMap::from([(23, int4), (1007, int4_array)]))
+    }
+
+    #[test]
+    fn columns_arriving_out_of_order_are_put_in_column_order_with_their_types() {
+        let mut index = ColumnIndex::default();
+        index.insert(7, 3, 1007, named("c"));
+        index.insert(8, 1, 23, named("other"));
+        index.insert(7, 1, 23, named("a"));
+        index.insert(7, 2, 99, named("b"));
+        index.finish();
+        index.name_types(&types());
+
+        assert_eq!(
+            index.names(7, &[2, 3, 1]),
+            Some(vec!["b".into(), "c".into(), "a".into()])
+        );
+        assert_eq!(index.names(7, &[4]), None, "a column that was not read");
+        assert_eq!(index.names(9, &[1]), None, "a relation that was not read");
+        index.column_mut(7, 2).unwrap().nullable = false;
+
+        let mut relations: Vec<(u32, Vec<Column>)> = index.into_relations().collect();
+        relations.sort_by_key(|(relid, _)| *relid);
+        let (relid, columns) = &relations[0];
+        assert_eq!(*relid, 7);
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(columns[0].udt, TypeName::builtin("int4"));
+        assert_eq!(columns[0].element, None);
+        assert_eq!(
+            columns[1].udt,
+            TypeName::builtin("unknown"),
+            "a type not read"
+        );
+        assert!(
+            !columns[1].nullable,
+            "column_mut changed the column in place"
+        );
+        assert_eq!(columns[2].udt, TypeName::builtin("_int4"));
+        assert_eq!(columns[2].element, Some(TypeName::builtin("int4")));
+        assert_eq!(relations[1].1[0].name, "other");
+    }
+}
