@@ -12,6 +12,8 @@ use schema_check::fix::sql::{draft, Draft};
 use schema_check::testing::{self, TestDatabase};
 use schema_check::{compare, introspect, Check, Level};
 
+use crate::Project;
+
 /// The models of one source file, as `compare-db-models` reads them.
 fn models(source: &str) -> Discovered {
     discover_texts(
@@ -376,39 +378,6 @@ pub struct User {
     assert_eq!(snapshot(&db).0, catalog, "the advice runs as a no-op");
 }
 
-/// A project directory with `src/models.rs`, drafted against `db`.
-struct Project {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Project {
-    fn new(db: &TestDatabase, models: &str) -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
-        Project {
-            dir,
-            url: db.url().expose().to_owned(),
-        }
-    }
-
-    fn path(&self, path: &str) -> PathBuf {
-        self.dir.path().join(path)
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        crate::schema_check(
-            self.dir.path(),
-            args,
-            &[
-                ("DATABASE_URL", &self.url),
-                ("SOURCE_DATE_EPOCH", "1764028800"),
-            ],
-        )
-    }
-}
-
 const NEEDS_NICKNAME: &str = r#"
 use pgdrift::Model;
 
@@ -582,17 +551,8 @@ fn draft_verify_tries_the_draft_on_the_test_database_only_and_leaves_it_as_it_wa
     test_db.execute(USERS);
     let (_, test_before) = snapshot(&test_db);
     let project = Project::new(&db, NEEDS_NICKNAME);
-    let with_test = |url: &str, args: &[&str]| {
-        crate::schema_check(
-            project.dir.path(),
-            args,
-            &[
-                ("DATABASE_URL", project.url.as_str()),
-                ("TEST_DATABASE_URL", url),
-                ("SOURCE_DATE_EPOCH", "1764028800"),
-            ],
-        )
-    };
+    let with_test =
+        |url: &str, args: &[&str]| project.run_with(args, &[("TEST_DATABASE_URL", url)]);
     let test_url = test_db.url().expose();
 
     // The models fit once the draft ran; the test database keeps its schema.

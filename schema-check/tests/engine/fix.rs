@@ -5,7 +5,7 @@
 
 use schema_check::testing::{self, TestDatabase};
 
-use crate::{schema_check, stderr, stdout};
+use crate::{stderr, stdout, Project};
 
 const SCHEMA: &str = "
     CREATE TABLE users (
@@ -17,31 +17,6 @@ const SCHEMA: &str = "
         pw_hashed text NOT NULL
     );
     COMMENT ON COLUMN users.age IS 'Years since birth';";
-
-struct Project {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Project {
-    fn new(db: &TestDatabase, models: &str) -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
-        Project {
-            dir,
-            url: db.url().expose().to_owned(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        schema_check(self.dir.path(), args, &[("DATABASE_URL", &self.url)])
-    }
-
-    fn models(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("src/models.rs")).unwrap()
-    }
-}
 
 fn database() -> TestDatabase {
     let db = testing::database();

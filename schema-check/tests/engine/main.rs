@@ -19,12 +19,66 @@ mod tls;
 mod verify;
 mod workflow;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use schema_check::testing::TestDatabase;
 
 pub const FIXTURE: &str = include_str!("../fixtures/catalog.sql");
 /// What PostgreSQL 18 added; loads on 18 and newer only.
 pub const FIXTURE_18: &str = include_str!("../fixtures/catalog-18.sql");
+
+/// A project directory with `src/models.rs`, whose commands run against a
+/// database.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    /// The `DATABASE_URL` its commands get.
+    pub url: String,
+}
+
+impl Project {
+    pub fn new(db: &TestDatabase, models: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
+        Project {
+            dir,
+            url: db.url().expose().to_owned(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, path: &str) -> PathBuf {
+        self.root().join(path)
+    }
+
+    /// `schema-check` in the project with `DATABASE_URL` and a fixed
+    /// `SOURCE_DATE_EPOCH` (2025-11-25).
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+
+    /// [`Project::run`] with more variables.
+    pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let mut all = vec![
+            ("DATABASE_URL", self.url.as_str()),
+            ("SOURCE_DATE_EPOCH", "1764028800"),
+        ];
+        all.extend_from_slice(vars);
+        schema_check(self.root(), args, &all)
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path(path)).unwrap()
+    }
+
+    pub fn models(&self) -> String {
+        self.read("src/models.rs")
+    }
+}
 
 /// Runs `schema-check` in `root` with only the given variables set.
 pub fn schema_check(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {

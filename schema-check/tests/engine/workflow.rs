@@ -2,11 +2,9 @@
 //! `compare-db-models`, `generate-docs`, `validate`, `compare-models-doc`,
 //! `report` and `changelog`.
 
-use std::path::Path;
-
 use schema_check::testing::{self, TestDatabase};
 
-use crate::{all_output, schema_check, stderr, stdout};
+use crate::{all_output, stderr, stdout, Project};
 
 const SCHEMA: &str = "
     CREATE TYPE mood AS ENUM ('sad', 'ok');
@@ -44,43 +42,6 @@ pub struct Post {
     pub title: String,
 }
 "#;
-
-/// A project directory with `src/models.rs`, checked against `db`.
-struct Project {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Project {
-    fn new(db: &TestDatabase, models: &str) -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/models.rs"), models).unwrap();
-        Project {
-            dir,
-            url: db.url().expose().to_owned(),
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        schema_check(
-            self.root(),
-            args,
-            &[
-                ("DATABASE_URL", &self.url),
-                ("SOURCE_DATE_EPOCH", "1764028800"),
-            ],
-        )
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.root().join(path)).unwrap()
-    }
-}
 
 fn fixture() -> (TestDatabase, Project) {
     let db = testing::database();
