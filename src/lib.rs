@@ -242,6 +242,55 @@ pub mod __private {
         out
     }
 
+    /// The columns a derive wrote as one text, `COLUMNS` of `Model`: per
+    /// column its name, field, SQL type and `1` (nullable) or `0`, each
+    /// ended by a NUL (which PostgreSQL's names and types cannot hold). One
+    /// literal is far cheaper for the compiler than `N` struct expressions,
+    /// and is only decoded where `COLUMNS` is used.
+    pub const fn columns<const N: usize>(spec: &'static str) -> [crate::Column; N] {
+        let empty = crate::Column {
+            name: "",
+            field: "",
+            sql_type: "",
+            nullable: false,
+        };
+        let mut out = [empty; N];
+        let mut rest = spec.as_bytes();
+        let mut i = 0;
+        while i < N {
+            let (name, after_name) = part(rest);
+            let (field, after_field) = part(after_name);
+            let (sql_type, after_type) = part(after_field);
+            let (nullable, after_flag) = part(after_type);
+            out[i] = crate::Column {
+                name,
+                field,
+                sql_type,
+                nullable: !nullable.is_empty() && nullable.as_bytes()[0] == b'1',
+            };
+            rest = after_flag;
+            i += 1;
+        }
+        out
+    }
+
+    /// The text before the first NUL of `bytes`, and what follows that NUL.
+    const fn part(bytes: &'static [u8]) -> (&'static str, &'static [u8]) {
+        let mut end = 0;
+        while end < bytes.len() && bytes[end] != 0 {
+            end += 1;
+        }
+        let (head, tail) = bytes.split_at(end);
+        let tail = match tail.split_first() {
+            Some((_, tail)) => tail,
+            None => tail,
+        };
+        match core::str::from_utf8(head) {
+            Ok(head) => (head, tail),
+            Err(_) => panic!("pgdrift: a column text split inside a character"),
+        }
+    }
+
     /// What [`concat`] joined, as text.
     pub const fn text(bytes: &[u8]) -> &str {
         match core::str::from_utf8(bytes) {

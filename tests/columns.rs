@@ -1,0 +1,42 @@
+//! `Model::COLUMNS` as the derive writes it: one text decoded at compile
+//! time by `__private::columns`.
+
+use pgdrift::__private::columns;
+use pgdrift::Column;
+
+const DECODED: &[Column] =
+    &columns::<3>("id\0id\0bigint\00\0Größe\0groesse\0character varying(32)\01\0\0kind\0\00\0");
+
+#[test]
+fn columns_decode_every_part() {
+    assert_eq!(
+        DECODED,
+        &[
+            Column {
+                name: "id",
+                field: "id",
+                sql_type: "bigint",
+                nullable: false
+            },
+            Column {
+                name: "Größe",
+                field: "groesse",
+                sql_type: "character varying(32)",
+                nullable: true,
+            },
+            // An unknown column's type is empty.
+            Column {
+                name: "",
+                field: "kind",
+                sql_type: "",
+                nullable: false
+            },
+        ]
+    );
+}
+
+#[test]
+fn no_columns() {
+    const NONE: &[Column] = &columns::<0>("");
+    assert!(NONE.is_empty());
+}
