@@ -5,7 +5,7 @@ use pgdrift::__private::columns;
 use pgdrift::Column;
 
 const DECODED: &[Column] =
-    &columns::<3>("id\0id\0bigint\00\0Größe\0groesse\0character varying(32)\01\0\0kind\0\00\0");
+    &columns::<3>("id\x00id\x00bigint\x000\x00Größe\x00groesse\x00character varying(32)\x001\x00\x00kind\x00\x000\x00");
 
 #[test]
 fn columns_decode_every_part() {
