@@ -4,8 +4,9 @@
 use pgdrift::__private::columns;
 use pgdrift::Column;
 
-const DECODED: &[Column] =
-    &columns::<3>("id\x00id\x00bigint\x000\x00Größe\x00groesse\x00character varying(32)\x001\x00\x00kind\x00\x000\x00");
+const DECODED: &[Column] = &columns::<4>(
+    "2:id2:id6:bigint07:Größe7:groesse21:character varying(32)10:4:kind0:03:9:x1:x4:text1",
+);
 
 #[test]
 fn columns_decode_every_part() {
@@ -30,6 +31,13 @@ fn columns_decode_every_part() {
                 field: "kind",
                 sql_type: "",
                 nullable: false
+            },
+            // Digits and colons in a name are text like any other.
+            Column {
+                name: "9:x",
+                field: "x",
+                sql_type: "text",
+                nullable: true
             },
         ]
     );

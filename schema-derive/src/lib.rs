@@ -377,10 +377,9 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
             |c| c.nullable,
         );
         for part in [field.column.as_str(), &field.name(), sql_type] {
-            columns.push_str(part);
-            columns.push('\0');
+            let _ = write!(columns, "{}:{part}", part.len());
         }
-        columns.push_str(if nullable { "1\0" } else { "0\0" });
+        columns.push(if nullable { '1' } else { '0' });
     }
     let mut body = String::with_capacity(256 + columns.len() + schema_doc.len());
     let _ = write!(
@@ -391,7 +390,7 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
         str_literal(&model.schema),
         str_literal(&model.table),
         fields.len(),
-        nul_separated_literal(&columns),
+        str_literal(&columns),
         str_literal(&column_list),
         str_literal(&schema_doc),
     );
@@ -443,21 +442,6 @@ fn str_literal(text: &str) -> String {
     }
     let fence = "#".repeat(hashes);
     format!("r{fence}\"{text}\"{fence}")
-}
-
-/// A string literal of `text`, whose NULs are written `\x00`: `\0` before
-/// a digit would read as an octal escape to a reader (and to clippy).
-fn nul_separated_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 4 + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\0' => out.push_str("\\x00"),
-            c => out.extend(c.escape_debug()),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Tokens of Rust text the derive wrote. In a macro the compiler lexes
@@ -526,10 +510,5 @@ mod tests {
         }
         assert_eq!(super::str_literal("users"), "\"users\"");
         assert!(super::str_literal("a\nb").starts_with('r'));
-        let columns = "id\x00id\x00bigint\x000\x00it's \"x\"\\\x00ünï\x00";
-        let literal = super::nul_separated_literal(columns);
-        assert!(!literal.contains("\\0"), "{literal}");
-        let parsed: syn::LitStr = syn::parse_str(&literal).unwrap();
-        assert_eq!(parsed.value(), columns);
     }
 }
