@@ -11,7 +11,7 @@ interleaved so machine noise hits all alike:
            snapshot (``tests/fixtures/ui-schema.json``), no build script:
            what a user who only adds the derive compiles.
 
-The target: pgdrift's cold build at most 2x serde's. It also reads the
+The target: pgdrift's cold build at most 1.8x serde's. It also reads the
 derive's normal + build dependency tree (``cargo tree -p schema-derive``) and
 fails the report when it holds a network client, TLS or C build (tokio,
 tokio-postgres, rustls, ring, cc, openssl-sys, aws-lc-rs).
@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "target" / "bench-compile" / "cold"
 REPORT_PATH = REPO / "target" / "bench-compile-cold.md"
-TARGET_COLD_VS_SERDE = 2.0
+TARGET_COLD_VS_SERDE = 1.8  # issue 20
 HEAVY = {"tokio", "tokio-postgres", "rustls", "ring", "cc", "openssl-sys", "aws-lc-rs"}
 
 FIELDS = """    pub id: i64,

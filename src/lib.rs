@@ -242,6 +242,58 @@ pub mod __private {
         out
     }
 
+    /// The columns a derive wrote as one text, `COLUMNS` of `Model`: per
+    /// column its name, field and SQL type, each as its length in bytes,
+    /// `:` and the text (`2:id`), then `1` (nullable) or `0`. Lengths need
+    /// no separator that a name could hold, and leave the literal nothing
+    /// to unescape. One literal is far cheaper for the compiler than `N`
+    /// struct expressions, and is only decoded where `COLUMNS` is used.
+    pub const fn columns<const N: usize>(spec: &'static str) -> [crate::Column; N] {
+        let empty = crate::Column {
+            name: "",
+            field: "",
+            sql_type: "",
+            nullable: false,
+        };
+        let mut out = [empty; N];
+        let mut rest = spec.as_bytes();
+        let mut i = 0;
+        while i < N {
+            let (name, after_name) = part(rest);
+            let (field, after_field) = part(after_name);
+            let (sql_type, after_type) = part(after_field);
+            let Some((flag, after_flag)) = after_type.split_first() else {
+                panic!("pgdrift: a column text ends early");
+            };
+            out[i] = crate::Column {
+                name,
+                field,
+                sql_type,
+                nullable: *flag == b'1',
+            };
+            rest = after_flag;
+            i += 1;
+        }
+        out
+    }
+
+    /// The text of one `length:text` part at the start of `bytes`, and what
+    /// follows it.
+    const fn part(bytes: &'static [u8]) -> (&'static str, &'static [u8]) {
+        let mut len = 0;
+        let mut at = 0;
+        while at < bytes.len() && bytes[at] != b':' {
+            len = len * 10 + (bytes[at] - b'0') as usize;
+            at += 1;
+        }
+        let (_, text) = bytes.split_at(at + 1);
+        let (head, tail) = text.split_at(len);
+        match core::str::from_utf8(head) {
+            Ok(head) => (head, tail),
+            Err(_) => panic!("pgdrift: a column text split inside a character"),
+        }
+    }
+
     /// What [`concat`] joined, as text.
     pub const fn text(bytes: &[u8]) -> &str {
         match core::str::from_utf8(bytes) {

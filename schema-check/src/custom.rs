@@ -276,24 +276,19 @@ pub fn type_probes<'a>(model: &'a ModelDef, catalog: &Catalog) -> Vec<TypeProbe<
         .filter(|f| !f.declares_sql_type())
         .filter_map(|field| {
             let column = crate::check::mapped_column(relation, field)?;
-            type_probe(
-                model,
-                catalog,
-                &format!("{table}.{}", column.name),
-                field,
-                column,
-            )
+            type_probe(model, catalog, &table, field, column)
         })
         .collect()
 }
 
-/// The probe of `field` on `column` (named `qualified` in messages), unless
-/// its type is known, cannot be named, or names one of the struct's
-/// parameters.
+/// The probe of `field` on `column` of `table` (as messages name it),
+/// unless its type is known, cannot be named, or names one of the struct's
+/// parameters. Most fields have a known type: that is decided before
+/// anything else is computed.
 fn type_probe<'a>(
     model: &ModelDef,
     catalog: &Catalog,
-    qualified: &str,
+    table: &str,
     field: &'a FieldDef,
     column: &Column,
 ) -> Option<TypeProbe<'a>> {
@@ -302,18 +297,19 @@ fn type_probe<'a>(
     let ty = types::option_inner(checked).unwrap_or(checked);
     let ty = types::option_inner(ty).unwrap_or(ty);
     let element = array_element(catalog, column);
-    let (ty, accepted) = match (vec_element(ty), &element) {
-        (Some(inner), Some(element)) if !types::is_known(inner) => {
-            (inner, accepted_sql_types(catalog, element, None))
-        }
-        _ => (
-            ty,
-            accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
-        ),
+    let unknown_element = match (vec_element(ty), &element) {
+        (Some(inner), Some(element)) if !types::is_known(inner) => Some((inner, element)),
+        _ => None,
     };
+    let ty = unknown_element.map_or(ty, |(inner, _)| inner);
     if types::is_known(ty) || !nameable(ty) || model.names_parameter(ty) {
         return None;
     }
+    let accepted = match unknown_element {
+        Some((_, element)) => accepted_sql_types(catalog, element, None),
+        None => accepted_sql_types(catalog, &column.udt, column.element.as_ref()),
+    };
+    let qualified = format!("{table}.{}", column.name);
     let rust = type_text(ty);
     let mismatch = (
         format!(

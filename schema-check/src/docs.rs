@@ -113,46 +113,54 @@ fn column_table(out: &mut String, relation: &Relation, models: &[DocModel]) {
     out.push_str("| Column | Type | Null | Default | Key | Model field | Description |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for column in &relation.columns {
-        let _ = writeln!(
-            out,
-            "| {} |",
-            column_cells(relation, column, models).join(" | ")
-        );
+        column_row(out, relation, column, models);
     }
 }
 
-/// The cells of a column's row: the fields of `models` that map it, and
-/// its comment, else the first such field's doc comment, as description.
-fn column_cells(relation: &Relation, column: &Column, models: &[DocModel]) -> [String; 7] {
-    let fields: Vec<(&DocModel, &DocField)> = models
-        .iter()
-        .flat_map(|m| m.fields.iter().map(move |f| (m, f)))
-        .filter(|(_, f)| f.column == column.name)
-        .collect();
-    let model_fields: Vec<String> = fields
-        .iter()
-        .map(|(m, f)| code(&format!("{}.{}", m.name, f.field)))
-        .collect();
-    let description = column
-        .comment
-        .as_deref()
-        .or_else(|| fields.iter().find_map(|(_, f)| f.doc.as_deref()))
-        .map(cell)
-        .unwrap_or_default();
-    [
-        code(&column.name),
-        code(&column.data_type),
-        match (column.nullable, column.not_null_not_valid) {
-            (_, true) => "yes (`NOT NULL NOT VALID`)",
-            (true, false) => "yes",
-            (false, false) => "no",
+/// A column's row: the fields of `models` that map it, and its comment,
+/// else the first such field's doc comment, as description. Written
+/// straight into `out`: the derive renders a row per column of every model.
+fn column_row(out: &mut String, relation: &Relation, column: &Column, models: &[DocModel]) {
+    let null = match (column.nullable, column.not_null_not_valid) {
+        (_, true) => "yes (`NOT NULL NOT VALID`)",
+        (true, false) => "yes",
+        (false, false) => "no",
+    };
+    for part in [
+        "| ",
+        &code(&column.name),
+        " | ",
+        &code(&column.data_type),
+        " | ",
+        null,
+        " | ",
+        &default_text(column),
+        " | ",
+        &keys(relation, column).join(", "),
+        " | ",
+    ] {
+        out.push_str(part);
+    }
+    let mut description = column.comment.as_deref();
+    let mut first = true;
+    for model in models {
+        for field in &model.fields {
+            if field.column != column.name {
+                continue;
+            }
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            out.push_str(&code(&format!("{}.{}", model.name, field.field)));
+            description = description.or(field.doc.as_deref());
         }
-        .to_owned(),
-        default_text(column),
-        keys(relation, column).join(", "),
-        model_fields.join(", "),
-        description,
-    ]
+    }
+    out.push_str(" | ");
+    if let Some(description) = description {
+        out.push_str(&cell(description));
+    }
+    out.push_str(" |\n");
 }
 
 fn list(out: &mut String, title: &str, items: &[String]) {

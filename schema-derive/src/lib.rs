@@ -372,15 +372,11 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
         .map(|r| relation_section(&model.schema, r, &[DocModel::from(model)]))
         .unwrap_or_default();
     // The constants are written as text and parsed once: the compiler lexes
-    // it far faster than the macro builds the same tokens one by one, which
-    // is most of what a model costs the build.
-    let mut body = String::with_capacity(256 + 96 * fields.len() + schema_doc.len());
-    let _ = write!(
-        body,
-        "const SCHEMA: &'static str = {:?}; const TABLE: &'static str = {:?}; \
-         const COLUMNS: &'static [::pgdrift::Column] = &[",
-        model.schema, model.table
-    );
+    // it far faster than the macro builds the same tokens one by one. The
+    // columns are one literal that `__private::columns` decodes where
+    // `COLUMNS` is used: per model a few tokens instead of a struct
+    // expression per column for the compiler to parse, lower and check.
+    let mut columns = String::with_capacity(48 * fields.len());
     for field in &fields {
         let column = relation.and_then(|r| r.column(&field.column));
         let sql_type = column.map(|c| c.data_type.as_str()).unwrap_or_default();
@@ -388,17 +384,23 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
             || schema_check::types::option_inner(&field.ty).is_some(),
             |c| c.nullable,
         );
-        let _ = write!(
-            body,
-            "::pgdrift::Column {{ name: {:?}, field: {:?}, sql_type: {sql_type:?}, nullable: {nullable} }},",
-            field.column,
-            field.name(),
-        );
+        for part in [field.column.as_str(), &field.name(), sql_type] {
+            let _ = write!(columns, "{}:{part}", part.len());
+        }
+        columns.push(if nullable { '1' } else { '0' });
     }
+    let mut body = String::with_capacity(256 + columns.len() + schema_doc.len());
     let _ = write!(
         body,
-        "]; const SELECT_LIST: &'static str = {column_list:?}; \
-         const SCHEMA_DOC: &'static str = {schema_doc:?};"
+        "const SCHEMA: &'static str = {}; const TABLE: &'static str = {}; \
+         const COLUMNS: &'static [::pgdrift::Column] = &::pgdrift::__private::columns::<{}>({}); \
+         const SELECT_LIST: &'static str = {}; const SCHEMA_DOC: &'static str = {};",
+        str_literal(&model.schema),
+        str_literal(&model.table),
+        fields.len(),
+        str_literal(&columns),
+        str_literal(&column_list),
+        str_literal(&schema_doc),
     );
     let body = parse_generated(&body);
     let insert_columns = model.directions.insert.then(|| {
@@ -416,6 +418,38 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
         }
         #insert_columns
     }
+}
+
+/// A string literal of `text` with nothing for the compiler to unescape:
+/// plain where nothing needs escaping, else raw (`r#"…"#`) unless `text`
+/// holds a control character other than a newline or tab (a raw literal
+/// cannot hold a carriage return).
+fn str_literal(text: &str) -> String {
+    let escaped = format!("{text:?}");
+    if escaped.len() == text.len() + 2
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return escaped;
+    }
+    let mut hashes = 0;
+    let mut run = 0;
+    let mut after_quote = false;
+    for c in text.chars() {
+        if c == '"' {
+            after_quote = true;
+            run = 0;
+            hashes = hashes.max(1);
+        } else if c == '#' && after_quote {
+            run += 1;
+            hashes = hashes.max(run + 1);
+        } else {
+            after_quote = false;
+        }
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
 }
 
 /// Tokens of Rust text the derive wrote. In a macro the compiler lexes
@@ -459,3 +493,30 @@ fn track_inputs(crate_dir: &std::path::Path, loaded: &Loaded) -> TokenStream {
 
 #[cfg(test)]
 mod expansion_tests;
+
+#[cfg(test)]
+mod tests {
+    /// Every literal reads back as the text it was written from.
+    #[test]
+    fn str_literal_round_trips() {
+        for text in [
+            "",
+            "users",
+            "a \"quoted\" name",
+            "\"#",
+            "ends in a quote\"",
+            "\"## and \"#",
+            "line\nbreak\tand `ticks` | pipes",
+            "back\\slash",
+            "carriage\rreturn",
+            "nul\0byte",
+            "ünïcödé ✓",
+        ] {
+            let literal = super::str_literal(text);
+            let parsed: syn::LitStr = syn::parse_str(&literal).unwrap();
+            assert_eq!(parsed.value(), text, "{literal}");
+        }
+        assert_eq!(super::str_literal("users"), "\"users\"");
+        assert!(super::str_literal("a\nb").starts_with('r'));
+    }
+}
