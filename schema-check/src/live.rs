@@ -313,6 +313,24 @@ impl Connection {
         )
     }
 
+    /// What tells this database from every other one, whatever URL reached
+    /// it: its server's start time and its own oid. Two URLs that name one
+    /// database (`localhost` and `127.0.0.1`, a pooler and the server behind
+    /// it) give the same identity; two servers started at the same
+    /// microsecond would be needed to give two databases the same one.
+    /// Readable by every role; changes nothing.
+    pub fn database_identity(&self) -> Result<String> {
+        const IDENTITY: &str =
+            "SELECT pg_catalog.pg_postmaster_start_time()::text || ' ' || d.oid::text \
+             FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()";
+        let messages = self.run(async |client| client.simple_query(IDENTITY).await)?;
+        let identity = messages.into_iter().find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        });
+        Ok(identity.unwrap_or_default())
+    }
+
     /// Runs SQL statements (tests and the harness only: pgdrift itself never
     /// writes to a database).
     #[cfg(feature = "testing")]

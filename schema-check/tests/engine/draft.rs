@@ -595,6 +595,12 @@ fn draft_verify_tries_the_draft_on_the_test_database_only_and_leaves_it_as_it_wa
             Some(db.url_as("someone", "s3cret").expose().to_owned()),
             "names the database DATABASE_URL names",
         ),
+        // Another spelling of the same server: the databases are asked who
+        // they are.
+        (
+            Some(project.url.replace("127.0.0.1", "localhost")),
+            "reaches the database the draft was read from",
+        ),
     ];
     for (url, says) in refusals {
         let out = match &url {

@@ -10,7 +10,8 @@ use schema_check::discover::Discovered;
 use schema_check::fix::sql::{draft as draft_sql, Draft};
 use schema_check::fix::verify::{self, Verified};
 use schema_check::live::same_database;
-use schema_check::{escape, files, Catalog, DatabaseUrl, Error};
+use schema_check::schema_source::SchemaSource;
+use schema_check::{escape, files, Catalog, Connection, DatabaseUrl, Error};
 
 use crate::context::Context;
 use crate::progress;
@@ -46,7 +47,7 @@ pub(crate) fn draft(
     };
     // The draft is written to a file: it waits for a migration's lock
     // (bounded) rather than draft from a schema with texts left out.
-    let catalog = ctx.catalog()?;
+    let (source, catalog) = ctx.sourced_catalog()?;
     let found = ctx.models()?;
     let drafted = draft_sql(&catalog, &found);
     if drafted.is_empty() {
@@ -56,7 +57,7 @@ pub(crate) fn draft(
     // Verified before anything is written: a test database that cannot be
     // used is an error that leaves no files behind.
     let verified = match verify {
-        true => Some(verify_draft(ctx, &catalog, &found, &drafted)?),
+        true => Some(verify_draft(ctx, &source, &catalog, &found, &drafted)?),
         false => None,
     };
     let files = layout(ctx, format, &dir, &stamp(ctx.now()?), name, &drafted)?;
@@ -82,11 +83,15 @@ pub(crate) fn draft(
 /// back, and checks the models against the schema it leaves there.
 fn verify_draft(
     ctx: &Context,
+    source: &SchemaSource,
     catalog: &Catalog,
     found: &Discovered,
     drafted: &Draft,
 ) -> Result<(DatabaseUrl, Verified), Error> {
     let test_url = test_database(ctx)?;
+    if let SchemaSource::Live(url) = source {
+        refuse_the_same_database(ctx, url, &test_url)?;
+    }
     let verified = progress::with_progress("trying the draft on the test database", || {
         verify::verify(
             &test_url,
@@ -126,6 +131,24 @@ fn test_database(ctx: &Context) -> Result<DatabaseUrl, Error> {
         )));
     }
     Ok(test)
+}
+
+/// An error when the test database is the database the draft was read
+/// from, however differently their URLs name it: both are asked who they
+/// are (a read that changes nothing).
+fn refuse_the_same_database(
+    ctx: &Context,
+    url: &DatabaseUrl,
+    test_url: &DatabaseUrl,
+) -> Result<(), Error> {
+    let options = ctx.connect_options()?;
+    let identity = |url: &DatabaseUrl| Connection::open(url, &options)?.database_identity();
+    if identity(url)? == identity(test_url)? {
+        return Err(Error::Config(format!(
+            "TEST_DATABASE_URL ({test_url}) reaches the database the draft was read from ({url}): --verify tries a draft only on a test database"
+        )));
+    }
+    Ok(())
 }
 
 /// What the trial on the test database showed.
