@@ -24,7 +24,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::live::{ConnectOptions, Connection};
@@ -589,22 +589,34 @@ pub fn citus_missing() -> Option<String> {
 }
 
 /// Creates the `citus` extension and waits until the server serves TLS.
-/// The first `CREATE EXTENSION citus` on a server turns `ssl` on and asks
-/// the postmaster to reload its configuration, which it does later, on its
-/// own; the coordinator connects to its nodes with `sslmode=require`, so a
-/// node must have reloaded before it is added. A server built without TLS
-/// (`ssl_ciphers` is `none`) is never waited for.
+/// The first `CREATE EXTENSION citus` on a server writes a certificate,
+/// turns `ssl` on and asks the postmaster to reload its configuration,
+/// which it does later, on its own; the coordinator connects to its nodes
+/// with `sslmode=require`, so a node must serve TLS before it is added.
+/// What is waited for is that: a TLS session opening. A reload that read
+/// the certificate half-written loads no TLS, so each failed attempt asks
+/// for a reload again. Creations take turns within the process, so one
+/// database's certificate is never written while another's reload reads
+/// it. A server built without TLS (`ssl_ciphers` is `none`) is never
+/// waited for.
 fn create_citus_extension(db: &TestDatabase) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     db.execute("CREATE EXTENSION citus");
+    if db.query("SELECT current_setting('ssl_ciphers') = 'none'") == [Some("t".to_owned())] {
+        return;
+    }
+    let plain = db.url().expose();
+    assert!(plain.contains("sslmode=disable"), "{}", db.url());
+    let tls = DatabaseUrl::new(plain.replace("sslmode=disable", "sslmode=require"));
     let deadline = Instant::now() + Duration::from_secs(30);
-    let serves_tls =
-        "SELECT current_setting('ssl') = 'on' OR current_setting('ssl_ciphers') = 'none'";
-    while db.query(serves_tls) != [Some("t".to_owned())] {
+    while let Err(e) = Connection::open(&tls, &ConnectOptions::default()) {
         assert!(
             Instant::now() < deadline,
-            "Citus turned TLS on, yet the server did not reload its configuration within 30 s"
+            "Citus turned TLS on, yet the server does not serve it after 30 s: {e}"
         );
-        std::thread::sleep(Duration::from_millis(20));
+        db.execute("SELECT pg_reload_conf()");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
