@@ -493,7 +493,14 @@ fn split_ident(text: &str) -> Option<(String, &str)> {
 
 #[cfg(feature = "workflow")]
 impl Serialize for TypeName {
+    /// What `Display` writes; a built-in type whose name needs no quotes,
+    /// the most common, without formatting.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.schema == "pg_catalog" {
+            if let std::borrow::Cow::Borrowed(name) = quote_ident(&self.name) {
+                return serializer.serialize_str(name);
+            }
+        }
         serializer.collect_str(self)
     }
 }
@@ -970,12 +977,12 @@ fn sort_partitions(partitions: &mut [Partition]) {
 /// is not a plain lower-case identifier or is a reserved keyword.
 pub fn quote_ident(ident: &str) -> std::borrow::Cow<'_, str> {
     let plain = ident
-        .chars()
+        .bytes()
         .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
         && ident
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
         && !is_reserved_keyword(ident);
     if plain {
         std::borrow::Cow::Borrowed(ident)

@@ -26,6 +26,7 @@ use crate::live::Connection;
 
 mod assemble;
 mod columns;
+mod fields;
 mod locks;
 mod queries;
 
@@ -64,9 +65,9 @@ pub fn introspect_if_changed(
 
 /// The number of SQL statements one introspection sends, whatever the
 /// database holds: on the first session the opening (with
-/// `pg_export_snapshot()`), the columns query and `ROLLBACK`; on the second
-/// the opening (with `SET TRANSACTION SNAPSHOT`), the other seven queries and
-/// `ROLLBACK`. (Nine when only one session can be had.)
+/// `pg_export_snapshot()`), the columns and relations queries and `ROLLBACK`;
+/// on the second the opening (with `SET TRANSACTION SNAPSHOT`), the other six
+/// queries and `ROLLBACK`. (Nine when only one session can be had.)
 pub const STATEMENTS: usize = 12;
 
 /// Reads the catalog of `schemas` (every non-system schema when `None`),
@@ -79,11 +80,12 @@ pub fn introspect(connection: &Connection, schemas: Option<&[String]>) -> Result
 /// Reads the catalog of `schemas` (every non-system schema when `None`),
 /// doing `on_locked` about relations another session locks exclusively.
 ///
-/// The columns query, the biggest, runs on the first session and the other
-/// queries on a second one that shares its snapshot, so PostgreSQL answers
-/// both halves in parallel and they still see one consistent state. When the second session cannot be
-/// had (a connection limit, an engine without exported snapshots), every
-/// query runs on the first.
+/// The columns and relations queries run on the first session and the
+/// others on a second one that shares its snapshot, so PostgreSQL answers
+/// both halves in parallel (halves that take about as long, from a hundred
+/// tables to tens of thousands) and they still see one consistent state.
+/// When the second session cannot be had (a connection limit, an engine
+/// without exported snapshots), every query runs on the first.
 pub fn read(
     connection: &Connection,
     schemas: Option<&[String]>,
@@ -209,9 +211,9 @@ async fn share_snapshot(
     shared.then_some(sibling)
 }
 
-/// Sends every query at once, pipelined: the columns query on `client`,
-/// the others on `other` (the second session, or `client` again); with the
-/// rows of each, or the error that failed them.
+/// Sends every query at once, pipelined: the columns and relations queries
+/// on `client`, the others on `other` (the second session, or `client`
+/// again); with the rows of each, or the error that failed them.
 async fn send(
     client: &tokio_postgres::Client,
     other: &tokio_postgres::Client,
@@ -222,7 +224,7 @@ async fn send(
     let (columns, schemas, relations, constraints, indexes, enums, domains, types) = tokio::join!(
         read_columns(client, &queries.columns, params),
         other.query(SCHEMAS, params),
-        other.query(&queries.relations, params),
+        client.query(&queries.relations, params),
         other.query(&queries.constraints, params),
         other.query(&queries.indexes, params),
         other.query(ENUMS, params),
@@ -276,7 +278,7 @@ async fn read_columns(
     let mut columns = ColumnIndex::default();
     let mut skipped = SkippedOids::default();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
-        columns.push(&row, &mut skipped);
+        columns.push(&fields::Fields::new(&row), &mut skipped);
     }
     Ok((columns, skipped))
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use tokio_postgres::Row;
 
 use super::columns::{ColumnIndex, TypeNames};
+use super::fields::Fields;
 use super::locks::{self, text_or_not_read, SkippedOids};
 use super::{Introspection, NOT_READ};
 use crate::catalog::*;
@@ -15,7 +16,7 @@ use crate::catalog::*;
 pub(super) type Rows = [Vec<Row>; 7];
 
 /// The relation row's triggers, from its names and `tgtype` arrays.
-fn triggers(row: &Row) -> Vec<Trigger> {
+fn triggers(row: &Fields) -> Vec<Trigger> {
     let names: Vec<String> = row.get("trigger_names");
     let types: Vec<i32> = row.get("trigger_types");
     names
@@ -26,16 +27,16 @@ fn triggers(row: &Row) -> Vec<Trigger> {
 }
 
 /// The `"char"` column `column` of `row`, as its byte.
-pub(super) fn char_of(row: &Row, column: &str) -> u8 {
-    row.get::<_, i8>(column) as u8
+pub(super) fn char_of(row: &Fields, column: &str) -> u8 {
+    row.get::<i8>(column) as u8
 }
 
 /// The type named by the columns `schema` and `name` of `row`; `None` when
 /// either is NULL.
-fn type_name(row: &Row, schema: &str, name: &str) -> Option<TypeName> {
+fn type_name(row: &Fields, schema: &str, name: &str) -> Option<TypeName> {
     Some(TypeName::new(
-        row.get::<_, Option<String>>(schema)?,
-        row.get::<_, Option<String>>(name)?,
+        row.get::<Option<String>>(schema)?,
+        row.get::<Option<String>>(name)?,
     ))
 }
 
@@ -95,6 +96,7 @@ pub(super) fn assemble(
 fn relation_names(rows: &[Row]) -> HashMap<u32, RelationName> {
     rows.iter()
         .map(|row| {
+            let row = &Fields::new(row);
             let name = RelationName {
                 schema: row.get("nspname"),
                 name: row.get("relname"),
@@ -107,6 +109,7 @@ fn relation_names(rows: &[Row]) -> HashMap<u32, RelationName> {
 /// The schemas, with nothing in them yet.
 fn read_schemas(rows: &[Row]) -> Vec<Schema> {
     rows.iter()
+        .map(Fields::new)
         .map(|row| Schema {
             name: row.get("nspname"),
             comment: row.get("description"),
@@ -146,12 +149,13 @@ fn read_relations(
     let mut composites = Composites::new();
     let mut partitions = Vec::new();
     for row in rows {
+        let row = &Fields::new(row);
         let oid: u32 = row.get("oid");
         let schema: String = row.get("nspname");
-        if row.get::<_, bool>("relispartition") {
+        if row.get::<bool>("relispartition") {
             partitions.push(PartitionRow {
                 oid,
-                parent: row.get::<_, Option<u32>>("inhparent").unwrap_or(0),
+                parent: row.get::<Option<u32>>("inhparent").unwrap_or(0),
                 partition: Partition {
                     schema,
                     name: row.get("relname"),
@@ -176,7 +180,7 @@ fn read_relations(
 }
 
 /// A composite type from its relation row; its attributes come with the columns.
-fn composite_type(row: &Row) -> CompositeType {
+fn composite_type(row: &Fields) -> CompositeType {
     CompositeType {
         name: row.get("relname"),
         attributes: Vec::new(),
@@ -187,7 +191,7 @@ fn composite_type(row: &Row) -> CompositeType {
 
 /// A relation from its row, without its columns, constraints, indexes and
 /// partitions.
-fn relation(row: &Row, oid: u32, skipped: &mut SkippedOids) -> Relation {
+fn relation(row: &Fields, oid: u32, skipped: &mut SkippedOids) -> Relation {
     let kind = match char_of(row, "relkind") {
         b'v' => RelationKind::View,
         b'm' => RelationKind::MaterializedView,
@@ -224,15 +228,15 @@ fn relation(row: &Row, oid: u32, skipped: &mut SkippedOids) -> Relation {
 /// as Citus classifies its tables: a distributed schema's first, then by
 /// distribution column, then reference (replication model `t`); colocation
 /// group 0 is a table Citus keeps local.
-fn distribution(row: &Row) -> Option<Distribution> {
+fn distribution(row: &Fields) -> Option<Distribution> {
     let method: Option<String> = row.get("dist_method");
     let method = method?;
     let colocation_group = row
-        .get::<_, Option<i32>>("dist_colocation")
+        .get::<Option<i32>>("dist_colocation")
         .and_then(|group| u32::try_from(group).ok())
         .unwrap_or(0);
     let column: Option<String> = row.get("dist_column");
-    if row.get::<_, bool>("dist_schema") {
+    if row.get::<bool>("dist_schema") {
         return Some(Distribution::Schema { colocation_group });
     }
     if let Some(column) = column {
@@ -251,7 +255,7 @@ fn distribution(row: &Row) -> Option<Distribution> {
             },
         });
     }
-    if row.get::<_, Option<String>>("dist_replication").as_deref() == Some("t") {
+    if row.get::<Option<String>>("dist_replication").as_deref() == Some("t") {
         return Some(Distribution::Reference);
     }
     (colocation_group != 0).then_some(Distribution::SingleShard { colocation_group })
@@ -261,7 +265,7 @@ fn distribution(row: &Row) -> Option<Distribution> {
 /// (4 update, 8 insert). A locked view was not asked: it is taken as
 /// accepting both, so that no write is reported refused on a guess.
 fn writable(
-    row: &Row,
+    row: &Fields,
     kind: RelationKind,
     oid: u32,
     skipped: &mut SkippedOids,
@@ -273,7 +277,7 @@ fn writable(
             update: true,
         });
     }
-    row.get::<_, Option<i32>>("updatable_events")
+    row.get::<Option<i32>>("updatable_events")
         .map(|bits| Writable {
             insert: bits & 8 != 0,
             update: bits & 4 != 0,
@@ -284,9 +288,11 @@ fn writable(
 fn mark_not_valid_not_nulls(columns: &mut ColumnIndex, constraint_rows: &[Row]) {
     for row in constraint_rows
         .iter()
+        .map(Fields::new)
         .filter(|row| char_of(row, "contype") == b'n')
     {
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+        let row = &row;
+        let keys: Vec<i16> = row.get::<Option<Vec<i16>>>("conkey").unwrap_or_default();
         if let [attnum] = keys.as_slice() {
             if let Some(column) = columns.column_mut(row.get("conrelid"), *attnum) {
                 column.nullable = true;
@@ -305,8 +311,9 @@ fn add_constraints(
     skipped: &mut SkippedOids,
 ) {
     for row in rows {
+        let row = &Fields::new(row);
         let relid: u32 = row.get("conrelid");
-        let keys: Vec<i16> = row.get::<_, Option<Vec<i16>>>("conkey").unwrap_or_default();
+        let keys: Vec<i16> = row.get::<Option<Vec<i16>>>("conkey").unwrap_or_default();
         let Some((_, relation)) = relations.get_mut(&relid) else {
             continue;
         };
@@ -336,16 +343,16 @@ fn add_constraints(
 /// A foreign key from its constraint row. The referenced columns come named
 /// from the query when their table's columns were not read.
 fn foreign_key(
-    row: &Row,
+    row: &Fields,
     name: String,
     key_columns: Vec<String>,
     columns: &ColumnIndex,
 ) -> ForeignKey {
     let referenced: Vec<i16> = row
-        .get::<_, Option<Vec<i16>>>("confkey")
+        .get::<Option<Vec<i16>>>("confkey")
         .unwrap_or_default();
     let referenced_columns = row
-        .get::<_, Option<Vec<String>>>("referenced_columns")
+        .get::<Option<Vec<String>>>("referenced_columns")
         .or_else(|| columns.names(row.get("confrelid"), &referenced))
         .unwrap_or_default();
     ForeignKey {
@@ -353,16 +360,16 @@ fn foreign_key(
         columns: key_columns,
         references: RelationName {
             schema: row
-                .get::<_, Option<String>>("referenced_schema")
+                .get::<Option<String>>("referenced_schema")
                 .unwrap_or_default(),
             name: row
-                .get::<_, Option<String>>("referenced_table")
+                .get::<Option<String>>("referenced_table")
                 .unwrap_or_default(),
         },
         referenced_columns,
         on_update: referential_action(char_of(row, "confupdtype")),
         on_delete: referential_action(char_of(row, "confdeltype")),
-        not_enforced: !row.get::<_, bool>("enforced"),
+        not_enforced: !row.get::<bool>("enforced"),
         period: row.get("period"),
     }
 }
@@ -376,6 +383,7 @@ fn add_indexes(
     skipped: &mut SkippedOids,
 ) {
     for row in rows {
+        let row = &Fields::new(row);
         let relid: u32 = row.get("indrelid");
         if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
             let index = index(
@@ -394,16 +402,16 @@ fn add_indexes(
 /// expression [`NOT_READ`] when the table is locked); a plain index's
 /// definition written here, with its predicate when it is partial.
 fn index(
-    row: &Row,
+    row: &Fields,
     (relid, schema, table): (u32, &str, &str),
     columns: &ColumnIndex,
     skipped: &mut SkippedOids,
 ) -> Index {
-    let key_count = usize::try_from(row.get::<_, i16>("indnkeyatts")).unwrap_or(0);
+    let key_count = usize::try_from(row.get::<i16>("indnkeyatts")).unwrap_or(0);
     let keys: Vec<i16> = row.get("indkey");
     let keys = &keys[..key_count.min(keys.len())];
     let key_columns = row
-        .get::<_, Option<Vec<String>>>("key_expressions")
+        .get::<Option<Vec<String>>>("key_expressions")
         .unwrap_or_else(|| {
             keys.iter()
                 .map(|&attnum| match attnum {
@@ -427,10 +435,10 @@ fn index(
             &index,
             schema,
             table,
-            &row.get::<_, String>("amname"),
+            &row.get::<String>("amname"),
             row.get("partitioned"),
         );
-        if let Some(predicate) = row.get::<_, Option<&str>>("predicate") {
+        if let Some(predicate) = row.get::<Option<&str>>("predicate") {
             index.definition.push_str(" WHERE ");
             index.definition.push_str(predicate);
         }
@@ -486,7 +494,8 @@ fn attribute(column: Column) -> Attribute {
 /// The enum types, each in its schema.
 fn add_enums(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
     for row in rows {
-        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+        let row = &Fields::new(row);
+        if let Some(&i) = schema_index.get(&row.get::<String>("nspname")) {
             schemas[i].enums.push(EnumType {
                 name: row.get("typname"),
                 labels: row.get("labels"),
@@ -500,22 +509,23 @@ fn add_enums(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
 /// The domains, each in its schema.
 fn add_domains(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
     for row in rows {
-        if let Some(&i) = schema_index.get(&row.get::<_, String>("nspname")) {
+        let row = &Fields::new(row);
+        if let Some(&i) = schema_index.get(&row.get::<String>("nspname")) {
             schemas[i].domains.push(domain(row));
         }
     }
 }
 
 /// A domain from its row, its checks paired by name with their definitions.
-fn domain(row: &Row) -> Domain {
+fn domain(row: &Fields) -> Domain {
     let names: Vec<String> = row.get("check_names");
     let definitions: Vec<String> = row.get("check_definitions");
     Domain {
         name: row.get("typname"),
         data_type: row.get("data_type"),
         base: TypeName::new(
-            row.get::<_, String>("base_schema"),
-            row.get::<_, String>("base_name"),
+            row.get::<String>("base_schema"),
+            row.get::<String>("base_name"),
         ),
         element: type_name(row, "element_schema", "element_name"),
         not_null: row.get("typnotnull"),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tokio_postgres::Row;
 
 use super::assemble::char_of;
+use super::fields::Fields;
 use super::locks::{text_or_not_read, SkippedOids};
 use crate::catalog::{Column, GeneratedKind, Identity, TypeName};
 
@@ -59,10 +60,12 @@ impl ColumnIndex {
     /// Decodes a row of the columns query into its relation's list; its
     /// default or generation expression is [`super::NOT_READ`] (noted in
     /// `skipped`) when its relation is locked.
-    pub(super) fn push(&mut self, row: &Row, skipped: &mut SkippedOids) {
+    pub(super) fn push(&mut self, row: &Fields, skipped: &mut SkippedOids) {
         let relid: u32 = row.get("attrelid");
+        let attnum: i16 = row.get("attnum");
+        let type_oid: u32 = row.get("atttypid");
         let column = column(row, relid, skipped);
-        self.insert(relid, row.get("attnum"), row.get("atttypid"), column);
+        self.insert(relid, attnum, type_oid, column);
     }
 
     /// Adds column `attnum` of relation `relid`, of type `type_oid`.
@@ -117,8 +120,19 @@ impl ColumnIndex {
     }
 }
 
-/// A column from its row; its type is named later.
-fn column(row: &Row, relid: u32, skipped: &mut SkippedOids) -> Column {
+/// A column from its row; its type is named later. The values are read in
+/// the order the query selects them.
+fn column(row: &Fields, relid: u32, skipped: &mut SkippedOids) -> Column {
+    let name = row.get("attname");
+    let data_type = row.get("data_type");
+    let nullable = !row.get::<bool>("attnotnull");
+    let has_expression: bool = row.get("atthasdef");
+    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
+    let identity = match char_of(row, "attidentity") {
+        b'a' => Some(Identity::Always),
+        b'd' => Some(Identity::ByDefault),
+        _ => None,
+    };
     // 's' stored, 'v' virtual (PostgreSQL 18); either way the
     // expression in pg_attrdef is the generation expression, not a default.
     let generated_kind = match char_of(row, "attgenerated") {
@@ -126,25 +140,19 @@ fn column(row: &Row, relid: u32, skipped: &mut SkippedOids) -> Column {
         b'v' => Some(GeneratedKind::Virtual),
         _ => None,
     };
-    let has_expression: bool = row.get("atthasdef");
-    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
     let (default, generated) = match generated_kind {
         Some(_) => (None, expression),
         None => (expression, None),
     };
     Column {
-        name: row.get("attname"),
-        data_type: row.get("data_type"),
+        name,
+        data_type,
         // Named by `ColumnIndex::name_types`; empty strings take no memory.
         udt: TypeName::new(String::new(), String::new()),
         element: None,
-        nullable: !row.get::<_, bool>("attnotnull"),
+        nullable,
         default,
-        identity: match char_of(row, "attidentity") {
-            b'a' => Some(Identity::Always),
-            b'd' => Some(Identity::ByDefault),
-            _ => None,
-        },
+        identity,
         generated,
         generated_kind: generated_kind.unwrap_or_default(),
         not_null_not_valid: false,
@@ -161,9 +169,10 @@ impl TypeNames {
         Self(
             rows.iter()
                 .map(|row| {
+                    let row = &Fields::new(row);
                     let name = TypeName::new(
-                        row.get::<_, String>("nspname"),
-                        row.get::<_, String>("typname"),
+                        row.get::<String>("nspname"),
+                        row.get::<String>("typname"),
                     );
                     (row.get("oid"), (name, row.get("element")))
                 })

@@ -15,8 +15,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tokio_postgres::Row;
 
+use super::fields::Fields;
 use crate::catalog::RelationName;
 use crate::live::exclusive_locks;
 pub use crate::live::LockHolder;
@@ -110,12 +110,12 @@ macro_rules! lock_columns {
 pub(crate) use lock_columns;
 
 /// Whether the row's relation is locked (see [`lock_columns`]).
-pub(super) fn is_locked(row: &Row) -> bool {
+pub(super) fn is_locked(row: &Fields) -> bool {
     row.get("locked")
 }
 
 /// The lock holder named by the row's [`lock_columns`].
-pub(super) fn holder(row: &Row) -> LockHolder {
+pub(super) fn holder(row: &Fields) -> LockHolder {
     LockHolder {
         pid: row.get("locked_pid"),
         application: row.get("locked_application"),
@@ -131,7 +131,7 @@ pub(super) struct SkippedOids(HashMap<u32, LockHolder>);
 impl SkippedOids {
     /// Notes that a text of relation `oid` was left out, locked by the
     /// holder `row` names.
-    pub(super) fn note(&mut self, oid: u32, row: &Row) {
+    pub(super) fn note(&mut self, oid: u32, row: &Fields) {
         self.0.entry(oid).or_insert_with(|| holder(row));
     }
 
@@ -159,7 +159,7 @@ impl SkippedOids {
 /// relation `oid` is locked while `expected` says there is one,
 /// [`NOT_READ`], and the relation is noted in `skipped`.
 pub(super) fn text_or_not_read(
-    row: &Row,
+    row: &Fields,
     column: &str,
     expected: bool,
     oid: u32,

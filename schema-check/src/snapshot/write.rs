@@ -1,6 +1,6 @@
 //! Writing snapshots, and telling a stale one from a fresh one.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -25,15 +25,22 @@ pub fn to_bytes(catalog: &Catalog) -> Vec<u8> {
 }
 
 /// Writes a catalog in the snapshot format to `out` (a file, standard output).
+///
+/// The serialiser's many small writes go to a buffer of a known type, which
+/// hands `out` (often a `dyn Write`) large blocks: one call through `out` per
+/// block rather than per token.
 pub fn write<W: io::Write + ?Sized>(out: &mut W, catalog: &Catalog) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, SnapshotFormatter::default());
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut buffered, SnapshotFormatter::default());
     SnapshotRef {
         format: FORMAT,
         schemas: &catalog.schemas,
     }
     .serialize(&mut ser)
     .map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// Writes the snapshot atomically.
