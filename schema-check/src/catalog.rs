@@ -11,6 +11,10 @@ use serde::Deserialize;
 #[cfg(feature = "workflow")]
 use serde::Serialize;
 
+mod shared;
+
+pub use shared::{SharedStr, Strings};
+
 /// Every non-system schema of a database, with its relations and types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "workflow", derive(Serialize))]
@@ -321,10 +325,10 @@ impl Relation {
 #[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Column {
     /// The column's name, unquoted.
-    pub name: String,
+    pub name: SharedStr,
     /// The type as PostgreSQL formats it, e.g. `character varying(255)`.
     #[serde(rename = "type")]
-    pub data_type: String,
+    pub data_type: SharedStr,
     /// The type's catalog name, e.g. `pg_catalog.varchar`.
     pub udt: TypeName,
     /// For an array column, the element type.
@@ -420,14 +424,14 @@ fn is_false(value: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeName {
     /// The schema's name, unquoted.
-    pub schema: String,
+    pub schema: SharedStr,
     /// The type's name within the schema, unquoted.
-    pub name: String,
+    pub name: SharedStr,
 }
 
 impl TypeName {
     /// A type named by its schema and name, both unquoted.
-    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> TypeName {
+    pub fn new(schema: impl Into<SharedStr>, name: impl Into<SharedStr>) -> TypeName {
         TypeName {
             schema: schema.into(),
             name: name.into(),
@@ -762,10 +766,10 @@ pub struct CompositeType {
 #[cfg_attr(feature = "workflow", derive(Serialize))]
 pub struct Attribute {
     /// The attribute's name, unquoted.
-    pub name: String,
+    pub name: SharedStr,
     /// The type as PostgreSQL formats it, e.g. `numeric(10,2)`.
     #[serde(rename = "type")]
-    pub data_type: String,
+    pub data_type: SharedStr,
     /// The type's catalog name, e.g. `pg_catalog.numeric`.
     pub udt: TypeName,
     /// For an array attribute, the element type.

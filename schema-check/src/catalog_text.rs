@@ -102,8 +102,8 @@ fn render_composite(out: &mut String, schema: &str, c: &CompositeType) {
     ]];
     for a in &c.attributes {
         rows.push([
-            a.name.clone(),
-            a.data_type.clone(),
+            a.name.to_string(),
+            a.data_type.to_string(),
             crate::escape::one_line(a.comment.as_deref().unwrap_or_default()).into_owned(),
         ]);
     }
@@ -189,8 +189,8 @@ fn render_columns(out: &mut String, columns: &[Column]) {
     ]];
     for c in columns {
         rows.push([
-            c.name.clone(),
-            c.data_type.clone(),
+            c.name.to_string(),
+            c.data_type.to_string(),
             nullable_text(c).to_owned(),
             default_text(c),
             crate::escape::one_line(c.comment.as_deref().unwrap_or_default()).into_owned(),

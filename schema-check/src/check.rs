@@ -85,7 +85,7 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
             let new: Vec<&Column> = rest
                 .iter()
                 .copied()
-                .filter(|c| !findings.renamed.contains(&c.name))
+                .filter(|c| !findings.renamed.iter().any(|r| *r == c.name))
                 .collect();
             let fix = match new.is_empty() {
                 true => None,

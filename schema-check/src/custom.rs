@@ -44,7 +44,7 @@ pub fn check_enum(def: &EnumDef, catalog: &Catalog) -> Vec<Finding> {
     let name = unraw(&def.ident);
     let error = |check, span, message: String, help: Option<String>| {
         let mut finding = Finding::new(check, Level::Error, span, &name, message);
-        finding.schema = Some(def.type_name.schema.clone());
+        finding.schema = Some(def.type_name.schema.to_string());
         finding.help = help;
         vec![finding]
     };

@@ -104,7 +104,7 @@ fn null(nullable: &bool) -> String {
 }
 
 fn column_summary(column: &Column) -> String {
-    let mut text = column.data_type.clone();
+    let mut text = column.data_type.to_string();
     text.push_str(if column.not_null_not_valid {
         " NOT NULL NOT VALID"
     } else if column.nullable {
@@ -253,9 +253,9 @@ fn diff_composite(
         &old.attributes,
         &new.attributes,
         |a| format!("attribute {qualified}.{}", quote_ident(&a.name)),
-        |a| a.data_type.clone(),
+        |a| a.data_type.to_string(),
         |changes, key, old, new| {
-            changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+            changes.field(key, "type", &old.data_type, &new.data_type, SharedStr::to_string);
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
@@ -268,8 +268,8 @@ fn diff_composite(
     );
 }
 
-fn names<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    items.map(String::as_str).collect()
+fn names<'a>(items: impl Iterator<Item = &'a SharedStr>) -> Vec<&'a str> {
+    items.map(SharedStr::as_str).collect()
 }
 
 /// A change when the items both lists keep (columns, attributes) are in
@@ -450,7 +450,7 @@ fn diff_definitions<T>(
 }
 
 fn diff_column(changes: &mut Changes, key: &str, old: &Column, new: &Column) {
-    changes.field(key, "type", &old.data_type, &new.data_type, String::clone);
+    changes.field(key, "type", &old.data_type, &new.data_type, SharedStr::to_string);
     changes.field(key, "nullability", &old.nullable, &new.nullable, null);
     changes.field(
         key,

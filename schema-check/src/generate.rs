@@ -232,7 +232,7 @@ impl Writer<'_> {
         derives.push("pgdrift::Enum".to_owned());
         list_attribute(&mut out, "", "derive", &derives);
         let sql_name = if type_name.schema == "public" {
-            type_name.name.clone()
+            type_name.name.to_string()
         } else {
             type_name.to_string()
         };

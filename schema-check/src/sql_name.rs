@@ -231,7 +231,7 @@ impl Reader<'_> {
 /// among them, are written bare).
 pub fn spell(name: &TypeName) -> String {
     if name.schema == "pg_catalog" {
-        name.name.clone()
+        name.name.to_string()
     } else if name.schema == "public" {
         quote_ident(&name.name).into_owned()
     } else {

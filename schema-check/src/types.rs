@@ -273,7 +273,7 @@ pub fn element_name(sql: &SqlType) -> (usize, String) {
             let (dimensions, name) = element_name(element);
             (dimensions + 1, name)
         }
-        SqlType::Enum(name) | SqlType::Unmapped(name) => (0, name.name.clone()),
+        SqlType::Enum(name) | SqlType::Unmapped(name) => (0, name.name.to_string()),
     }
 }
 
@@ -639,7 +639,7 @@ fn names_builtin(catalog: &Catalog, column: &Column, declared: &str) -> bool {
     let declared = canonical_sql_name(declared);
     let mut candidates = vec![
         canonical_sql_name(&column.data_type),
-        column.udt.name.clone(),
+        column.udt.name.to_string(),
         format!("{}.{}", column.udt.schema, column.udt.name),
     ];
     if let Some(element) = &column.element {
@@ -652,7 +652,7 @@ fn names_builtin(catalog: &Catalog, column: &Column, declared: &str) -> bool {
             break;
         };
         candidates.push(canonical_sql_name(&domain.data_type));
-        candidates.push(domain.base.name.clone());
+        candidates.push(domain.base.name.to_string());
         if let Some(element) = &domain.element {
             candidates.push(format!("{}[]", element.name));
         }

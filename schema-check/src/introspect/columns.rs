@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 use super::assemble::char_of;
 use super::fields::Fields;
 use super::locks::{text_or_not_read, SkippedOids};
-use crate::catalog::{Column, GeneratedKind, Identity, TypeName};
+use crate::catalog::{Column, GeneratedKind, Identity, Strings, TypeName};
 
 /// The columns of one relation (or composite type), with their column
 /// numbers and type oids alongside, in arrival order until
@@ -23,22 +23,21 @@ pub(super) struct RelationColumns {
 }
 
 impl RelationColumns {
-    /// Puts the columns in column order (they usually arrive in it) and
-    /// gives back the room the lists grew beyond that.
+    /// Puts the columns in column order (they often arrive in another) in
+    /// lists of their exact length, and gives back the room made for
+    /// dropped columns.
     fn finish(&mut self) {
         if !self.attnums.is_sorted() {
-            let mut all: Vec<(i16, u32, Column)> = std::mem::take(&mut self.attnums)
-                .into_iter()
-                .zip(std::mem::take(&mut self.type_oids))
-                .zip(std::mem::take(&mut self.columns))
-                .map(|((attnum, type_oid), column)| (attnum, type_oid, column))
+            let mut order: Vec<usize> = (0..self.attnums.len()).collect();
+            order.sort_unstable_by_key(|&i| self.attnums[i]);
+            self.attnums = order.iter().map(|&i| self.attnums[i]).collect();
+            self.type_oids = order.iter().map(|&i| self.type_oids[i]).collect();
+            let mut columns: Vec<Option<Column>> =
+                std::mem::take(&mut self.columns).into_iter().map(Some).collect();
+            self.columns = order
+                .iter()
+                .map(|&i| columns[i].take().expect("each position comes once"))
                 .collect();
-            all.sort_unstable_by_key(|(attnum, _, _)| *attnum);
-            for (attnum, type_oid, column) in all {
-                self.attnums.push(attnum);
-                self.type_oids.push(type_oid);
-                self.columns.push(column);
-            }
         }
         self.attnums.shrink_to_fit();
         self.type_oids.shrink_to_fit();
@@ -52,9 +51,13 @@ impl RelationColumns {
 }
 
 /// Every column read, by relation oid: constraint and index keys come as
-/// column numbers and are named from here.
+/// column numbers and are named from here. Equal column names and types are
+/// held once, shared by the columns that have them.
 #[derive(Default)]
-pub(super) struct ColumnIndex(HashMap<u32, RelationColumns>);
+pub(super) struct ColumnIndex {
+    relations: HashMap<u32, RelationColumns>,
+    strings: Strings,
+}
 
 impl ColumnIndex {
     /// Decodes a row of the columns query into its relation's list; its
@@ -62,15 +65,22 @@ impl ColumnIndex {
     /// `skipped`) when its relation is locked.
     pub(super) fn push(&mut self, row: &Fields, skipped: &mut SkippedOids) {
         let relid: u32 = row.get("attrelid");
+        let count = usize::try_from(row.get::<i16>("relnatts")).unwrap_or(0);
         let attnum: i16 = row.get("attnum");
         let type_oid: u32 = row.get("atttypid");
-        let column = column(row, relid, skipped);
-        self.insert(relid, attnum, type_oid, column);
+        let column = column(row, relid, &mut self.strings, skipped);
+        self.insert(relid, count, attnum, type_oid, column);
     }
 
-    /// Adds column `attnum` of relation `relid`, of type `type_oid`.
-    fn insert(&mut self, relid: u32, attnum: i16, type_oid: u32, column: Column) {
-        let of_relation = self.0.entry(relid).or_default();
+    /// Adds column `attnum` of relation `relid`, of type `type_oid`; the
+    /// relation has at most `count` columns (dropped ones included), room
+    /// for which is made when its first column comes.
+    fn insert(&mut self, relid: u32, count: usize, attnum: i16, type_oid: u32, column: Column) {
+        let of_relation = self.relations.entry(relid).or_insert_with(|| RelationColumns {
+            attnums: Vec::with_capacity(count),
+            type_oids: Vec::with_capacity(count),
+            columns: Vec::with_capacity(count),
+        });
         of_relation.attnums.push(attnum);
         of_relation.type_oids.push(type_oid);
         of_relation.columns.push(column);
@@ -78,12 +88,12 @@ impl ColumnIndex {
 
     /// Puts every relation's columns in column order.
     pub(super) fn finish(&mut self) {
-        self.0.values_mut().for_each(RelationColumns::finish);
+        self.relations.values_mut().for_each(RelationColumns::finish);
     }
 
     /// Names each column's type (and element type, for an array) from its oid.
     pub(super) fn name_types(&mut self, types: &TypeNames) {
-        for of_relation in self.0.values_mut() {
+        for of_relation in self.relations.values_mut() {
             for (column, &oid) in of_relation.columns.iter_mut().zip(&of_relation.type_oids) {
                 column.udt = types.name(oid);
                 column.element = types.element(oid);
@@ -93,7 +103,7 @@ impl ColumnIndex {
 
     /// Column `attnum` of relation `relid`.
     pub(super) fn column_mut(&mut self, relid: u32, attnum: i16) -> Option<&mut Column> {
-        let of_relation = self.0.get_mut(&relid)?;
+        let of_relation = self.relations.get_mut(&relid)?;
         let i = of_relation.position(attnum)?;
         Some(&mut of_relation.columns[i])
     }
@@ -101,14 +111,14 @@ impl ColumnIndex {
     /// The names of columns `attnums` of relation `relid`; `None` when the
     /// relation's columns or one of these were not read.
     pub(super) fn names(&self, relid: u32, attnums: &[i16]) -> Option<Vec<String>> {
-        let of_relation = self.0.get(&relid)?;
+        let of_relation = self.relations.get(&relid)?;
         attnums
             .iter()
             .map(|&attnum| {
                 Some(
                     of_relation.columns[of_relation.position(attnum)?]
                         .name
-                        .clone(),
+                        .to_string(),
                 )
             })
             .collect()
@@ -116,15 +126,15 @@ impl ColumnIndex {
 
     /// Every relation's columns, taken out.
     pub(super) fn into_relations(self) -> impl Iterator<Item = (u32, Vec<Column>)> {
-        self.0.into_iter().map(|(relid, of)| (relid, of.columns))
+        self.relations.into_iter().map(|(relid, of)| (relid, of.columns))
     }
 }
 
 /// A column from its row; its type is named later. The values are read in
 /// the order the query selects them.
-fn column(row: &Fields, relid: u32, skipped: &mut SkippedOids) -> Column {
-    let name = row.get("attname");
-    let data_type = row.get("data_type");
+fn column(row: &Fields, relid: u32, strings: &mut Strings, skipped: &mut SkippedOids) -> Column {
+    let name = strings.get(row.get("attname"));
+    let data_type = strings.get(row.get("data_type"));
     let nullable = !row.get::<bool>("attnotnull");
     let has_expression: bool = row.get("atthasdef");
     let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
@@ -147,8 +157,8 @@ fn column(row: &Fields, relid: u32, skipped: &mut SkippedOids) -> Column {
     Column {
         name,
         data_type,
-        // Named by `ColumnIndex::name_types`; empty strings take no memory.
-        udt: TypeName::new(String::new(), String::new()),
+        // Named by `ColumnIndex::name_types`.
+        udt: TypeName::new(strings.get(""), strings.get("")),
         element: None,
         nullable,
         default,
@@ -203,8 +213,8 @@ mod tests {
 
     fn named(name: &str) -> Column {
         Column {
-            name: name.to_owned(),
-            data_type: String::new(),
+            name: name.into(),
+            data_type: "".into(),
             udt: TypeName::new(String::new(), String::new()),
             element: None,
             nullable: true,
@@ -226,10 +236,10 @@ mod tests {
     #[test]
     fn columns_arriving_out_of_order_are_put_in_column_order_with_their_types() {
         let mut index = ColumnIndex::default();
-        index.insert(7, 3, 1007, named("c"));
-        index.insert(8, 1, 23, named("other"));
-        index.insert(7, 1, 23, named("a"));
-        index.insert(7, 2, 99, named("b"));
+        index.insert(7, 3, 3, 1007, named("c"));
+        index.insert(8, 1, 1, 23, named("other"));
+        index.insert(7, 3, 1, 23, named("a"));
+        index.insert(7, 3, 2, 99, named("b"));
         index.finish();
         index.name_types(&types());
 

@@ -158,7 +158,7 @@ impl Citus {
 /// itself. A generation expression names columns and is printed with its
 /// relation.
 const COLUMNS: &str = concat!(
-    "SELECT a.attrelid, a.attnum, a.atttypid, a.attname,
+    "SELECT a.attrelid, c.relnatts, a.attnum, a.atttypid, a.attname,
             format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull, a.atthasdef,
             CASE WHEN lk.relation IS NOT NULL THEN NULL
                  WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)

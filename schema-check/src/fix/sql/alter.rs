@@ -111,7 +111,7 @@ impl<'a> Table<'a> {
             let Some(column) = self.relation.columns.iter_mut().find(|c| c.name == old) else {
                 continue;
             };
-            column.name = field.column.clone();
+            column.name = field.column.as_str().into();
             steps.push(self.rename(model, field, &old));
         }
         steps
@@ -370,7 +370,7 @@ impl<'a> Table<'a> {
             .relation
             .primary_key
             .as_ref()
-            .is_some_and(|k| k.columns.contains(&column.name));
+            .is_some_and(|k| k.columns.iter().any(|c| *c == column.name));
         if in_key || column.identity.is_some() {
             return Step {
                 about: format!("{about}; PostgreSQL keeps a primary key or identity column NOT NULL, so make the field not an Option"),

@@ -47,12 +47,12 @@ fn schemas(catalog: &Catalog, found: &Discovered, tables: &Tables) -> Vec<Step> 
     for ((schema, _), models) in tables {
         let model = models[0];
         let by = format!("struct {} in {}", model.model.name(), model.file.display());
-        wanted.entry(schema.clone()).or_insert(by);
+        wanted.entry(schema.to_string()).or_insert(by);
     }
     for found in &found.enums {
         let TypeName { schema, .. } = &found.def.type_name;
         let by = format!("enum {} in {}", found.def.ident, found.file.display());
-        wanted.entry(schema.clone()).or_insert(by);
+        wanted.entry(schema.to_string()).or_insert(by);
     }
     wanted
         .into_iter()

@@ -52,9 +52,9 @@ pub(super) fn type_name(name: &TypeName) -> String {
 /// The type a column has now, as SQL writes it (to give it back).
 pub(super) fn column_type(column: &Column) -> String {
     match (&column.element, column.udt.schema.as_str()) {
-        (None, "pg_catalog") => column.data_type.clone(),
+        (None, "pg_catalog") => column.data_type.to_string(),
         (None, _) => type_name(&column.udt),
-        (Some(element), "pg_catalog") if element.schema == "pg_catalog" => column.data_type.clone(),
+        (Some(element), "pg_catalog") if element.schema == "pg_catalog" => column.data_type.to_string(),
         (Some(element), _) => format!("{}[]", type_name(element)),
     }
 }

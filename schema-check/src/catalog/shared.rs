@@ -1,0 +1,185 @@
+//! Text that many parts of a catalog hold alike, held once.
+//!
+//! A large schema repeats the same few texts in nearly every column: type
+//! names (`pg_catalog`, `int4`, `character varying(255)`) and column names
+//! (`id`, `created_at`). A [`SharedStr`] is a read-only string whose clones
+//! share one allocation, and a [`Strings`] hands out one per distinct text,
+//! so a catalog of a hundred thousand columns holds each of them once.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A read-only string whose clones share one allocation; it reads, compares,
+/// hashes, orders and serialises as the text it holds.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(text: &str) -> Self {
+        SharedStr(Arc::from(text))
+    }
+}
+
+impl From<&String> for SharedStr {
+    fn from(text: &String) -> Self {
+        SharedStr(Arc::from(text.as_str()))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> Self {
+        SharedStr(Arc::from(text))
+    }
+}
+
+impl From<&SharedStr> for SharedStr {
+    fn from(text: &SharedStr) -> Self {
+        text.clone()
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(text: SharedStr) -> Self {
+        text.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SharedStr, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = SharedStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SharedStr, E> {
+                Ok(SharedStr::from(text))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// Hands out one [`SharedStr`] per distinct text.
+#[derive(Default)]
+pub struct Strings(HashSet<SharedStr>);
+
+impl Strings {
+    /// The shared string holding `text`, made on its first request.
+    pub fn get(&mut self, text: &str) -> SharedStr {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared = SharedStr::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_texts_share_one_allocation_and_read_as_text() {
+        let mut strings = Strings::default();
+        let a = strings.get("int4");
+        let b = strings.get("int4");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(!Arc::ptr_eq(&a.0, &strings.get("int8").0));
+        assert_eq!(a, "int4");
+        assert_eq!("int4", a);
+        assert_eq!(a, String::from("int4"));
+        assert_eq!(format!("{a} {a:?}"), "int4 \"int4\"");
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"int4\"");
+        let back: SharedStr = serde_json::from_str("\"x\\\"y\"").unwrap();
+        assert_eq!(back, "x\"y");
+        assert!(serde_json::from_str::<SharedStr>("1").is_err());
+    }
+}
