@@ -13,7 +13,7 @@ use serde::Serialize;
 
 mod shared;
 
-pub use shared::{SharedStr, Strings};
+pub use shared::{reading_shared, SharedStr, Strings};
 
 /// Every non-system schema of a database, with its relations and types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -461,17 +461,17 @@ impl std::str::FromStr for TypeName {
         let invalid = || format!("invalid type name {text:?}");
         let (first, rest) = split_ident(text).ok_or_else(invalid)?;
         if rest.is_empty() {
-            return Ok(TypeName::builtin(&first));
+            return Ok(TypeName::new(shared::read("pg_catalog"), shared::read(&first)));
         }
         match rest.strip_prefix('.').and_then(split_ident) {
-            Some((second, "")) => Ok(TypeName::new(first, second)),
+            Some((second, "")) => Ok(TypeName::new(shared::read(&first), shared::read(&second))),
             _ => Err(invalid()),
         }
     }
 }
 
 /// One identifier, quoted or not, from the start of `text`, and the rest.
-fn split_ident(text: &str) -> Option<(String, &str)> {
+fn split_ident(text: &str) -> Option<(std::borrow::Cow<'_, str>, &str)> {
     match text.strip_prefix('"') {
         Some(quoted) => {
             let mut ident = String::new();
@@ -483,14 +483,14 @@ fn split_ident(text: &str) -> Option<(String, &str)> {
                     ident.push('"');
                     chars.next();
                 } else {
-                    return Some((ident, &quoted[i + 1..]));
+                    return Some((ident.into(), &quoted[i + 1..]));
                 }
             }
             None
         }
         None => {
             let end = text.find(['.', '"']).unwrap_or(text.len());
-            (end > 0).then(|| (text[..end].to_owned(), &text[end..]))
+            (end > 0).then(|| (text[..end].into(), &text[end..]))
         }
     }
 }

@@ -18,7 +18,6 @@
 //! `assemble`, and the handling of locked relations in `locks`.
 
 use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
 
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -30,8 +29,9 @@ mod fields;
 mod locks;
 mod queries;
 
-use assemble::{assemble, Rows};
-use columns::ColumnIndex;
+use assemble::{assemble, ConstraintRow, IndexRow, RelationRow, Rows};
+use columns::{ColumnIndex, TypeNames};
+use fields::Fields;
 use locks::SkippedOids;
 pub use locks::{Introspection, LockHolder, OnLocked, Skipped, NOT_READ};
 #[cfg(any(feature = "discover", feature = "testing"))]
@@ -213,7 +213,8 @@ async fn share_snapshot(
 
 /// Sends every query at once, pipelined: the columns and relations queries
 /// on `client`, the others on `other` (the second session, or `client`
-/// again); with the rows of each, or the error that failed them.
+/// again); with the rows of each, decoded as they arrive, or the error that
+/// failed them.
 async fn send(
     client: &tokio_postgres::Client,
     other: &tokio_postgres::Client,
@@ -223,17 +224,41 @@ async fn send(
     let params: &[&(dyn ToSql + Sync)] = &[filter];
     let (columns, schemas, relations, constraints, indexes, enums, domains, types) = tokio::join!(
         read_columns(client, &queries.columns, params),
-        other.query(SCHEMAS, params),
-        client.query(&queries.relations, params),
-        other.query(&queries.constraints, params),
-        other.query(&queries.indexes, params),
-        other.query(ENUMS, params),
-        other.query(DOMAINS, params),
-        other.query(TYPES, &[]),
+        decode_each(other, SCHEMAS, params, assemble::schema),
+        decode_each(client, &queries.relations, params, RelationRow::decode),
+        decode_each(other, &queries.constraints, params, ConstraintRow::decode),
+        decode_each(other, &queries.indexes, params, IndexRow::decode),
+        decode_each(other, ENUMS, params, assemble::enum_type),
+        decode_each(other, DOMAINS, params, assemble::domain),
+        decode_each(other, TYPES, &[], TypeNames::decode),
     );
-    all_or_cause(
-        columns,
-        [
+    // Once a query fails (a lock wait that timed out), the later ones of its
+    // transaction fail only for that (`25P02`): the error returned is the
+    // first cause.
+    let mut errors = Vec::new();
+    let mut ok = |e: tokio_postgres::Error| errors.push(e);
+    let read = (
+        columns.map_err(&mut ok).ok(),
+        schemas.map_err(&mut ok).ok(),
+        relations.map_err(&mut ok).ok(),
+        constraints.map_err(&mut ok).ok(),
+        indexes.map_err(&mut ok).ok(),
+        enums.map_err(&mut ok).ok(),
+        domains.map_err(&mut ok).ok(),
+        types.map_err(&mut ok).ok(),
+    );
+    if let (
+        Some(columns),
+        Some(schemas),
+        Some(relations),
+        Some(constraints),
+        Some(indexes),
+        Some(enums),
+        Some(domains),
+        Some(types),
+    ) = read
+    {
+        let rows = Rows {
             schemas,
             relations,
             constraints,
@@ -241,29 +266,28 @@ async fn send(
             enums,
             domains,
             types,
-        ],
-    )
-}
-
-/// The rows of every query, or the error that failed them. Once a query
-/// fails (a lock wait that timed out), the later ones of its transaction
-/// fail only for that (`25P02`): the error returned is the first cause.
-fn all_or_cause<C>(
-    columns: std::result::Result<C, tokio_postgres::Error>,
-    others: [std::result::Result<Vec<Row>, tokio_postgres::Error>; 7],
-) -> std::result::Result<(C, Rows), tokio_postgres::Error> {
-    let mut errors = Vec::new();
-    let columns = columns.map_err(|e| errors.push(e)).ok();
-    let others: Vec<Vec<Row>> = others
-        .into_iter()
-        .filter_map(|result| result.map_err(|e| errors.push(e)).ok())
-        .collect();
+        };
+        return Ok((columns, rows));
+    }
     let aborted = Some(&tokio_postgres::error::SqlState::IN_FAILED_SQL_TRANSACTION);
     let cause = errors.iter().position(|e| e.code() != aborted).unwrap_or(0);
-    match (columns, Rows::try_from(others)) {
-        (Some(columns), Ok(rows)) if errors.is_empty() => Ok((columns, rows)),
-        _ => Err(errors.swap_remove(cause)),
+    Err(errors.swap_remove(cause))
+}
+
+/// Streams query `sql`, decoding each row on arrival with `decode`.
+async fn decode_each<T>(
+    client: &tokio_postgres::Client,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    decode: impl Fn(&Fields) -> T,
+) -> std::result::Result<Vec<T>, tokio_postgres::Error> {
+    let stream = client.query_raw(sql, params.iter().copied()).await?;
+    let mut stream = std::pin::pin!(stream);
+    let mut decoded = Vec::new();
+    while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
+        decoded.push(decode(&Fields::new(&row)));
     }
+    Ok(decoded)
 }
 
 /// Streams the columns query `sql`, the biggest, decoding each row on
@@ -278,7 +302,7 @@ async fn read_columns(
     let mut columns = ColumnIndex::default();
     let mut skipped = SkippedOids::default();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
-        columns.push(&fields::Fields::new(&row), &mut skipped);
+        columns.push(&Fields::new(&row), &mut skipped);
     }
     Ok((columns, skipped))
 }

@@ -50,7 +50,7 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Catalog> {
             "snapshot {shown} line {line} has format {format}, but this pgdrift reads format {FORMAT}: upgrade pgdrift, or regenerate the snapshot with `schema-check snapshot`"
         ))
     };
-    match serde_json::from_slice::<SnapshotOwned>(bytes) {
+    match crate::catalog::reading_shared(|| serde_json::from_slice::<SnapshotOwned>(bytes)) {
         Ok(snapshot) if snapshot.format == FORMAT => {
             let mut catalog = Catalog {
                 schemas: snapshot.schemas,

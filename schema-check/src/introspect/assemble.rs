@@ -3,17 +3,23 @@
 
 use std::collections::HashMap;
 
-use tokio_postgres::Row;
-
 use super::columns::{ColumnIndex, TypeNames};
 use super::fields::Fields;
 use super::locks::{self, text_or_not_read, SkippedOids};
 use super::{Introspection, NOT_READ};
 use crate::catalog::*;
 
-/// The rows of the queries other than the columns query, in the order they
-/// are sent: schemas, relations, constraints, indexes, enums, domains, types.
-pub(super) type Rows = [Vec<Row>; 7];
+/// The rows of the queries other than the columns query, each decoded as it
+/// arrived, so that no query's raw rows are held while the others stream in.
+pub(super) struct Rows {
+    pub(super) schemas: Vec<Schema>,
+    pub(super) relations: Vec<RelationRow>,
+    pub(super) constraints: Vec<ConstraintRow>,
+    pub(super) indexes: Vec<IndexRow>,
+    pub(super) enums: Vec<(String, EnumType)>,
+    pub(super) domains: Vec<(String, Domain)>,
+    pub(super) types: Vec<(u32, (TypeName, u32))>,
+}
 
 /// The relation row's triggers, from its names and `tgtype` arrays.
 fn triggers(row: &Fields) -> Vec<Trigger> {
@@ -41,7 +47,7 @@ fn type_name(row: &Fields, schema: &str, name: &str) -> Option<TypeName> {
 }
 
 /// Relations by oid, each with the position of its schema in the schema list.
-type Relations = HashMap<u32, (usize, Relation)>;
+type Relations = HashMap<u32, (usize, Box<Relation>)>;
 
 /// Composite types by their relation's oid, each with the position of its
 /// schema in the schema list.
@@ -51,38 +57,33 @@ type Composites = HashMap<u32, (usize, CompositeType)>;
 type SchemaIndex = HashMap<String, usize>;
 
 /// Builds the catalog from the rows of every query, one kind of object at a
-/// time. An object of a schema that was not read is left out.
+/// time. An object of a schema that was not read is left out; so is what it
+/// would have noted as not read.
 ///
 /// Each query's rows are dropped as soon as they are assembled, so that the
 /// rows and the catalog built from them are not both held whole.
-pub(super) fn assemble(
-    mut columns: ColumnIndex,
-    mut skipped: SkippedOids,
-    [schema_rows, relation_rows, constraint_rows, index_rows, enum_rows, domain_rows, type_rows]: Rows,
-) -> Introspection {
-    let mut schemas = read_schemas(&schema_rows);
+pub(super) fn assemble(mut columns: ColumnIndex, mut skipped: SkippedOids, rows: Rows) -> Introspection {
+    let Rows {
+        mut schemas,
+        relations: relation_rows,
+        constraints,
+        indexes,
+        enums,
+        domains,
+        types,
+    } = rows;
     let schema_index = index_schemas(&schemas);
-    let (mut relations, mut composites) =
-        read_relations(&relation_rows, &schema_index, &mut skipped);
     let names = relation_names(&relation_rows);
-    drop(relation_rows);
+    let (mut relations, mut composites) =
+        read_relations(relation_rows, &schema_index, &mut skipped);
     columns.finish();
-    columns.name_types(&TypeNames::read(&type_rows));
-    drop(type_rows);
-    mark_not_valid_not_nulls(&mut columns, &constraint_rows);
-    add_constraints(&mut relations, &constraint_rows, &columns, &mut skipped);
-    drop(constraint_rows);
-    add_indexes(
-        &mut relations,
-        &index_rows,
-        &columns,
-        &schemas,
-        &mut skipped,
-    );
-    drop(index_rows);
+    columns.name_types(&TypeNames::new(types));
+    mark_not_valid_not_nulls(&mut columns, &constraints);
+    add_constraints(&mut relations, constraints, &columns, &mut skipped);
+    add_indexes(&mut relations, indexes, &columns, &schemas, &mut skipped);
     add_columns(&mut relations, &mut composites, columns);
-    add_enums(&mut schemas, &schema_index, &enum_rows);
-    add_domains(&mut schemas, &schema_index, &domain_rows);
+    add_types(&mut schemas, &schema_index, enums, |s, e| s.enums.push(e));
+    add_types(&mut schemas, &schema_index, domains, |s, d| s.domains.push(d));
     place_in_schemas(&mut schemas, relations, composites);
     let mut catalog = Catalog { schemas };
     catalog.normalize();
@@ -93,33 +94,34 @@ pub(super) fn assemble(
 }
 
 /// Every relation row's name, by oid.
-fn relation_names(rows: &[Row]) -> HashMap<u32, RelationName> {
+fn relation_names(rows: &[RelationRow]) -> HashMap<u32, RelationName> {
     rows.iter()
         .map(|row| {
-            let row = &Fields::new(row);
-            let name = RelationName {
-                schema: row.get("nspname"),
-                name: row.get("relname"),
+            let name = match &row.kind {
+                RelationRowKind::Partition { partition, .. } => &partition.name,
+                RelationRowKind::Composite(composite) => &composite.name,
+                RelationRowKind::Relation(relation) => &relation.name,
             };
-            (row.get("oid"), name)
+            let name = RelationName {
+                schema: row.schema.clone(),
+                name: name.clone(),
+            };
+            (row.oid, name)
         })
         .collect()
 }
 
-/// The schemas, with nothing in them yet.
-fn read_schemas(rows: &[Row]) -> Vec<Schema> {
-    rows.iter()
-        .map(Fields::new)
-        .map(|row| Schema {
-            name: row.get("nspname"),
-            comment: row.get("description"),
-            extension: row.get("extname"),
-            relations: Vec::new(),
-            enums: Vec::new(),
-            domains: Vec::new(),
-            composites: Vec::new(),
-        })
-        .collect()
+/// A schema from its row, with nothing in it yet.
+pub(super) fn schema(row: &Fields) -> Schema {
+    Schema {
+        name: row.get("nspname"),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+        relations: Vec::new(),
+        enums: Vec::new(),
+        domains: Vec::new(),
+        composites: Vec::new(),
+    }
 }
 
 /// Each schema's position in `schemas`, by name.
@@ -129,6 +131,54 @@ fn index_schemas(schemas: &[Schema]) -> SchemaIndex {
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect()
+}
+
+/// A row of the relations query, decoded.
+pub(super) struct RelationRow {
+    oid: u32,
+    schema: String,
+    kind: RelationRowKind,
+    /// What its texts left out.
+    skipped: SkippedOids,
+}
+
+/// A relation, a partition (before it is hung under its parent) or a
+/// composite type.
+enum RelationRowKind {
+    Partition { parent: u32, partition: Partition },
+    Composite(CompositeType),
+    Relation(Box<Relation>),
+}
+
+impl RelationRow {
+    /// Decodes a row of the relations query.
+    pub(super) fn decode(row: &Fields) -> RelationRow {
+        let mut skipped = SkippedOids::default();
+        let oid: u32 = row.get("oid");
+        let schema: String = row.get("nspname");
+        let kind = if row.get::<bool>("relispartition") {
+            RelationRowKind::Partition {
+                parent: row.get::<Option<u32>>("inhparent").unwrap_or(0),
+                partition: Partition {
+                    schema: schema.clone(),
+                    name: row.get("relname"),
+                    bound: text_or_not_read(row, "partition_bound", true, oid, &mut skipped)
+                        .unwrap_or_default(),
+                    partitions: Vec::new(),
+                },
+            }
+        } else if char_of(row, "relkind") == b'c' {
+            RelationRowKind::Composite(composite_type(row))
+        } else {
+            RelationRowKind::Relation(Box::new(relation(row, oid, &mut skipped)))
+        };
+        RelationRow {
+            oid,
+            schema,
+            kind,
+            skipped,
+        }
+    }
 }
 
 /// A partition, before it is hung under its parent.
@@ -141,7 +191,7 @@ struct PartitionRow {
 /// The relations, with their partitions, and the composite types, from the
 /// relation rows; columns, constraints and indexes come later.
 fn read_relations(
-    rows: &[Row],
+    rows: Vec<RelationRow>,
     schema_index: &SchemaIndex,
     skipped: &mut SkippedOids,
 ) -> (Relations, Composites) {
@@ -149,30 +199,27 @@ fn read_relations(
     let mut composites = Composites::new();
     let mut partitions = Vec::new();
     for row in rows {
-        let row = &Fields::new(row);
-        let oid: u32 = row.get("oid");
-        let schema: String = row.get("nspname");
-        if row.get::<bool>("relispartition") {
+        if let RelationRowKind::Partition { parent, partition } = row.kind {
+            skipped.merge(row.skipped);
             partitions.push(PartitionRow {
-                oid,
-                parent: row.get::<Option<u32>>("inhparent").unwrap_or(0),
-                partition: Partition {
-                    schema,
-                    name: row.get("relname"),
-                    bound: text_or_not_read(row, "partition_bound", true, oid, skipped)
-                        .unwrap_or_default(),
-                    partitions: Vec::new(),
-                },
+                oid: row.oid,
+                parent,
+                partition,
             });
             continue;
         }
-        let Some(&schema_idx) = schema_index.get(&schema) else {
+        let Some(&schema_idx) = schema_index.get(&row.schema) else {
             continue;
         };
-        if char_of(row, "relkind") == b'c' {
-            composites.insert(oid, (schema_idx, composite_type(row)));
-        } else {
-            relations.insert(oid, (schema_idx, relation(row, oid, skipped)));
+        skipped.merge(row.skipped);
+        match row.kind {
+            RelationRowKind::Composite(composite) => {
+                composites.insert(row.oid, (schema_idx, composite));
+            }
+            RelationRowKind::Relation(relation) => {
+                relations.insert(row.oid, (schema_idx, relation));
+            }
+            RelationRowKind::Partition { .. } => unreachable!("taken above"),
         }
     }
     attach_partitions(&mut relations, partitions);
@@ -284,17 +331,80 @@ fn writable(
         })
 }
 
+/// A row of the constraints query, decoded; its columns are numbers until
+/// the columns are read.
+pub(super) struct ConstraintRow {
+    relid: u32,
+    contype: u8,
+    name: String,
+    keys: Vec<i16>,
+    period: bool,
+    /// A check's definition.
+    definition: Option<String>,
+    foreign: Option<Box<ForeignRow>>,
+    /// What its texts left out.
+    skipped: SkippedOids,
+}
+
+/// What a foreign key's constraint row says of the key it references.
+struct ForeignRow {
+    confrelid: u32,
+    confkey: Vec<i16>,
+    /// Named by the query when the referenced table's columns are not read.
+    referenced_columns: Option<Vec<String>>,
+    references: RelationName,
+    on_update: ReferentialAction,
+    on_delete: ReferentialAction,
+    not_enforced: bool,
+}
+
+impl ConstraintRow {
+    /// Decodes a row of the constraints query.
+    pub(super) fn decode(row: &Fields) -> ConstraintRow {
+        let mut skipped = SkippedOids::default();
+        let relid: u32 = row.get("conrelid");
+        let contype = char_of(row, "contype");
+        let definition = (contype == b'c').then(|| {
+            text_or_not_read(row, "check_definition", true, relid, &mut skipped).unwrap_or_default()
+        });
+        ConstraintRow {
+            relid,
+            contype,
+            name: row.get("conname"),
+            keys: row.get::<Option<Vec<i16>>>("conkey").unwrap_or_default(),
+            period: row.get("period"),
+            definition,
+            foreign: (contype == b'f').then(|| Box::new(foreign_row(row))),
+            skipped,
+        }
+    }
+}
+
+/// The referenced side of a foreign key's constraint row.
+fn foreign_row(row: &Fields) -> ForeignRow {
+    ForeignRow {
+        confrelid: row.get("confrelid"),
+        confkey: row.get::<Option<Vec<i16>>>("confkey").unwrap_or_default(),
+        referenced_columns: row.get("referenced_columns"),
+        references: RelationName {
+            schema: row
+                .get::<Option<String>>("referenced_schema")
+                .unwrap_or_default(),
+            name: row
+                .get::<Option<String>>("referenced_table")
+                .unwrap_or_default(),
+        },
+        on_update: referential_action(char_of(row, "confupdtype")),
+        on_delete: referential_action(char_of(row, "confdeltype")),
+        not_enforced: !row.get::<bool>("enforced"),
+    }
+}
+
 /// A `NOT VALID` NOT NULL: NULL may still be read, not written.
-fn mark_not_valid_not_nulls(columns: &mut ColumnIndex, constraint_rows: &[Row]) {
-    for row in constraint_rows
-        .iter()
-        .map(Fields::new)
-        .filter(|row| char_of(row, "contype") == b'n')
-    {
-        let row = &row;
-        let keys: Vec<i16> = row.get::<Option<Vec<i16>>>("conkey").unwrap_or_default();
-        if let [attnum] = keys.as_slice() {
-            if let Some(column) = columns.column_mut(row.get("conrelid"), *attnum) {
+fn mark_not_valid_not_nulls(columns: &mut ColumnIndex, constraints: &[ConstraintRow]) {
+    for row in constraints.iter().filter(|row| row.contype == b'n') {
+        if let [attnum] = row.keys.as_slice() {
+            if let Some(column) = columns.column_mut(row.relid, *attnum) {
                 column.nullable = true;
                 column.not_null_not_valid = true;
             }
@@ -306,35 +416,35 @@ fn mark_not_valid_not_nulls(columns: &mut ColumnIndex, constraint_rows: &[Row]) 
 /// relation.
 fn add_constraints(
     relations: &mut Relations,
-    rows: &[Row],
+    rows: Vec<ConstraintRow>,
     columns: &ColumnIndex,
     skipped: &mut SkippedOids,
 ) {
     for row in rows {
-        let row = &Fields::new(row);
-        let relid: u32 = row.get("conrelid");
-        let keys: Vec<i16> = row.get::<Option<Vec<i16>>>("conkey").unwrap_or_default();
-        let Some((_, relation)) = relations.get_mut(&relid) else {
+        let Some((_, relation)) = relations.get_mut(&row.relid) else {
             continue;
         };
-        let name: String = row.get("conname");
-        let key_columns = columns.names(relid, &keys).unwrap_or_default();
+        skipped.merge(row.skipped);
+        let key_columns = columns.names(row.relid, &row.keys).unwrap_or_default();
         let key = |name, columns| KeyConstraint {
             name,
             columns,
-            without_overlaps: row.get("period"),
+            without_overlaps: row.period,
         };
-        match char_of(row, "contype") {
-            b'p' => relation.primary_key = Some(key(name, key_columns)),
-            b'u' => relation.unique_constraints.push(key(name, key_columns)),
-            b'c' => relation.check_constraints.push(CheckConstraint {
-                name,
-                definition: text_or_not_read(row, "check_definition", true, relid, skipped)
-                    .unwrap_or_default(),
+        match (row.contype, row.definition, row.foreign) {
+            (b'p', ..) => relation.primary_key = Some(key(row.name, key_columns)),
+            (b'u', ..) => relation.unique_constraints.push(key(row.name, key_columns)),
+            (b'c', Some(definition), _) => relation.check_constraints.push(CheckConstraint {
+                name: row.name,
+                definition,
             }),
-            b'f' => relation
-                .foreign_keys
-                .push(foreign_key(row, name, key_columns, columns)),
+            (b'f', _, Some(foreign)) => relation.foreign_keys.push(foreign_key(
+                foreign,
+                row.name,
+                key_columns,
+                row.period,
+                columns,
+            )),
             _ => {}
         }
     }
@@ -343,104 +453,119 @@ fn add_constraints(
 /// A foreign key from its constraint row. The referenced columns come named
 /// from the query when their table's columns were not read.
 fn foreign_key(
-    row: &Fields,
+    foreign: Box<ForeignRow>,
     name: String,
     key_columns: Vec<String>,
+    period: bool,
     columns: &ColumnIndex,
 ) -> ForeignKey {
-    let referenced: Vec<i16> = row
-        .get::<Option<Vec<i16>>>("confkey")
-        .unwrap_or_default();
-    let referenced_columns = row
-        .get::<Option<Vec<String>>>("referenced_columns")
-        .or_else(|| columns.names(row.get("confrelid"), &referenced))
+    let referenced_columns = foreign
+        .referenced_columns
+        .or_else(|| columns.names(foreign.confrelid, &foreign.confkey))
         .unwrap_or_default();
     ForeignKey {
         name,
         columns: key_columns,
-        references: RelationName {
-            schema: row
-                .get::<Option<String>>("referenced_schema")
-                .unwrap_or_default(),
-            name: row
-                .get::<Option<String>>("referenced_table")
-                .unwrap_or_default(),
-        },
+        references: foreign.references,
         referenced_columns,
-        on_update: referential_action(char_of(row, "confupdtype")),
-        on_delete: referential_action(char_of(row, "confdeltype")),
-        not_enforced: !row.get::<bool>("enforced"),
-        period: row.get("period"),
+        on_update: foreign.on_update,
+        on_delete: foreign.on_delete,
+        not_enforced: foreign.not_enforced,
+        period,
+    }
+}
+
+/// A row of the indexes query, decoded; its key columns are numbers until
+/// the columns are read.
+pub(super) struct IndexRow {
+    relid: u32,
+    name: String,
+    unique: bool,
+    primary: bool,
+    /// Column numbers of the key (0 for an expression).
+    keys: Vec<i16>,
+    /// The keys printed, for an index with expressions.
+    key_expressions: Option<Vec<String>>,
+    /// `None` for a plain index, whose definition is written here.
+    definition: Option<String>,
+    method: String,
+    partitioned: bool,
+    predicate: Option<String>,
+    /// What its texts left out.
+    skipped: SkippedOids,
+}
+
+impl IndexRow {
+    /// Decodes a row of the indexes query.
+    pub(super) fn decode(row: &Fields) -> IndexRow {
+        let mut skipped = SkippedOids::default();
+        let relid: u32 = row.get("indrelid");
+        let key_count = usize::try_from(row.get::<i16>("indnkeyatts")).unwrap_or(0);
+        let mut keys: Vec<i16> = row.get("indkey");
+        keys.truncate(key_count);
+        let not_read: bool = row.get("definition_not_read");
+        IndexRow {
+            relid,
+            name: row.get("relname"),
+            unique: row.get("indisunique"),
+            primary: row.get("indisprimary"),
+            keys,
+            key_expressions: row.get("key_expressions"),
+            definition: text_or_not_read(row, "definition", not_read, relid, &mut skipped)
+                .filter(|definition| !definition.is_empty()),
+            method: row.get("amname"),
+            partitioned: row.get("partitioned"),
+            predicate: row.get("predicate"),
+            skipped,
+        }
     }
 }
 
 /// The indexes, each on its relation.
 fn add_indexes(
     relations: &mut Relations,
-    rows: &[Row],
+    rows: Vec<IndexRow>,
     columns: &ColumnIndex,
     schemas: &[Schema],
     skipped: &mut SkippedOids,
 ) {
-    for row in rows {
-        let row = &Fields::new(row);
-        let relid: u32 = row.get("indrelid");
-        if let Some((schema_idx, relation)) = relations.get_mut(&relid) {
-            let index = index(
-                row,
-                (relid, &schemas[*schema_idx].name, &relation.name),
-                columns,
-                skipped,
-            );
+    for mut row in rows {
+        if let Some((schema_idx, relation)) = relations.get_mut(&row.relid) {
+            skipped.merge(std::mem::take(&mut row.skipped));
+            let index = index(row, (&schemas[*schema_idx].name, &relation.name), columns);
             relation.indexes.push(index);
         }
     }
 }
 
-/// An index of table `(relid, schema, table)` from its row: key columns
-/// named from the column rows unless the index has expressions (each
-/// expression [`NOT_READ`] when the table is locked); a plain index's
-/// definition written here, with its predicate when it is partial.
-fn index(
-    row: &Fields,
-    (relid, schema, table): (u32, &str, &str),
-    columns: &ColumnIndex,
-    skipped: &mut SkippedOids,
-) -> Index {
-    let key_count = usize::try_from(row.get::<i16>("indnkeyatts")).unwrap_or(0);
-    let keys: Vec<i16> = row.get("indkey");
-    let keys = &keys[..key_count.min(keys.len())];
-    let key_columns = row
-        .get::<Option<Vec<String>>>("key_expressions")
-        .unwrap_or_else(|| {
-            keys.iter()
-                .map(|&attnum| match attnum {
-                    0 => Some(NOT_READ.to_owned()),
-                    _ => columns.names(relid, &[attnum])?.pop(),
-                })
-                .collect::<Option<Vec<String>>>()
-                .unwrap_or_default()
-        });
-    let not_read: bool = row.get("definition_not_read");
+/// An index of table `(schema, table)` from its row: key columns named from
+/// the column rows unless the index has expressions (each expression
+/// [`NOT_READ`] when the table is locked); a plain index's definition written
+/// here, with its predicate when it is partial.
+fn index(row: IndexRow, (schema, table): (&str, &str), columns: &ColumnIndex) -> Index {
+    let key_columns = row.key_expressions.unwrap_or_else(|| {
+        row.keys
+            .iter()
+            .map(|&attnum| match attnum {
+                0 => Some(NOT_READ.to_owned()),
+                _ => columns.names(row.relid, &[attnum])?.pop(),
+            })
+            .collect::<Option<Vec<String>>>()
+            .unwrap_or_default()
+    });
     let mut index = Index {
-        name: row.get("relname"),
-        unique: row.get("indisunique"),
-        primary: row.get("indisprimary"),
-        definition: text_or_not_read(row, "definition", not_read, relid, skipped)
-            .unwrap_or_default(),
+        name: row.name,
+        unique: row.unique,
+        primary: row.primary,
+        definition: row.definition.unwrap_or_default(),
         columns: key_columns,
     };
     if index.definition.is_empty() {
-        index.definition = plain_index_definition(
-            &index,
-            schema,
-            table,
-            &row.get::<String>("amname"),
-            row.get("partitioned"),
-        );
-        if let Some(predicate) = row.get::<Option<&str>>("predicate") {
+        index.definition =
+            plain_index_definition(&index, schema, table, &row.method, row.partitioned);
+        if let Some(predicate) = row.predicate {
             index.definition.push_str(" WHERE ");
-            index.definition.push_str(predicate);
+            index.definition.push_str(&predicate);
         }
     }
     index
@@ -491,36 +616,40 @@ fn attribute(column: Column) -> Attribute {
     }
 }
 
-/// The enum types, each in its schema.
-fn add_enums(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
-    for row in rows {
-        let row = &Fields::new(row);
-        if let Some(&i) = schema_index.get(&row.get::<String>("nspname")) {
-            schemas[i].enums.push(EnumType {
-                name: row.get("typname"),
-                labels: row.get("labels"),
-                comment: row.get("description"),
-                extension: row.get("extname"),
-            });
+/// An enum type from its row, with its schema's name.
+pub(super) fn enum_type(row: &Fields) -> (String, EnumType) {
+    let schema = row.get("nspname");
+    let enum_type = EnumType {
+        name: row.get("typname"),
+        labels: row.get("labels"),
+        comment: row.get("description"),
+        extension: row.get("extname"),
+    };
+    (schema, enum_type)
+}
+
+/// Each type (enums, domains) into its schema, by `add`; a type of a schema
+/// that was not read is left out.
+fn add_types<T>(
+    schemas: &mut [Schema],
+    schema_index: &SchemaIndex,
+    types: Vec<(String, T)>,
+    add: impl Fn(&mut Schema, T),
+) {
+    for (schema, item) in types {
+        if let Some(&i) = schema_index.get(&schema) {
+            add(&mut schemas[i], item);
         }
     }
 }
 
-/// The domains, each in its schema.
-fn add_domains(schemas: &mut [Schema], schema_index: &SchemaIndex, rows: &[Row]) {
-    for row in rows {
-        let row = &Fields::new(row);
-        if let Some(&i) = schema_index.get(&row.get::<String>("nspname")) {
-            schemas[i].domains.push(domain(row));
-        }
-    }
-}
-
-/// A domain from its row, its checks paired by name with their definitions.
-fn domain(row: &Fields) -> Domain {
+/// A domain from its row, its checks paired by name with their definitions;
+/// with its schema's name.
+pub(super) fn domain(row: &Fields) -> (String, Domain) {
+    let schema = row.get("nspname");
     let names: Vec<String> = row.get("check_names");
     let definitions: Vec<String> = row.get("check_definitions");
-    Domain {
+    let domain = Domain {
         name: row.get("typname"),
         data_type: row.get("data_type"),
         base: TypeName::new(
@@ -537,7 +666,8 @@ fn domain(row: &Fields) -> Domain {
             .collect(),
         comment: row.get("description"),
         extension: row.get("extname"),
-    }
+    };
+    (schema, domain)
 }
 
 /// Each relation and composite type, complete, into its schema.
@@ -546,7 +676,7 @@ fn place_in_schemas(schemas: &mut [Schema], relations: Relations, composites: Co
         schemas[schema_idx].composites.push(composite);
     }
     for (schema_idx, relation) in relations.into_values() {
-        schemas[schema_idx].relations.push(relation);
+        schemas[schema_idx].relations.push(*relation);
     }
 }
 

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use tokio_postgres::Row;
-
 use super::assemble::char_of;
 use super::fields::Fields;
 use super::locks::{text_or_not_read, SkippedOids};
@@ -175,19 +173,16 @@ fn column(row: &Fields, relid: u32, strings: &mut Strings, skipped: &mut Skipped
 pub(super) struct TypeNames(HashMap<u32, (TypeName, u32)>);
 
 impl TypeNames {
-    pub(super) fn read(rows: &[Row]) -> Self {
-        Self(
-            rows.iter()
-                .map(|row| {
-                    let row = &Fields::new(row);
-                    let name = TypeName::new(
-                        row.get::<String>("nspname"),
-                        row.get::<String>("typname"),
-                    );
-                    (row.get("oid"), (name, row.get("element")))
-                })
-                .collect(),
-        )
+    /// A row of the types query: the type's oid, name, and element type's oid.
+    pub(super) fn decode(row: &Fields) -> (u32, (TypeName, u32)) {
+        let oid = row.get("oid");
+        let name = TypeName::new(row.get::<&str>("nspname"), row.get::<&str>("typname"));
+        (oid, (name, row.get("element")))
+    }
+
+    /// The types of the types query's rows.
+    pub(super) fn new(rows: Vec<(u32, (TypeName, u32))>) -> Self {
+        Self(rows.into_iter().collect())
     }
 
     /// The type's name; `unknown` for a type that was not read.

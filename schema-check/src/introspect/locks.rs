@@ -13,7 +13,7 @@
 //! relation: PostgreSQL evaluates a `CASE` branch only when its condition
 //! holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 
 use super::fields::Fields;
@@ -124,22 +124,33 @@ pub(super) fn holder(row: &Fields) -> LockHolder {
 }
 
 /// The relations (by oid) whose texts some query left out, with who locks
-/// them; the first query to see a relation locked names the holder.
+/// them, in the order they were noted: the first note of a relation names
+/// its holder. (A list, not a map: one is kept for every row read, nearly
+/// always empty, and an empty list takes the least room.)
 #[derive(Default)]
-pub(super) struct SkippedOids(HashMap<u32, LockHolder>);
+pub(super) struct SkippedOids(Vec<(u32, LockHolder)>);
 
 impl SkippedOids {
     /// Notes that a text of relation `oid` was left out, locked by the
     /// holder `row` names.
     pub(super) fn note(&mut self, oid: u32, row: &Fields) {
-        self.0.entry(oid).or_insert_with(|| holder(row));
+        if !self.0.iter().any(|(noted, _)| *noted == oid) {
+            self.0.push((oid, holder(row)));
+        }
+    }
+
+    /// Adds what `other` noted, after what this one noted.
+    pub(super) fn merge(&mut self, other: SkippedOids) {
+        self.0.extend(other.0);
     }
 
     /// Each relation named from `names` (by oid), sorted by name.
     pub(super) fn named(self, names: &HashMap<u32, RelationName>) -> Vec<Skipped> {
+        let mut seen = HashSet::new();
         let by_name: BTreeMap<RelationName, LockHolder> = self
             .0
             .into_iter()
+            .filter(|(oid, _)| seen.insert(*oid))
             .map(|(oid, holder)| {
                 let name = names.get(&oid).cloned().unwrap_or_else(|| RelationName {
                     schema: String::new(),
