@@ -347,7 +347,7 @@ pub struct Column {
     pub not_null_not_valid: bool,
     /// The default expression as PostgreSQL prints it; `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: Option<SharedStr>,
     /// How an identity column is generated; `None` for any other column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
@@ -355,14 +355,14 @@ pub struct Column {
     /// (stored or virtual) is [`Column::generated_kind`]. Either kind is
     /// computed by PostgreSQL and cannot be written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<String>,
+    pub generated: Option<SharedStr>,
     /// Whether a generated column's value is stored or computed when read
     /// (`VIRTUAL`, PostgreSQL 18); `stored` for every other column.
     #[serde(default, skip_serializing_if = "GeneratedKind::is_stored")]
     pub generated_kind: GeneratedKind,
     /// The column's comment (`COMMENT ON COLUMN`); `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<SharedStr>,
 }
 
 impl Column {

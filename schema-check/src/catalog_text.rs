@@ -234,7 +234,7 @@ fn default_text(c: &Column) -> String {
         (_, Some(expr), _) => {
             format!("generated always as ({expr}) {}", c.generated_kind.as_sql())
         }
-        (_, _, Some(default)) => default.clone(),
+        (_, _, Some(default)) => default.to_string(),
         _ => String::new(),
     }
 }

@@ -92,7 +92,7 @@ impl Changes {
     }
 }
 
-fn opt(value: &Option<String>) -> String {
+fn opt<T: fmt::Display>(value: &Option<T>) -> String {
     match value {
         Some(v) => format!("`{v}`"),
         None => "none".to_owned(),

@@ -287,6 +287,7 @@ async fn decode_each<T>(
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut stream).await? {
         decoded.push(decode(&Fields::new(&row)));
     }
+    decoded.shrink_to_fit();
     Ok(decoded)
 }
 

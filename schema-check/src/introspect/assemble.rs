@@ -73,7 +73,15 @@ pub(super) fn assemble(mut columns: ColumnIndex, mut skipped: SkippedOids, rows:
         types,
     } = rows;
     let schema_index = index_schemas(&schemas);
-    let names = relation_names(&relation_rows);
+    // Names are needed only to name what was not read.
+    let nothing_skipped = skipped.is_empty()
+        && relation_rows.iter().all(|row| row.skipped.is_empty())
+        && constraints.iter().all(|row| row.skipped.is_empty())
+        && indexes.iter().all(|row| row.skipped.is_empty());
+    let names = match nothing_skipped {
+        true => HashMap::new(),
+        false => relation_names(&relation_rows),
+    };
     let (mut relations, mut composites) =
         read_relations(relation_rows, &schema_index, &mut skipped);
     columns.finish();
@@ -612,7 +620,7 @@ fn attribute(column: Column) -> Attribute {
         data_type: column.data_type,
         udt: column.udt,
         element: column.element,
-        comment: column.comment,
+        comment: column.comment.map(String::from),
     }
 }
 
@@ -672,6 +680,13 @@ pub(super) fn domain(row: &Fields) -> (String, Domain) {
 
 /// Each relation and composite type, complete, into its schema.
 fn place_in_schemas(schemas: &mut [Schema], relations: Relations, composites: Composites) {
+    let mut counts = vec![0; schemas.len()];
+    for (schema_idx, _) in relations.values() {
+        counts[*schema_idx] += 1;
+    }
+    for (schema, count) in schemas.iter_mut().zip(counts) {
+        schema.relations.reserve_exact(count);
+    }
     for (schema_idx, composite) in composites.into_values() {
         schemas[schema_idx].composites.push(composite);
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::assemble::char_of;
 use super::fields::Fields;
 use super::locks::{text_or_not_read, SkippedOids};
-use crate::catalog::{Column, GeneratedKind, Identity, Strings, TypeName};
+use crate::catalog::{Column, GeneratedKind, Identity, SharedStr, Strings, TypeName};
 
 /// The columns of one relation (or composite type), with their column
 /// numbers and type oids alongside, in arrival order until
@@ -135,7 +135,9 @@ fn column(row: &Fields, relid: u32, strings: &mut Strings, skipped: &mut Skipped
     let data_type = strings.get(row.get("data_type"));
     let nullable = !row.get::<bool>("attnotnull");
     let has_expression: bool = row.get("atthasdef");
-    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped);
+    // Defaults repeat (`now()`, `0`, `false`): each text is held once.
+    let expression = text_or_not_read(row, "expression", has_expression, relid, skipped)
+        .map(|text| strings.get(&text));
     let identity = match char_of(row, "attidentity") {
         b'a' => Some(Identity::Always),
         b'd' => Some(Identity::ByDefault),
@@ -164,7 +166,7 @@ fn column(row: &Fields, relid: u32, strings: &mut Strings, skipped: &mut Skipped
         generated,
         generated_kind: generated_kind.unwrap_or_default(),
         not_null_not_valid: false,
-        comment: row.get("description"),
+        comment: row.get::<Option<&str>>("description").map(SharedStr::from),
     }
 }
 

@@ -139,6 +139,11 @@ impl SkippedOids {
         }
     }
 
+    /// Whether nothing was noted.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Adds what `other` noted, after what this one noted.
     pub(super) fn merge(&mut self, other: SkippedOids) {
         self.0.extend(other.0);
