@@ -1166,8 +1166,49 @@ const RESERVED: &[&str] = &[
 ];
 
 fn is_reserved_keyword(word: &str) -> bool {
-    RESERVED.binary_search(&word).is_ok()
+    may_be_reserved(word) && RESERVED.binary_search(&word).is_ok()
 }
+
+/// Whether some reserved keyword has `word`'s first letter, last letter and
+/// length: a few instructions that rule out most identifiers before any
+/// comparison of text.
+fn may_be_reserved(word: &str) -> bool {
+    match (word.as_bytes().first(), word.as_bytes().last()) {
+        (Some(&first), Some(&last)) if word.len() < 32 => {
+            let (Some(first), Some(last)) = (letter(first), letter(last)) else {
+                return false;
+            };
+            KEYWORD_SHAPES[first][last] & (1 << word.len()) != 0
+        }
+        _ => false,
+    }
+}
+
+/// The position of a keyword's letter (`a`-`z`, `_`) in [`KEYWORD_SHAPES`].
+const fn letter(byte: u8) -> Option<usize> {
+    match byte {
+        b'a'..=b'z' => Some((byte - b'a') as usize),
+        b'_' => Some(26),
+        _ => None,
+    }
+}
+
+/// For each first and last letter, the lengths of the reserved keywords
+/// that begin and end with them, as bits.
+const KEYWORD_SHAPES: [[u32; 27]; 27] = {
+    let mut shapes = [[0u32; 27]; 27];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let word = RESERVED[i].as_bytes();
+        assert!(word.len() < 32, "a keyword longer than the length bits");
+        match (letter(word[0]), letter(word[word.len() - 1])) {
+            (Some(first), Some(last)) => shapes[first][last] |= 1 << word.len(),
+            _ => panic!("a keyword of other characters than a-z and _"),
+        }
+        i += 1;
+    }
+    shapes
+};
 
 #[cfg(test)]
 mod tests {
@@ -1179,6 +1220,11 @@ mod tests {
         assert!(is_reserved_keyword("all") && is_reserved_keyword("xmltable"));
         assert!(is_reserved_keyword("user") && is_reserved_keyword("order"));
         assert!(!is_reserved_keyword("users") && !is_reserved_keyword("email"));
+        assert!(
+            RESERVED.iter().all(|word| may_be_reserved(word)),
+            "the shapes rule out no keyword"
+        );
+        assert!(!may_be_reserved("") && !may_be_reserved("int4") && !may_be_reserved("Order"));
     }
 
     #[test]

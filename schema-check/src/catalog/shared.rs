@@ -175,7 +175,7 @@ pub(crate) fn read(text: &str) -> SharedStr {
 
 /// Hands out one [`SharedStr`] per distinct text.
 #[derive(Default)]
-pub struct Strings(HashSet<SharedStr>);
+pub struct Strings(HashSet<SharedStr, foldhash::fast::RandomState>);
 
 impl Strings {
     /// The shared string holding `text`, made on its first request.
