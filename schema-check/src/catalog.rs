@@ -461,7 +461,10 @@ impl std::str::FromStr for TypeName {
         let invalid = || format!("invalid type name {text:?}");
         let (first, rest) = split_ident(text).ok_or_else(invalid)?;
         if rest.is_empty() {
-            return Ok(TypeName::new(shared::read("pg_catalog"), shared::read(&first)));
+            return Ok(TypeName::new(
+                shared::read("pg_catalog"),
+                shared::read(&first),
+            ));
         }
         match rest.strip_prefix('.').and_then(split_ident) {
             Some((second, "")) => Ok(TypeName::new(shared::read(&first), shared::read(&second))),

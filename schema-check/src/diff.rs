@@ -255,7 +255,13 @@ fn diff_composite(
         |a| format!("attribute {qualified}.{}", quote_ident(&a.name)),
         |a| a.data_type.to_string(),
         |changes, key, old, new| {
-            changes.field(key, "type", &old.data_type, &new.data_type, SharedStr::to_string);
+            changes.field(
+                key,
+                "type",
+                &old.data_type,
+                &new.data_type,
+                SharedStr::to_string,
+            );
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
@@ -450,7 +456,13 @@ fn diff_definitions<T>(
 }
 
 fn diff_column(changes: &mut Changes, key: &str, old: &Column, new: &Column) {
-    changes.field(key, "type", &old.data_type, &new.data_type, SharedStr::to_string);
+    changes.field(
+        key,
+        "type",
+        &old.data_type,
+        &new.data_type,
+        SharedStr::to_string,
+    );
     changes.field(key, "nullability", &old.nullable, &new.nullable, null);
     changes.field(
         key,

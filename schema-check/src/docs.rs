@@ -200,7 +200,8 @@ fn keys(relation: &Relation, column: &Column) -> Vec<String> {
     if let Some(pk) = &relation.primary_key {
         if pk.columns.iter().any(|c| *c == column.name) {
             // A temporal key's range column is its last.
-            let temporal = pk.without_overlaps && pk.columns.last().is_some_and(|c| *c == column.name);
+            let temporal =
+                pk.without_overlaps && pk.columns.last().is_some_and(|c| *c == column.name);
             keys.push(
                 if temporal {
                     "PK (without overlaps)"

@@ -236,16 +236,16 @@ async fn send(
     // transaction fail only for that (`25P02`): the error returned is the
     // first cause.
     let mut errors = Vec::new();
-    let mut ok = |e: tokio_postgres::Error| errors.push(e);
+    let mut note = |e: tokio_postgres::Error| errors.push(e);
     let read = (
-        columns.map_err(&mut ok).ok(),
-        schemas.map_err(&mut ok).ok(),
-        relations.map_err(&mut ok).ok(),
-        constraints.map_err(&mut ok).ok(),
-        indexes.map_err(&mut ok).ok(),
-        enums.map_err(&mut ok).ok(),
-        domains.map_err(&mut ok).ok(),
-        types.map_err(&mut ok).ok(),
+        columns.map_err(&mut note).ok(),
+        schemas.map_err(&mut note).ok(),
+        relations.map_err(&mut note).ok(),
+        constraints.map_err(&mut note).ok(),
+        indexes.map_err(&mut note).ok(),
+        enums.map_err(&mut note).ok(),
+        domains.map_err(&mut note).ok(),
+        types.map_err(&mut note).ok(),
     );
     if let (
         Some(columns),

@@ -62,7 +62,11 @@ type SchemaIndex = HashMap<String, usize>;
 ///
 /// Each query's rows are dropped as soon as they are assembled, so that the
 /// rows and the catalog built from them are not both held whole.
-pub(super) fn assemble(mut columns: ColumnIndex, mut skipped: SkippedOids, rows: Rows) -> Introspection {
+pub(super) fn assemble(
+    mut columns: ColumnIndex,
+    mut skipped: SkippedOids,
+    rows: Rows,
+) -> Introspection {
     let Rows {
         mut schemas,
         relations: relation_rows,
@@ -91,7 +95,9 @@ pub(super) fn assemble(mut columns: ColumnIndex, mut skipped: SkippedOids, rows:
     add_indexes(&mut relations, indexes, &columns, &schemas, &mut skipped);
     add_columns(&mut relations, &mut composites, columns);
     add_types(&mut schemas, &schema_index, enums, |s, e| s.enums.push(e));
-    add_types(&mut schemas, &schema_index, domains, |s, d| s.domains.push(d));
+    add_types(&mut schemas, &schema_index, domains, |s, d| {
+        s.domains.push(d)
+    });
     place_in_schemas(&mut schemas, relations, composites);
     let mut catalog = Catalog { schemas };
     catalog.normalize();

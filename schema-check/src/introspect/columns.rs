@@ -30,8 +30,10 @@ impl RelationColumns {
             order.sort_unstable_by_key(|&i| self.attnums[i]);
             self.attnums = order.iter().map(|&i| self.attnums[i]).collect();
             self.type_oids = order.iter().map(|&i| self.type_oids[i]).collect();
-            let mut columns: Vec<Option<Column>> =
-                std::mem::take(&mut self.columns).into_iter().map(Some).collect();
+            let mut columns: Vec<Option<Column>> = std::mem::take(&mut self.columns)
+                .into_iter()
+                .map(Some)
+                .collect();
             self.columns = order
                 .iter()
                 .map(|&i| columns[i].take().expect("each position comes once"))
@@ -74,11 +76,14 @@ impl ColumnIndex {
     /// relation has at most `count` columns (dropped ones included), room
     /// for which is made when its first column comes.
     fn insert(&mut self, relid: u32, count: usize, attnum: i16, type_oid: u32, column: Column) {
-        let of_relation = self.relations.entry(relid).or_insert_with(|| RelationColumns {
-            attnums: Vec::with_capacity(count),
-            type_oids: Vec::with_capacity(count),
-            columns: Vec::with_capacity(count),
-        });
+        let of_relation = self
+            .relations
+            .entry(relid)
+            .or_insert_with(|| RelationColumns {
+                attnums: Vec::with_capacity(count),
+                type_oids: Vec::with_capacity(count),
+                columns: Vec::with_capacity(count),
+            });
         of_relation.attnums.push(attnum);
         of_relation.type_oids.push(type_oid);
         of_relation.columns.push(column);
@@ -86,7 +91,9 @@ impl ColumnIndex {
 
     /// Puts every relation's columns in column order.
     pub(super) fn finish(&mut self) {
-        self.relations.values_mut().for_each(RelationColumns::finish);
+        self.relations
+            .values_mut()
+            .for_each(RelationColumns::finish);
     }
 
     /// Names each column's type (and element type, for an array) from its oid.
@@ -124,7 +131,9 @@ impl ColumnIndex {
 
     /// Every relation's columns, taken out.
     pub(super) fn into_relations(self) -> impl Iterator<Item = (u32, Vec<Column>)> {
-        self.relations.into_iter().map(|(relid, of)| (relid, of.columns))
+        self.relations
+            .into_iter()
+            .map(|(relid, of)| (relid, of.columns))
     }
 }
 

@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-
 use super::fields::Fields;
 use crate::catalog::RelationName;
 use crate::live::exclusive_locks;

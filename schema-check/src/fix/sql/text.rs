@@ -54,7 +54,9 @@ pub(super) fn column_type(column: &Column) -> String {
     match (&column.element, column.udt.schema.as_str()) {
         (None, "pg_catalog") => column.data_type.to_string(),
         (None, _) => type_name(&column.udt),
-        (Some(element), "pg_catalog") if element.schema == "pg_catalog" => column.data_type.to_string(),
+        (Some(element), "pg_catalog") if element.schema == "pg_catalog" => {
+            column.data_type.to_string()
+        }
         (Some(element), _) => format!("{}[]", type_name(element)),
     }
 }
