@@ -776,11 +776,15 @@ impl Catalog {
     }
 
     /// The relation `name` of schema `schema` (both unquoted), if any.
+    /// A normalized catalog has its relations in name order, so a binary
+    /// search finds them; a catalog in another order is still searched in
+    /// full.
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
-        self.schema(schema)?
-            .relations
-            .iter()
-            .find(|r| r.name == name)
+        let relations = &self.schema(schema)?.relations;
+        match relations.binary_search_by(|r| r.name.as_str().cmp(name)) {
+            Ok(at) => Some(&relations[at]),
+            Err(_) => relations.iter().find(|r| r.name == name),
+        }
     }
 
     /// Every relation with its schema's name, in catalog order.
