@@ -17,6 +17,7 @@
 
 mod custom;
 mod probe;
+mod read_input;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -170,8 +171,10 @@ use schema_check::{check_model, Check, Finding, Level, ModelDef};
 /// itself.
 #[proc_macro_derive(Model, attributes(pgdrift, diesel, sqlx))]
 pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand(&input).into()
+    match read_input::derive_input(input.into()) {
+        Ok(input) => expand(&input).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }
 
 /// `#[derive(Enum)]`: checks a Rust enum's labels against its PostgreSQL
