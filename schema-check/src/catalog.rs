@@ -468,25 +468,27 @@ impl std::str::FromStr for TypeName {
 
 /// One identifier, quoted or not, from the start of `text`, and the rest.
 fn split_ident(text: &str) -> Option<(String, &str)> {
-    match text.strip_prefix('"') {
-        Some(quoted) => {
-            let mut ident = String::new();
-            let mut chars = quoted.char_indices();
-            while let Some((i, c)) = chars.next() {
-                if c != '"' {
-                    ident.push(c);
-                } else if quoted[i + 1..].starts_with('"') {
-                    ident.push('"');
-                    chars.next();
-                } else {
-                    return Some((ident, &quoted[i + 1..]));
-                }
+    // Searched for the ASCII quote and dot, not char by char: a snapshot
+    // holds a type name per column, and the derive reads it unoptimised.
+    let Some(mut rest) = text.strip_prefix('"') else {
+        let end = text
+            .bytes()
+            .position(|b| b == b'.' || b == b'"')
+            .unwrap_or(text.len());
+        return (end > 0).then(|| (text[..end].to_owned(), &text[end..]));
+    };
+    // Quoted: up to the first quote that is not doubled.
+    let mut ident = String::new();
+    loop {
+        let at = rest.find('"')?;
+        ident.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        match rest.strip_prefix('"') {
+            Some(after) => {
+                ident.push('"');
+                rest = after;
             }
-            None
-        }
-        None => {
-            let end = text.find(['.', '"']).unwrap_or(text.len());
-            (end > 0).then(|| (text[..end].to_owned(), &text[end..]))
+            None => return Some((ident, rest)),
         }
     }
 }
