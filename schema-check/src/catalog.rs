@@ -1176,6 +1176,29 @@ mod tests {
         assert!(!is_reserved_keyword("users") && !is_reserved_keyword("email"));
     }
 
+    /// Relations are found by name whether or not the catalog is in name
+    /// order (a normalized one is searched by halves).
+    #[test]
+    fn relations_are_found_in_any_order() {
+        let table = |name: &str| format!(r#"{{"name": "{name}", "kind": "table", "columns": []}}"#);
+        let names = ["t_09", "a", "t_10", "B", "z", "t_1", "m"];
+        let relations: Vec<String> = names.iter().map(|n| table(n)).collect();
+        let json = format!(
+            r#"{{"schemas": [{{"name": "public", "relations": [{}]}}]}}"#,
+            relations.join(", ")
+        );
+        let mut catalog: Catalog = serde_json::from_str(&json).unwrap();
+        for normalized in [false, true] {
+            for name in names {
+                let found = catalog.relation("public", name).map(|r| r.name.as_str());
+                assert_eq!(found, Some(name), "normalized: {normalized}");
+            }
+            assert!(catalog.relation("public", "t_2").is_none());
+            assert!(catalog.relation("app", "a").is_none());
+            catalog.normalize();
+        }
+    }
+
     #[test]
     fn type_names_round_trip_through_text() {
         for (name, text) in [
