@@ -475,25 +475,27 @@ impl std::str::FromStr for TypeName {
 
 /// One identifier, quoted or not, from the start of `text`, and the rest.
 fn split_ident(text: &str) -> Option<(std::borrow::Cow<'_, str>, &str)> {
-    match text.strip_prefix('"') {
-        Some(quoted) => {
-            let mut ident = String::new();
-            let mut chars = quoted.char_indices();
-            while let Some((i, c)) = chars.next() {
-                if c != '"' {
-                    ident.push(c);
-                } else if quoted[i + 1..].starts_with('"') {
-                    ident.push('"');
-                    chars.next();
-                } else {
-                    return Some((ident.into(), &quoted[i + 1..]));
-                }
+    // Searched for the ASCII quote and dot, not char by char: a snapshot
+    // holds a type name per column, and the derive reads it unoptimised.
+    let Some(mut rest) = text.strip_prefix('"') else {
+        let end = text
+            .bytes()
+            .position(|b| b == b'.' || b == b'"')
+            .unwrap_or(text.len());
+        return (end > 0).then(|| (text[..end].into(), &text[end..]));
+    };
+    // Quoted: up to the first quote that is not doubled.
+    let mut ident = String::new();
+    loop {
+        let at = rest.find('"')?;
+        ident.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        match rest.strip_prefix('"') {
+            Some(after) => {
+                ident.push('"');
+                rest = after;
             }
-            None
-        }
-        None => {
-            let end = text.find(['.', '"']).unwrap_or(text.len());
-            (end > 0).then(|| (text[..end].into(), &text[end..]))
+            None => return Some((ident.into(), rest)),
         }
     }
 }
@@ -790,11 +792,15 @@ impl Catalog {
     }
 
     /// The relation `name` of schema `schema` (both unquoted), if any.
+    /// A normalized catalog has its relations in name order, so a binary
+    /// search finds them; a catalog in another order is still searched in
+    /// full.
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
-        self.schema(schema)?
-            .relations
-            .iter()
-            .find(|r| r.name == name)
+        let relations = &self.schema(schema)?.relations;
+        match relations.binary_search_by(|r| r.name.as_str().cmp(name)) {
+            Ok(at) => Some(&relations[at]),
+            Err(_) => relations.iter().find(|r| r.name == name),
+        }
     }
 
     /// Every relation with its schema's name, in catalog order.
@@ -1228,6 +1234,29 @@ mod tests {
             "the shapes rule out no keyword"
         );
         assert!(!may_be_reserved("") && !may_be_reserved("int4") && !may_be_reserved("Order"));
+    }
+
+    /// Relations are found by name whether or not the catalog is in name
+    /// order (a normalized one is searched by halves).
+    #[test]
+    fn relations_are_found_in_any_order() {
+        let table = |name: &str| format!(r#"{{"name": "{name}", "kind": "table", "columns": []}}"#);
+        let names = ["t_09", "a", "t_10", "B", "z", "t_1", "m"];
+        let relations: Vec<String> = names.iter().map(|n| table(n)).collect();
+        let json = format!(
+            r#"{{"schemas": [{{"name": "public", "relations": [{}]}}]}}"#,
+            relations.join(", ")
+        );
+        let mut catalog: Catalog = serde_json::from_str(&json).unwrap();
+        for normalized in [false, true] {
+            for name in names {
+                let found = catalog.relation("public", name).map(|r| r.name.as_str());
+                assert_eq!(found, Some(name), "normalized: {normalized}");
+            }
+            assert!(catalog.relation("public", "t_2").is_none());
+            assert!(catalog.relation("app", "a").is_none());
+            catalog.normalize();
+        }
     }
 
     #[test]

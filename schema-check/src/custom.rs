@@ -296,9 +296,9 @@ fn type_probe<'a>(
     let checked = field.checked_ty();
     let ty = types::option_inner(checked).unwrap_or(checked);
     let ty = types::option_inner(ty).unwrap_or(ty);
-    let element = array_element(catalog, column);
-    let unknown_element = match (vec_element(ty), &element) {
-        (Some(inner), Some(element)) if !types::is_known(inner) => Some((inner, element)),
+    let element = vec_element(ty).and_then(|inner| Some((inner, array_element(catalog, column)?)));
+    let unknown_element = match &element {
+        Some((inner, element)) if !types::is_known(inner) => Some((*inner, element)),
         _ => None,
     };
     let ty = unknown_element.map_or(ty, |(inner, _)| inner);

@@ -300,7 +300,11 @@ pub fn code(text: &str) -> String {
     // derive renders every model's docs section, so this path is hot.
     let plain = |b: u8| b.is_ascii_graphic() && !matches!(b, b'\\' | b'<' | b'|' | b'`');
     if !text.is_empty() && is_plain(text, plain) {
-        return format!("`{text}`");
+        let mut span = String::with_capacity(text.len() + 2);
+        span.push('`');
+        span.push_str(text);
+        span.push('`');
+        return span;
     }
     escaped_code(text)
 }
@@ -308,10 +312,22 @@ pub fn code(text: &str) -> String {
 /// Whether `text` is bytes `plain` accepts and single spaces between
 /// them: text that whitespace folding and escaping leave as it is.
 fn is_plain(text: &str, plain: impl Fn(u8) -> bool) -> bool {
-    text.bytes().all(|b| plain(b) || b == b' ')
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.contains("  ")
+    // One pass: the derive runs this unoptimised for every cell of every
+    // model's section, where each further scan of the text costs a pass.
+    let mut after_space = true; // so that a leading space is not plain
+    for &b in text.as_bytes() {
+        if b == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if plain(b) {
+            after_space = false;
+        } else {
+            return false;
+        }
+    }
+    !after_space || text.is_empty()
 }
 
 /// [`code`] for text that may need escaping.

@@ -344,12 +344,26 @@ fn range_element_of(sql: &SqlType) -> Option<&'static str> {
     }
 }
 
-/// `Some(T)` when `ty` is `Option<T>` (by its last path segment).
+/// `Some(T)` when `ty` is `Option<T>` (by its last path segment). The
+/// arguments are looked at before the name: a name's text is asked of the
+/// compiler, and most field types have no arguments.
 pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    match last_segment(ty)? {
-        (name, args) if name == "Option" && args.len() == 1 => Some(args[0]),
-        _ => None,
+    let syn::Type::Path(path) = strip(ty) else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(angled) = &segment.arguments else {
+        return None;
+    };
+    let mut inner = None;
+    for arg in &angled.args {
+        if let syn::GenericArgument::Type(t) = arg {
+            if inner.replace(t).is_some() {
+                return None;
+            }
+        }
     }
+    inner.filter(|_| segment.ident == "Option")
 }
 
 enum Shape<'a> {

@@ -602,6 +602,9 @@ fn decl_start(field: &syn::Field) -> Span {
             .ident
             .as_ref()
             .map_or_else(Span::call_site, |i| i.span()),
+        // The token's own span: `Spanned` would print the visibility to
+        // tokens and join their spans, the same span at many times the cost.
+        syn::Visibility::Public(public) => public.span,
         vis => vis.span(),
     }
 }
