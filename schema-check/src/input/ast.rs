@@ -303,12 +303,16 @@ impl FieldDef {
             .as_ref()
             .filter(|old| old.value() == column)
         {
-            errors.push(syn::Error::new(
+            let error = syn::Error::new(
                 old.span(),
                 format!(
                     "`renamed_from` names the field's own column `{column}`: it takes the column's name before the rename"
                 ),
-            ));
+            );
+            match attrs.renamed_from_at {
+                Some(at) => errors.push_at(at, error),
+                None => errors.push(error),
+            }
         }
         FieldDef {
             ty: field.ty.clone(),
@@ -811,6 +815,20 @@ mod tests {
                 "`skip` and `column` contradict each other: a skipped field maps to no column",
                 "unknown pgdrift attribute `colum` / help: did you mean `column`?",
                 "`skip` and `column` contradict each other: a skipped field maps to no column",
+                "`table` goes on the struct, not on a field",
+            ]
+        );
+        // Whether `renamed_from` names the field's own column is known only
+        // once every item is read, and still comes out where it was written.
+        let src = r#"
+            struct User {
+                #[pgdrift(column = "nick", renamed_from = "nick", table)]
+                nick: String,
+            }"#;
+        assert_eq!(
+            messages(src),
+            [
+                "`renamed_from` names the field's own column `nick`: it takes the column's name before the rename",
                 "`table` goes on the struct, not on a field",
             ]
         );

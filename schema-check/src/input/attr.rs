@@ -10,7 +10,7 @@ use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUppe
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use super::ctxt::Errors;
+use super::ctxt::{Errors, Slot};
 use crate::sql_name;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -362,6 +362,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) sql_type: Option<syn::LitStr>,
     pub(crate) skip: Option<()>,
     pub(crate) renamed_from: Option<syn::LitStr>,
+    /// Where `renamed_from` was read, for an error found later about it to
+    /// come out in source order.
+    pub(crate) renamed_from_at: Option<Slot>,
     pub(crate) primary_key: Option<()>,
 }
 
@@ -416,6 +419,7 @@ impl FieldAttrs {
                 errors.push_at(at, syn::Error::new(span, skipped("primary_key")));
             }
         }
+        out.renamed_from_at = renamed_at;
         out
     }
 }
