@@ -330,4 +330,118 @@ mod tests {
             }
         }
     }
+
+    mod properties {
+        use proptest::prelude::*;
+        use quote::ToTokens;
+
+        /// A type: mostly paths the fast reader takes, with the shapes it
+        /// leaves to syn mixed in at any depth.
+        fn ty() -> impl Strategy<Value = String> {
+            let leaf = prop_oneof![
+                Just("i64".to_owned()),
+                Just("String".to_owned()),
+                Just("Self".to_owned()),
+                Just("r#type".to_owned()),
+                Just("crate::Id".to_owned()),
+                Just("chrono::DateTime<chrono::Utc>".to_owned()),
+                Just("::std::string::String".to_owned()),
+                Just("&'a str".to_owned()),
+                Just("[u8; 4]".to_owned()),
+                Just("()".to_owned()),
+                Just("_".to_owned()),
+                Just("dyn Send".to_owned()),
+                Just("fn(i64) -> i64".to_owned()),
+                Just("<T as Tr>::X".to_owned()),
+                Just("Foo<3>".to_owned()),
+                Just("Foo<Item = i64>".to_owned()),
+                Just("'a".to_owned()),
+                Just("i64 i64".to_owned()),
+                Just(",".to_owned()),
+                Just("".to_owned()),
+            ];
+            leaf.prop_recursive(3, 12, 3, |inner| {
+                (
+                    prop_oneof![
+                        Just("Option"),
+                        Just("Vec"),
+                        Just("std::collections::HashMap"),
+                        Just("Box")
+                    ],
+                    prop::collection::vec(inner, 0..3),
+                    any::<bool>(),
+                )
+                    .prop_map(|(outer, args, trailing)| {
+                        let comma = if trailing && !args.is_empty() {
+                            ","
+                        } else {
+                            ""
+                        };
+                        format!("{outer}<{}{comma}>", args.join(", "))
+                    })
+            })
+        }
+
+        /// A struct (now and then another item) with fields of [`ty`].
+        fn source() -> impl Strategy<Value = String> {
+            let attr = prop_oneof![
+                Just(""),
+                Just("#[pgdrift(table = \"t\")]"),
+                Just("/// doc"),
+                Just("#[serde(default)]"),
+            ];
+            let field = (
+                attr.clone(),
+                prop_oneof![Just(""), Just("pub "), Just("pub(crate) ")],
+                ty(),
+            )
+                .prop_map(|(attr, vis, ty)| format!("{attr} {vis}f: {ty}"));
+            (
+                attr,
+                prop_oneof![
+                    Just("struct S"),
+                    Just("pub struct S<'a, T>"),
+                    Just("enum S"),
+                    Just("struct S where T: X")
+                ],
+                prop::collection::vec(field, 0..4),
+                any::<bool>(),
+            )
+                .prop_map(|(attr, head, fields, trailing)| {
+                    let comma = if trailing && !fields.is_empty() {
+                        ","
+                    } else {
+                        ""
+                    };
+                    format!("{attr} {head} {{ {}{comma} }}", fields.join(", "))
+                })
+        }
+
+        proptest! {
+            /// Whatever the struct, the derive reads what syn reads: the same
+            /// tree, or syn's own error.
+            #[test]
+            fn the_derive_reads_what_syn_reads(src in source()) {
+                let Ok(tokens) = src.parse::<proc_macro2::TokenStream>() else {
+                    return Ok(());
+                };
+                match (super::super::derive_input(tokens.clone()), syn::parse2::<syn::DeriveInput>(tokens)) {
+                    (Ok(ours), Ok(theirs)) => {
+                        prop_assert_eq!(
+                            ours.to_token_stream().to_string(),
+                            theirs.to_token_stream().to_string()
+                        );
+                        prop_assert_eq!(super::shapes(&ours), super::shapes(&theirs));
+                    }
+                    (Err(ours), Err(theirs)) => prop_assert_eq!(ours.to_string(), theirs.to_string()),
+                    (ours, theirs) => prop_assert!(
+                        false,
+                        "{src}: ours {:?}, syn's {:?}",
+                        ours.map(|_| ()),
+                        theirs.map(|_| ())
+                    ),
+                }
+            }
+        }
+    }
 }

@@ -453,7 +453,7 @@ fn add_constraints(
                 definition,
             }),
             (b'f', _, Some(foreign)) => relation.foreign_keys.push(foreign_key(
-                foreign,
+                *foreign,
                 row.name,
                 key_columns,
                 row.period,
@@ -467,7 +467,7 @@ fn add_constraints(
 /// A foreign key from its constraint row. The referenced columns come named
 /// from the query when their table's columns were not read.
 fn foreign_key(
-    foreign: Box<ForeignRow>,
+    foreign: ForeignRow,
     name: String,
     key_columns: Vec<String>,
     period: bool,
