@@ -99,6 +99,10 @@ fn opt<T: fmt::Display>(value: &Option<T>) -> String {
     }
 }
 
+fn text(value: &SharedStr) -> String {
+    value.to_string()
+}
+
 fn null(nullable: &bool) -> String {
     if *nullable { "NULL" } else { "NOT NULL" }.to_owned()
 }
@@ -255,13 +259,7 @@ fn diff_composite(
         |a| format!("attribute {qualified}.{}", quote_ident(&a.name)),
         |a| a.data_type.to_string(),
         |changes, key, old, new| {
-            changes.field(
-                key,
-                "type",
-                &old.data_type,
-                &new.data_type,
-                SharedStr::to_string,
-            );
+            changes.field(key, "type", &old.data_type, &new.data_type, text);
             changes.field(key, "comment", &old.comment, &new.comment, opt);
         },
     );
@@ -456,13 +454,7 @@ fn diff_definitions<T>(
 }
 
 fn diff_column(changes: &mut Changes, key: &str, old: &Column, new: &Column) {
-    changes.field(
-        key,
-        "type",
-        &old.data_type,
-        &new.data_type,
-        SharedStr::to_string,
-    );
+    changes.field(key, "type", &old.data_type, &new.data_type, text);
     changes.field(key, "nullability", &old.nullable, &new.nullable, null);
     changes.field(
         key,
