@@ -868,7 +868,7 @@ impl Catalog {
     /// Sorts every list into catalog order (see the module docs).
     pub fn normalize(&mut self) {
         let Catalog { schemas } = self;
-        schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by_name(schemas, |s| ("", &s.name));
         for schema in schemas {
             schema.normalize();
         }
@@ -934,12 +934,12 @@ impl Schema {
             composites,
             extension: _,
         } = self;
-        relations.sort_by(|a, b| a.name.cmp(&b.name));
-        enums.sort_by(|a, b| a.name.cmp(&b.name));
-        domains.sort_by(|a, b| a.name.cmp(&b.name));
-        composites.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by_name(relations, |r| ("", &r.name));
+        sort_by_name(enums, |e| ("", &e.name));
+        sort_by_name(domains, |d| ("", &d.name));
+        sort_by_name(composites, |c| ("", &c.name));
         for domain in domains {
-            domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by_name(&mut domain.checks, |c| ("", &c.name));
         }
         for relation in relations {
             relation.normalize();
@@ -971,19 +971,41 @@ impl Relation {
             writable: _,
             distribution: _,
         } = self;
-        foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-        unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
-        check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
-        indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by_name(foreign_keys, |k| ("", &k.name));
+        sort_by_name(unique_constraints, |u| ("", &u.name));
+        sort_by_name(check_constraints, |c| ("", &c.name));
+        sort_by_name(indexes, |i| ("", &i.name));
         sort_partitions(partitions);
     }
 }
 
-fn sort_partitions(partitions: &mut [Partition]) {
-    partitions.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+fn sort_partitions(partitions: &mut Vec<Partition>) {
+    sort_by_name(partitions, |p| (&p.schema, &p.name));
     for partition in partitions {
         sort_partitions(&mut partition.partitions);
     }
+}
+
+/// Sorts `items` stably by the (schema, name) pair `name` gives each.
+///
+/// Every list of the catalog is sorted by one routine, [`name_order`]: a
+/// sort written out per element type would be compiled once per type, and
+/// the derive's build compiles this crate.
+fn sort_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> (&str, &str)) {
+    let order = name_order(&items.iter().map(name).collect::<Vec<_>>());
+    if order.iter().enumerate().all(|(at, &from)| at == from) {
+        return;
+    }
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|from| slots[from].take()));
+}
+
+/// The positions of `names` in ascending order of name, equal names in the
+/// order given.
+fn name_order(names: &[(&str, &str)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+    order
 }
 
 /// Quotes an identifier the way PostgreSQL's `quote_ident` does: only when it
@@ -1222,6 +1244,27 @@ const KEYWORD_SHAPES: [[u32; 27]; 27] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_sort_by_schema_then_name_keeping_equal_names_in_order() {
+        let mut items = vec![
+            ("b", "x", 1),
+            ("a", "y", 2),
+            ("b", "a", 3),
+            ("a", "y", 4),
+            ("", "z", 5),
+        ];
+        sort_by_name(&mut items, |(schema, name, _)| (schema, name));
+        let order: Vec<i32> = items.iter().map(|item| item.2).collect();
+        assert_eq!(order, [5, 2, 4, 3, 1]);
+
+        let mut sorted = vec![("", "a", 1), ("", "b", 2)];
+        sort_by_name(&mut sorted, |(schema, name, _)| (schema, name));
+        assert_eq!(sorted, [("", "a", 1), ("", "b", 2)]);
+        let mut empty: Vec<(&str, &str, i32)> = Vec::new();
+        sort_by_name(&mut empty, |(schema, name, _)| (schema, name));
+        assert!(empty.is_empty());
+    }
 
     #[test]
     fn reserved_keywords_are_sorted_for_binary_search() {
