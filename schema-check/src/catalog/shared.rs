@@ -175,7 +175,15 @@ pub(crate) fn read(text: &str) -> SharedStr {
 
 /// Hands out one [`SharedStr`] per distinct text.
 #[derive(Default)]
-pub struct Strings(HashSet<SharedStr, foldhash::fast::RandomState>);
+pub struct Strings(HashSet<SharedStr, TextHasher>);
+
+/// The interner's hasher: a fast one where introspection interns every name
+/// and type of a large catalog (feature `live`), the standard one where only
+/// a snapshot is read, so that the derive's build compiles one crate fewer.
+#[cfg(feature = "live")]
+type TextHasher = foldhash::fast::RandomState;
+#[cfg(not(feature = "live"))]
+type TextHasher = std::hash::RandomState;
 
 impl Strings {
     /// The shared string holding `text`, made on its first request.
