@@ -13,7 +13,9 @@ use serde::Serialize;
 
 mod shared;
 
-pub use shared::{reading_shared, SharedStr, Strings};
+#[cfg(feature = "live")]
+pub use shared::Strings;
+pub use shared::{reading_shared, SharedStr};
 
 /// Every non-system schema of a database, with its relations and types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -11,6 +11,7 @@
 //! `str`'s width: a column holds six of them.
 
 use std::borrow::Borrow;
+#[cfg(feature = "live")]
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
@@ -150,41 +151,52 @@ impl<'de> Deserialize<'de> for SharedStr {
     }
 }
 
+// Sharing pays on the catalogs of tens of thousands of tables that
+// introspection reads and the CLI loads (feature `live`). The derive's build
+// reads one crate's snapshot in unoptimised code, where hashing every text
+// costs more than the allocations sharing saves: there each text read keeps
+// its own allocation, and the interner is not compiled.
+
+#[cfg(feature = "live")]
 thread_local! {
     /// The strings of what this thread deserialises in [`reading_shared`].
     static READING: std::cell::RefCell<Option<Strings>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `read` (a deserialisation) so that the equal texts it reads into
-/// [`SharedStr`]s share one allocation.
+/// [`SharedStr`]s share one allocation (with feature `live`).
 pub fn reading_shared<T>(read: impl FnOnce() -> T) -> T {
-    let outer = READING.replace(Some(Strings::default()));
-    let result = read();
-    READING.set(outer);
-    result
+    #[cfg(feature = "live")]
+    {
+        let outer = READING.replace(Some(Strings::default()));
+        let result = read();
+        READING.set(outer);
+        result
+    }
+    #[cfg(not(feature = "live"))]
+    read()
 }
 
 /// `text` as read: shared with the equal texts read before it when inside
-/// [`reading_shared`].
+/// [`reading_shared`] (with feature `live`).
 pub(crate) fn read(text: &str) -> SharedStr {
-    READING.with_borrow_mut(|strings| match strings {
-        Some(strings) => strings.get(text),
-        None => SharedStr::from(text),
-    })
+    #[cfg(feature = "live")]
+    {
+        READING.with_borrow_mut(|strings| match strings {
+            Some(strings) => strings.get(text),
+            None => SharedStr::from(text),
+        })
+    }
+    #[cfg(not(feature = "live"))]
+    SharedStr::from(text)
 }
 
 /// Hands out one [`SharedStr`] per distinct text.
-#[derive(Default)]
-pub struct Strings(HashSet<SharedStr, TextHasher>);
-
-/// The interner's hasher: a fast one where introspection interns every name
-/// and type of a large catalog (feature `live`), the standard one where only
-/// a snapshot is read, so that the derive's build compiles one crate fewer.
 #[cfg(feature = "live")]
-type TextHasher = foldhash::fast::RandomState;
-#[cfg(not(feature = "live"))]
-type TextHasher = std::hash::RandomState;
+#[derive(Default)]
+pub struct Strings(HashSet<SharedStr, foldhash::fast::RandomState>);
 
+#[cfg(feature = "live")]
 impl Strings {
     /// The shared string holding `text`, made on its first request.
     pub fn get(&mut self, text: &str) -> SharedStr {
@@ -197,7 +209,7 @@ impl Strings {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "live"))]
 mod tests {
     use super::*;
 
