@@ -4,10 +4,12 @@
 //! directory); `pgdrift.toml` at the project root moves the files.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 use crate::error::{Error, Result};
 
@@ -163,8 +165,7 @@ pub fn find_upwards(dir: &Path, name: &Path) -> Option<PathBuf> {
 }
 
 /// The crate whose types stand for dates and times.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TimeCrate {
     #[default]
     Chrono,
@@ -173,8 +174,7 @@ pub enum TimeCrate {
 }
 
 /// The crate whose type stands for `numeric`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DecimalCrate {
     #[default]
     RustDecimal,
@@ -182,8 +182,7 @@ pub enum DecimalCrate {
 }
 
 /// `pgdrift.toml`: paths relative to the project root, and the schemas to read.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectConfig {
     /// Globs of the Rust files that hold models.
     pub models: Vec<String>,
@@ -233,23 +232,138 @@ impl ProjectConfig {
             }
             Err(e) => return Err(Error::io("read", path, e)),
         };
-        toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| 1 + text[..span.start].matches('\n').count());
+        ProjectConfig::parse(&text).map_err(|(span, message)| {
+            let line = span
+                .and_then(|span| text.get(..span.start))
+                .map(|before| 1 + before.matches('\n').count());
             let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
             Error::Config(crate::url::redact_text(&format!(
                 "{}{at}: {}",
                 path.display(),
-                e.message().trim_end()
+                message.trim_end()
             )))
         })
+    }
+
+    /// The settings `text` gives over the defaults, or where in `text` the
+    /// first mistake is and what it is.
+    ///
+    /// The TOML is parsed into toml's document tree and its keys read here,
+    /// not through serde: the derive's build compiles this crate, and
+    /// toml's serde layer cost every cold build of a user's crate.
+    fn parse(text: &str) -> std::result::Result<ProjectConfig, (Option<Range<usize>>, String)> {
+        let document = DeTable::parse(text).map_err(|e| (e.span(), e.message().to_owned()))?;
+        let mut config = ProjectConfig::default();
+        // The table is ordered by key: of several mistakes, the first in the
+        // file is reported.
+        let mut first_error: Option<(Range<usize>, String)> = None;
+        for (key, value) in document.get_ref().iter() {
+            if let Err((span, message)) = config.set(key.get_ref(), value) {
+                let span = span.unwrap_or_else(|| key.span());
+                if first_error
+                    .as_ref()
+                    .is_none_or(|(first, _)| span.start < first.start)
+                {
+                    first_error = Some((span, message));
+                }
+            }
+        }
+        match first_error {
+            Some((span, message)) => Err((Some(span), message)),
+            None => Ok(config),
+        }
+    }
+
+    /// Sets the setting `key` names to `value`; an unknown key, or a value
+    /// of the wrong kind, is an error (at the value's span, or else the key's).
+    fn set(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue>,
+    ) -> std::result::Result<(), (Option<Range<usize>>, String)> {
+        let at_value = |message: String| (Some(value.span()), message);
+        match key {
+            "models" => self.models = strings(value).map_err(at_value)?,
+            "docs" => self.docs = string(value).map_err(at_value)?.into(),
+            "changelog" => self.changelog = string(value).map_err(at_value)?.into(),
+            "snapshot" => self.snapshot = Some(string(value).map_err(at_value)?.into()),
+            "reports" => self.reports = string(value).map_err(at_value)?.into(),
+            "schemas" => self.schemas = strings(value).map_err(at_value)?,
+            "diagram" => {
+                self.diagram = match value.get_ref() {
+                    DeValue::Boolean(yes) => *yes,
+                    other => return Err(at_value(wrong_type(other, "a boolean"))),
+                }
+            }
+            "time" => {
+                self.time = match string(value).map_err(at_value)?.as_str() {
+                    "chrono" => TimeCrate::Chrono,
+                    "time" => TimeCrate::Time,
+                    "jiff" => TimeCrate::Jiff,
+                    other => return Err(at_value(unknown("variant", other, TIME_CRATES))),
+                }
+            }
+            "decimal" => {
+                self.decimal = match string(value).map_err(at_value)?.as_str() {
+                    "rust_decimal" => DecimalCrate::RustDecimal,
+                    "bigdecimal" => DecimalCrate::Bigdecimal,
+                    other => return Err(at_value(unknown("variant", other, DECIMAL_CRATES))),
+                }
+            }
+            "drafts" => self.drafts = string(value).map_err(at_value)?.into(),
+            other => return Err((None, unknown("field", other, SETTINGS))),
+        }
+        Ok(())
     }
 
     /// The schemas filter handed to introspection (`None`: all).
     pub fn schema_filter(&self) -> Option<&[String]> {
         (!self.schemas.is_empty()).then_some(self.schemas.as_slice())
     }
+}
+
+/// The keys `pgdrift.toml` may set, in the order its docs list them.
+const SETTINGS: &[&str] = &[
+    "models",
+    "docs",
+    "changelog",
+    "snapshot",
+    "reports",
+    "schemas",
+    "diagram",
+    "time",
+    "decimal",
+    "drafts",
+];
+const TIME_CRATES: &[&str] = &["chrono", "time", "jiff"];
+const DECIMAL_CRATES: &[&str] = &["rust_decimal", "bigdecimal"];
+
+fn string(value: &Spanned<DeValue>) -> std::result::Result<String, String> {
+    match value.get_ref() {
+        DeValue::String(text) => Ok(text.to_string()),
+        other => Err(wrong_type(other, "a string")),
+    }
+}
+
+fn strings(value: &Spanned<DeValue>) -> std::result::Result<Vec<String>, String> {
+    match value.get_ref() {
+        DeValue::Array(items) => items.iter().map(string).collect(),
+        other => Err(wrong_type(other, "an array of strings")),
+    }
+}
+
+fn wrong_type(value: &DeValue, expected: &str) -> String {
+    format!("invalid type: {}, expected {expected}", value.type_str())
+}
+
+/// What is said of an unknown `what` (field, variant): the names it may be.
+fn unknown(what: &str, name: &str, known: &[&str]) -> String {
+    let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+    format!(
+        "unknown {what} `{}`, expected one of {}",
+        crate::escape::terminal(name),
+        known.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -291,6 +405,62 @@ mod tests {
         assert!(env.connect_timeout().is_err());
         let ok = Env::from_pairs([("PGDRIFT_CONNECT_TIMEOUT", "0.5")]);
         assert_eq!(ok.connect_timeout().unwrap(), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn project_config_reads_every_setting_and_refuses_what_it_does_not_know() {
+        let text = "models = ['a/*.rs', \"b/**/*.rs\"]\ndocs = 'd.md'\nchangelog = 'c.md'\n\
+                    snapshot = 's.json'\nreports = 'r'\nschemas = []\ndiagram = false\n\
+                    time = 'jiff'\ndecimal = 'bigdecimal'\ndrafts = 'db'\n";
+        let config = ProjectConfig::parse(text).unwrap();
+        assert_eq!(config.models, ["a/*.rs", "b/**/*.rs"]);
+        assert_eq!(config.docs, PathBuf::from("d.md"));
+        assert_eq!(config.changelog, PathBuf::from("c.md"));
+        assert_eq!(config.snapshot, Some(PathBuf::from("s.json")));
+        assert_eq!(config.reports, PathBuf::from("r"));
+        assert_eq!(config.schema_filter(), None);
+        assert!(!config.diagram);
+        assert_eq!(config.time, TimeCrate::Jiff);
+        assert_eq!(config.decimal, DecimalCrate::Bigdecimal);
+        assert_eq!(config.drafts, PathBuf::from("db"));
+        assert_eq!(ProjectConfig::parse("").unwrap(), ProjectConfig::default());
+        assert_eq!(
+            ProjectConfig::parse("# nothing\n\n").unwrap(),
+            ProjectConfig::default()
+        );
+
+        let error = |text: &str| {
+            let (span, message) = ProjectConfig::parse(text).unwrap_err();
+            let line = 1 + text[..span.unwrap().start].matches('\n').count();
+            format!("line {line}: {message}")
+        };
+        assert_eq!(
+            error("diagram = \"yes\""),
+            "line 1: invalid type: string, expected a boolean"
+        );
+        assert_eq!(
+            error("docs = 'd'\nschemas = 'app'"),
+            "line 2: invalid type: string, expected an array of strings"
+        );
+        assert_eq!(
+            error("models = ['a', 1]"),
+            "line 1: invalid type: integer, expected a string"
+        );
+        assert_eq!(
+            error("time = 'chrono'\ndecimal = 'f64'"),
+            "line 2: unknown variant `f64`, expected one of `rust_decimal`, `bigdecimal`"
+        );
+        // Of two mistakes the first in the file, though the keys sort the
+        // other way.
+        assert!(error("zzz = 1\naaa = 2").starts_with("line 1: unknown field `zzz`"));
+        assert!(error("[docs]\npath = 'x'").starts_with("line 1: invalid type: table"));
+        assert!(error("docs.path = 'x'").starts_with("line 1: invalid type: table"));
+        assert!(error("[paths]\ndocs = 'x'").starts_with("line 1: unknown field `paths`"));
+        assert!(error("docs = 'a'\ndocs = 'b'").starts_with("line 2: "));
+        assert!(error("docs = ").starts_with("line 1: "));
+        // A name from the file is shown without its control characters.
+        let message = error("\"a\\u001b[31m\" = 1");
+        assert!(!message.contains('\u{1b}'), "{message}");
     }
 
     #[test]
