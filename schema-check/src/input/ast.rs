@@ -508,6 +508,10 @@ pub struct NewtypeDef {
     pub ident: syn::Ident,
     pub generics: syn::Generics,
     pub sql_type: NewtypeSqlType,
+    /// `#[pgdrift(sql_type)]` as written, modifiers included
+    /// (`varchar(40)`): what a drafted column of the newtype is declared
+    /// as. `sql_type` holds its `pg_type` name, which the checks compare.
+    pub written_sql_type: Option<String>,
 }
 
 /// Where a newtype's SQL type comes from.
@@ -531,9 +535,10 @@ impl NewtypeDef {
         errors.finish(&name)?;
         let inner = &inner.expect("one field").ty;
         let foreign = ForeignNewtype::parse(&input.attrs);
-        let named = attrs
-            .sql_type
-            .map(|lit| types::canonical_sql_name(&lit.value()))
+        let written_sql_type = attrs.sql_type.map(|lit| lit.value());
+        let named = written_sql_type
+            .as_deref()
+            .map(types::canonical_sql_name)
             .or_else(|| foreign.type_name.filter(|_| !foreign.transparent))
             .or_else(|| types::sql_name_for(inner));
         Ok(NewtypeDef {
@@ -543,6 +548,7 @@ impl NewtypeDef {
                 || NewtypeSqlType::Inner(Box::new(inner.clone())),
                 NewtypeSqlType::Named,
             ),
+            written_sql_type,
         })
     }
 }

@@ -44,7 +44,13 @@ pub(super) fn wanted(field: &FieldDef, found: &Discovered, catalog: &Catalog) ->
     if field.json {
         return Wanted::Sql("jsonb".to_owned());
     }
-    rust_type(unwrapped(field.checked_ty()), found, catalog, 0)
+    rust_type(
+        unwrapped(field.checked_ty()),
+        found,
+        catalog,
+        0,
+        Spelling::Declared,
+    )
 }
 
 /// Whether `column` has the type `field` asks for, as the derive decides
@@ -73,7 +79,7 @@ pub(super) fn fits(
     match types::fits(&sql, ty) {
         Fit::Yes => true,
         Fit::No => false,
-        Fit::Unknown => match custom_type(ty, found, catalog, 0) {
+        Fit::Unknown => match custom_type(ty, found, catalog, 0, Spelling::Compared) {
             Some(Wanted::Sql(name)) => {
                 custom::accepted_sql_types(catalog, &column.udt, column.element.as_ref())
                     .contains(&name)
@@ -89,12 +95,28 @@ fn unwrapped(ty: &syn::Type) -> &syn::Type {
     types::option_inner(ty).unwrap_or(ty)
 }
 
+/// Which spelling of a newtype's `sql_type` is wanted.
+#[derive(Clone, Copy)]
+enum Spelling {
+    /// As written, modifiers included (`varchar(40)`): a new column's type.
+    Declared,
+    /// Its `pg_type` name (`varchar`): what a column's type is compared with.
+    Compared,
+}
+
 /// The type the type table gives `ty`, else its `Enum`'s or newtype's.
-fn rust_type(ty: &syn::Type, found: &Discovered, catalog: &Catalog, depth: usize) -> Wanted {
+fn rust_type(
+    ty: &syn::Type,
+    found: &Discovered,
+    catalog: &Catalog,
+    depth: usize,
+    spelling: Spelling,
+) -> Wanted {
     if let Some(name) = types::sql_name_for(ty) {
         return Wanted::Sql(preferred(&name));
     }
-    custom_type(ty, found, catalog, depth).unwrap_or_else(|| Wanted::Unknown(type_text(ty)))
+    custom_type(ty, found, catalog, depth, spelling)
+        .unwrap_or_else(|| Wanted::Unknown(type_text(ty)))
 }
 
 /// `jsonb` for the JSON types (what new columns should be); the type
@@ -114,6 +136,7 @@ fn custom_type(
     found: &Discovered,
     catalog: &Catalog,
     depth: usize,
+    spelling: Spelling,
 ) -> Option<Wanted> {
     let (element, array) = match vec_element(ty) {
         Some(element) => (element, "[]"),
@@ -125,9 +148,12 @@ fn custom_type(
     } else {
         let newtype = found.newtypes.iter().find(|n| n.def.ident == name)?;
         match &newtype.def.sql_type {
-            NewtypeSqlType::Named(name) => written(name, catalog),
+            NewtypeSqlType::Named(name) => match (spelling, &newtype.def.written_sql_type) {
+                (Spelling::Declared, Some(declared)) => written(declared, catalog),
+                _ => written(name, catalog),
+            },
             NewtypeSqlType::Inner(_) if depth >= MAX_NEWTYPE_DEPTH => return None,
-            NewtypeSqlType::Inner(inner) => rust_type(inner, found, catalog, depth + 1),
+            NewtypeSqlType::Inner(inner) => rust_type(inner, found, catalog, depth + 1, spelling),
         }
     };
     Some(match wanted {
