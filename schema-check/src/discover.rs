@@ -8,7 +8,7 @@ use crate::cfg::Cfg;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::fix::place::place;
-use crate::input::{EnumDef, ModelDef, NewtypeDef};
+use crate::input::{EnumDef, ModelDef, NewtypeDef, NewtypeSqlType};
 
 /// A model found in a source file.
 pub struct FoundModel {
@@ -24,7 +24,9 @@ pub struct FoundEnum {
     pub def: EnumDef,
 }
 
-/// A `#[derive(SqlType)]` newtype found in a source file.
+/// A `#[derive(SqlType)]` newtype, or a type with a hand-written
+/// `impl SqlType` whose `SQL_TYPE` is a string literal, found in a source
+/// file.
 pub struct FoundNewtype {
     /// Relative to the project root.
     pub file: PathBuf,
@@ -38,7 +40,8 @@ pub struct Discovered {
     pub models: Vec<FoundModel>,
     pub enums: Vec<FoundEnum>,
     /// The newtypes deriving `SqlType` whose attributes parse (the derive
-    /// reports the others).
+    /// reports the others), and the types whose hand-written `impl SqlType`
+    /// gives `SQL_TYPE` as a string literal.
     pub newtypes: Vec<FoundNewtype>,
     /// Types that implement `pgdrift::SqlType` (derived or by hand), by name:
     /// fields of these types are checked by the build, not reported unchecked.
@@ -328,6 +331,16 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
         if let Some(name) = sql_type_of(item, cfg, aliases) {
             found.sql_types.insert(name);
         }
+        if let syn::Item::Impl(i) = item {
+            let compiled = cfg.failing(&cfg.expand_cfg_attr(&i.attrs)).is_none();
+            if let Some(def) = hand_written_sql_type(i).filter(|_| compiled) {
+                found.newtypes.push(FoundNewtype {
+                    file: file.to_path_buf(),
+                    def,
+                });
+            }
+            continue;
+        }
         let (attrs, ident, kind) = match item {
             syn::Item::Struct(s) => (&s.attrs, &s.ident, "struct"),
             syn::Item::Enum(e) => (&e.attrs, &e.ident, "enum"),
@@ -438,6 +451,35 @@ fn collect_newtype(
             def,
         });
     }
+}
+
+/// A hand-written `impl SqlType for Name { const SQL_TYPE: &str = "…"; }`
+/// as the newtype the derive would have read: its SQL type as written.
+/// `None` for another impl, or one whose `SQL_TYPE` is not a string literal.
+fn hand_written_sql_type(i: &syn::ItemImpl) -> Option<NewtypeDef> {
+    let (path, _) = i.trait_.as_ref()?;
+    if path.segments.last()?.ident != "SqlType" {
+        return None;
+    }
+    let syn::Type::Path(self_ty) = &*i.self_ty else {
+        return None;
+    };
+    let written = i.items.iter().find_map(|item| match item {
+        syn::ImplItem::Const(c) if c.ident == "SQL_TYPE" => match &c.expr {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    Some(NewtypeDef {
+        ident: self_ty.path.segments.last()?.ident.clone(),
+        generics: i.generics.clone(),
+        sql_type: NewtypeSqlType::Named(crate::types::canonical_sql_name(&written)),
+        written_sql_type: Some(written),
+    })
 }
 
 /// The type that `item` gives `pgdrift::SqlType`: a struct or enum deriving

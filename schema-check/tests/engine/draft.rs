@@ -101,6 +101,12 @@ pub struct Email(String);
 #[pgdrift(sql_type = "varchar(40)")]
 pub struct Handle(String);
 
+pub struct Code(String);
+
+impl pgdrift::SqlType for Code {
+    const SQL_TYPE: &'static str = "varchar(12)";
+}
+
 #[derive(Model)]
 #[pgdrift(table = "users", partial)]
 pub struct User {
@@ -108,6 +114,7 @@ pub struct User {
     pub email: String,
     /// The name shown; "quoted" and it's fine.
     pub nickname: String,
+    pub code: Option<Code>,
     pub bio: Option<String>,
     pub tags: Vec<i64>,
     pub settings: serde_json::Value,
