@@ -295,21 +295,8 @@ impl ProjectConfig {
                     other => return Err(at_value(wrong_type(other, "a boolean"))),
                 }
             }
-            "time" => {
-                self.time = match string(value).map_err(at_value)?.as_str() {
-                    "chrono" => TimeCrate::Chrono,
-                    "time" => TimeCrate::Time,
-                    "jiff" => TimeCrate::Jiff,
-                    other => return Err(at_value(unknown("variant", other, TIME_CRATES))),
-                }
-            }
-            "decimal" => {
-                self.decimal = match string(value).map_err(at_value)?.as_str() {
-                    "rust_decimal" => DecimalCrate::RustDecimal,
-                    "bigdecimal" => DecimalCrate::Bigdecimal,
-                    other => return Err(at_value(unknown("variant", other, DECIMAL_CRATES))),
-                }
-            }
+            "time" => self.time = variant(value, TIME_CRATES).map_err(at_value)?,
+            "decimal" => self.decimal = variant(value, DECIMAL_CRATES).map_err(at_value)?,
             "drafts" => self.drafts = string(value).map_err(at_value)?.into(),
             other => return Err((None, unknown("field", other, SETTINGS))),
         }
@@ -335,8 +322,30 @@ const SETTINGS: &[&str] = &[
     "decimal",
     "drafts",
 ];
-const TIME_CRATES: &[&str] = &["chrono", "time", "jiff"];
-const DECIMAL_CRATES: &[&str] = &["rust_decimal", "bigdecimal"];
+const TIME_CRATES: &[(&str, TimeCrate)] = &[
+    ("chrono", TimeCrate::Chrono),
+    ("time", TimeCrate::Time),
+    ("jiff", TimeCrate::Jiff),
+];
+const DECIMAL_CRATES: &[(&str, DecimalCrate)] = &[
+    ("rust_decimal", DecimalCrate::RustDecimal),
+    ("bigdecimal", DecimalCrate::Bigdecimal),
+];
+
+/// The value of `names` that `value` names.
+fn variant<T: Copy>(
+    value: &Spanned<DeValue>,
+    names: &[(&str, T)],
+) -> std::result::Result<T, String> {
+    let name = string(value)?;
+    match names.iter().find(|(known, _)| *known == name) {
+        Some((_, variant)) => Ok(*variant),
+        None => {
+            let known: Vec<&str> = names.iter().map(|(known, _)| *known).collect();
+            Err(unknown("variant", &name, &known))
+        }
+    }
+}
 
 fn string(value: &Spanned<DeValue>) -> std::result::Result<String, String> {
     match value.get_ref() {
