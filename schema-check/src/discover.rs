@@ -457,13 +457,7 @@ fn collect_newtype(
 /// as the newtype the derive would have read: its SQL type as written.
 /// `None` for another impl, or one whose `SQL_TYPE` is not a string literal.
 fn hand_written_sql_type(i: &syn::ItemImpl) -> Option<NewtypeDef> {
-    let (path, _) = i.trait_.as_ref()?;
-    if path.segments.last()?.ident != "SqlType" {
-        return None;
-    }
-    let syn::Type::Path(self_ty) = &*i.self_ty else {
-        return None;
-    };
+    let ident = sql_type_impl_for(i)?.clone();
     let written = i.items.iter().find_map(|item| match item {
         syn::ImplItem::Const(c) if c.ident == "SQL_TYPE" => match &c.expr {
             syn::Expr::Lit(syn::ExprLit {
@@ -475,7 +469,7 @@ fn hand_written_sql_type(i: &syn::ItemImpl) -> Option<NewtypeDef> {
         _ => None,
     })?;
     Some(NewtypeDef {
-        ident: self_ty.path.segments.last()?.ident.clone(),
+        ident,
         generics: i.generics.clone(),
         sql_type: NewtypeSqlType::Named(crate::types::canonical_sql_name(&written)),
         written_sql_type: Some(written),
@@ -494,16 +488,19 @@ fn sql_type_of(item: &syn::Item, cfg: &Cfg, aliases: &Aliases) -> Option<String>
     match item {
         syn::Item::Struct(s) => derived(&s.attrs, &s.ident),
         syn::Item::Enum(e) => derived(&e.attrs, &e.ident),
-        syn::Item::Impl(i) => {
-            let (path, _) = i.trait_.as_ref()?;
-            if path.segments.last()?.ident != "SqlType" {
-                return None;
-            }
-            match &*i.self_ty {
-                syn::Type::Path(p) => Some(p.path.segments.last()?.ident.to_string()),
-                _ => None,
-            }
-        }
+        syn::Item::Impl(i) => sql_type_impl_for(i).map(syn::Ident::to_string),
+        _ => None,
+    }
+}
+
+/// The type `impl SqlType for Name` is for: `Name`; `None` for another impl.
+fn sql_type_impl_for(i: &syn::ItemImpl) -> Option<&syn::Ident> {
+    let (path, _) = i.trait_.as_ref()?;
+    if path.segments.last()?.ident != "SqlType" {
+        return None;
+    }
+    match &*i.self_ty {
+        syn::Type::Path(p) => Some(&p.path.segments.last()?.ident),
         _ => None,
     }
 }
