@@ -250,6 +250,12 @@ pub struct Trigger {
     pub events: Vec<String>,
     /// `FOR EACH ROW` (else `FOR EACH STATEMENT`).
     pub row: bool,
+    /// The trigger does not fire in an ordinary session: it was disabled
+    /// (`DISABLE TRIGGER`), or set to fire only while replicating
+    /// (`ENABLE REPLICA TRIGGER`). Such a trigger fills nothing an
+    /// application writes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disabled: bool,
 }
 
 /// When a trigger fires relative to its event.
@@ -292,6 +298,17 @@ impl Trigger {
             timing,
             events,
             row: bit(1),
+            disabled: false,
+        }
+    }
+
+    /// Reads `pg_trigger.tgenabled`: `O` (the default) and `A` (`ENABLE
+    /// ALWAYS`) fire in an ordinary session; `D` (disabled) and `R` (replica
+    /// only) do not.
+    pub fn with_tgenabled(self, tgenabled: u8) -> Trigger {
+        Trigger {
+            disabled: matches!(tgenabled, b'D' | b'R'),
+            ..self
         }
     }
 
@@ -303,12 +320,21 @@ impl Trigger {
             TriggerTiming::InsteadOf => "instead of",
         };
         let each = if self.row { "row" } else { "statement" };
-        format!("{timing} {} for each {each}", self.events.join(" or "))
+        let disabled = if self.disabled { ", disabled" } else { "" };
+        format!(
+            "{timing} {} for each {each}{disabled}",
+            self.events.join(" or ")
+        )
     }
 
     /// Whether the trigger may fill a new row's columns before it is
-    /// written: `BEFORE INSERT … FOR EACH ROW`.
+    /// written: `BEFORE INSERT … FOR EACH ROW`, and not disabled.
     pub fn fills_inserts(&self) -> bool {
+        !self.disabled && self.before_insert_row()
+    }
+
+    /// `BEFORE INSERT … FOR EACH ROW`, whether or not it is disabled.
+    pub fn before_insert_row(&self) -> bool {
         self.row
             && self.timing == TriggerTiming::Before
             && self.events.iter().any(|e| e == "insert")

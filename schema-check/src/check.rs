@@ -149,6 +149,17 @@ fn filling_triggers(relation: &Relation) -> Vec<&str> {
         .collect()
 }
 
+/// `"a"`, `"a" and "b"`, `"a", "b" and "c"`, with how many names there
+/// are; `None` for none.
+fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<(String, usize)> {
+    let quoted: Vec<String> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
+    match quoted.as_slice() {
+        [] => None,
+        [one] => Some((one.clone(), 1)),
+        [rest @ .., last] => Some((format!("{} and {last}", rest.join(", ")), quoted.len())),
+    }
+}
+
 /// Whether a relation of `kind` can have a primary key.
 fn has_primary_key(kind: RelationKind) -> bool {
     matches!(kind, RelationKind::Table | RelationKind::PartitionedTable)
@@ -658,8 +669,21 @@ impl Findings<'_> {
             1 => ("it", "add a field for it, or give the column a default, and take it out of `db_fills`"),
             _ => ("them", "add a field for each, or give the columns defaults, and take them out of `db_fills`"),
         };
+        let disabled = relation
+            .triggers
+            .iter()
+            .filter(|t| t.disabled && t.before_insert_row());
+        let trigger = match quoted_list(disabled.map(|t| t.name.as_str())) {
+            None => "no BEFORE INSERT row trigger".to_owned(),
+            Some((named, 1)) => {
+                format!("no enabled BEFORE INSERT row trigger ({named} is disabled)")
+            }
+            Some((named, _)) => {
+                format!("no enabled BEFORE INSERT row trigger ({named} are disabled)")
+            }
+        };
         let message = format!(
-            "`db_fills` leaves {} to a trigger, but \"{}\" has no BEFORE INSERT row trigger: nothing fills {it}",
+            "`db_fills` leaves {} to a trigger, but \"{}\" has {trigger}: nothing fills {it}",
             known.join(", "),
             self.qualified_table(),
         );
@@ -682,17 +706,9 @@ impl Findings<'_> {
         it: &str,
         otherwise: &str,
     ) -> Option<String> {
-        let quoted: Vec<String> = filling_triggers(relation)
-            .iter()
-            .map(|name| format!("\"{name}\""))
-            .collect();
-        let (named, they_do) = match quoted.as_slice() {
-            [] => return None,
-            [one] => (format!("trigger {one}"), "it does"),
-            [rest @ .., last] => (
-                format!("triggers {} and {last}", rest.join(", ")),
-                "they do",
-            ),
+        let (named, they_do) = match quoted_list(filling_triggers(relation))? {
+            (one, 1) => (format!("trigger {one}"), "it does"),
+            (many, _) => (format!("triggers {many}"), "they do"),
         };
         let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
         let names = names.join(", ");

@@ -728,5 +728,16 @@ mod tests {
                 "trigger stamp on public.users added: before insert or update for each row",
             ]
         );
+        let mut disabled = new.clone();
+        let trigger = &mut disabled.schemas[0].relations[0].triggers[0];
+        *trigger = trigger.clone().with_tgenabled(b'D');
+        let lines: Vec<String> = diff(&new, &disabled)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            ["trigger stamp on public.users changed: definition before insert or update for each row → before insert or update for each row, disabled"]
+        );
     }
 }

@@ -21,14 +21,19 @@ pub(super) struct Rows {
     pub(super) types: Vec<(u32, (TypeName, u32))>,
 }
 
-/// The relation row's triggers, from its names and `tgtype` arrays.
+/// The relation row's triggers, from its names, `tgtype` and `tgenabled`
+/// arrays.
 fn triggers(row: &Fields) -> Vec<Trigger> {
     let names: Vec<String> = row.get("trigger_names");
     let types: Vec<i32> = row.get("trigger_types");
+    let enabled: Vec<i8> = row.get("trigger_enabled");
     names
         .into_iter()
         .zip(types)
-        .map(|(name, tgtype)| Trigger::from_tgtype(name, tgtype))
+        .zip(enabled)
+        .map(|((name, tgtype), enabled)| {
+            Trigger::from_tgtype(name, tgtype).with_tgenabled(enabled as u8)
+        })
         .collect()
 }
 

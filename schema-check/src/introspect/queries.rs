@@ -70,6 +70,7 @@ const RELATIONS: &str = concat!(
     lock_columns!(),
     ",
             coalesce(tg.names, '{}') AS trigger_names, coalesce(tg.types, '{}') AS trigger_types,
+            coalesce(tg.enabled, '{}') AS trigger_enabled,
             CASE WHEN c.relkind = 'v' AND lk.relation IS NULL
                  THEN pg_relation_is_updatable(c.oid, true) END AS updatable_events,
             {distribution}
@@ -83,7 +84,8 @@ const RELATIONS: &str = concat!(
       AND d.objsubid = 0
      LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
      LEFT JOIN (SELECT t.tgrelid, array_agg(t.tgname::text ORDER BY t.tgname) AS names,
-                       array_agg(t.tgtype::int4 ORDER BY t.tgname) AS types
+                       array_agg(t.tgtype::int4 ORDER BY t.tgname) AS types,
+                       array_agg(t.tgenabled ORDER BY t.tgname) AS enabled
                 FROM pg_trigger t WHERE NOT t.tgisinternal GROUP BY t.tgrelid) tg
        ON tg.tgrelid = c.oid
      LEFT JOIN pg_depend xd

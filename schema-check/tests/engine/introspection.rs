@@ -592,6 +592,12 @@ fn triggers_and_view_writability_are_read() {
          CREATE FUNCTION fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
          CREATE TRIGGER b_fill BEFORE INSERT OR UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION fill();
          CREATE TRIGGER a_log AFTER DELETE ON entries FOR EACH STATEMENT EXECUTE FUNCTION fill();
+         CREATE TRIGGER c_off BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION fill();
+         ALTER TABLE entries DISABLE TRIGGER c_off;
+         CREATE TRIGGER d_replica BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION fill();
+         ALTER TABLE entries ENABLE REPLICA TRIGGER d_replica;
+         CREATE TRIGGER e_always BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION fill();
+         ALTER TABLE entries ENABLE ALWAYS TRIGGER e_always;
          CREATE TABLE other (id integer PRIMARY KEY REFERENCES entries (id));
          CREATE VIEW simple AS SELECT id, actor FROM entries;
          CREATE VIEW counted AS SELECT count(*) AS n FROM entries;
@@ -601,6 +607,13 @@ fn triggers_and_view_writability_are_read() {
     );
     let catalog = introspect(&db.connect(), None).unwrap();
     let entries = catalog.relation("public", "entries").unwrap();
+    let before_insert = |name: &str, disabled| Trigger {
+        name: name.into(),
+        timing: TriggerTiming::Before,
+        events: vec!["insert".into()],
+        row: true,
+        disabled,
+    };
     assert_eq!(
         entries.triggers,
         [
@@ -608,17 +621,36 @@ fn triggers_and_view_writability_are_read() {
                 name: "a_log".into(),
                 timing: TriggerTiming::After,
                 events: vec!["delete".into()],
-                row: false
+                row: false,
+                disabled: false,
             },
             Trigger {
                 name: "b_fill".into(),
                 timing: TriggerTiming::Before,
                 events: vec!["insert".into(), "update".into()],
-                row: true
+                row: true,
+                disabled: false,
             },
+            before_insert("c_off", true),
+            before_insert("d_replica", true),
+            before_insert("e_always", false),
         ]
     );
-    assert!(entries.triggers[1].fills_inserts() && !entries.triggers[0].fills_inserts());
+    let fills: Vec<bool> = entries.triggers.iter().map(|t| t.fills_inserts()).collect();
+    assert_eq!(
+        fills,
+        [false, true, false, false, true],
+        "a disabled or replica-only trigger does not fire on an application's insert"
+    );
+    let path = std::path::Path::new("triggers.json");
+    let bytes = snapshot::to_bytes(&catalog);
+    assert_eq!(snapshot::from_bytes(&bytes, path).unwrap(), catalog);
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(
+        text.matches("\"disabled\": true").count(),
+        2,
+        "only a disabled trigger says so in the snapshot: {text}"
+    );
     assert!(
         catalog
             .relation("public", "other")

@@ -869,6 +869,17 @@ pub struct NewNote {
         "0 errors, 0 warnings in 3 models (1 files)\n"
     );
 
+    db.execute("ALTER TABLE notes DISABLE TRIGGER notes_fill_path");
+    let disabled = project.run(&["compare-db-models"]);
+    assert_eq!(disabled.status.code(), Some(1), "{}", all_output(&disabled));
+    assert!(
+        stdout(&disabled).starts_with(
+            "error[required-column]: `db_fills` leaves \"path\" to a trigger, but \"notes\" has no enabled BEFORE INSERT row trigger (\"notes_fill_path\" is disabled): nothing fills it\n"
+        ),
+        "{}",
+        stdout(&disabled)
+    );
+
     db.execute("DROP TRIGGER notes_fill_path ON notes");
     let stale = project.run(&["compare-db-models"]);
     assert_eq!(stale.status.code(), Some(1), "{}", all_output(&stale));

@@ -1,6 +1,7 @@
 //! `db_fills` acknowledges the columns a BEFORE INSERT row trigger fills:
 //! no warning for them (`NewReply`), but an error once the table has no
-//! such trigger, for a name that is not a column, and without `insert`.
+//! such trigger enabled (`NewVote`: `votes`' are disabled or fire only while
+//! replicating), for a name that is not a column, and without `insert`.
 use pgdrift::Model;
 
 #[derive(Model)]

@@ -2,7 +2,8 @@
 //! with such triggers an insert struct that leaves a required column out, or
 //! sends `None` for it, gets a warning naming every one of them; triggers
 //! that fire after the insert, once per statement or on update fill nothing,
-//! so on a table with only those it is an error.
+//! nor do disabled or replica-only ones, so on a table with only those
+//! (`votes`) it is an error.
 use pgdrift::Model;
 
 #[derive(Model)]
