@@ -31,7 +31,7 @@ use schema_check::crate_schema::CrateSettings;
 use schema_check::discover::discover_with;
 use schema_check::introspect::{Introspection, OnLocked, NOT_READ};
 use schema_check::schema_source::{
-    self, Door, KeptSchema, SchemaRequest, SchemaSource, BUILD_SCHEMA, WATCH_DIR,
+    self, Door, KeptSchema, SchemaRequest, SchemaSource, BUILD_SCHEMA, CHOOSING_VARS, WATCH_DIR,
 };
 use schema_check::{docs, files, Catalog, ConnectOptions, Connection, DatabaseUrl};
 
@@ -97,12 +97,7 @@ impl Builder {
     fn check_here(&self) -> Result<(), Error> {
         let crate_dir = env_path("CARGO_MANIFEST_DIR")?;
         let out_dir = env_path("OUT_DIR")?;
-        for var in [
-            "DATABASE_URL",
-            "PGDRIFT_OFFLINE",
-            "PGDRIFT_SNAPSHOT",
-            "PGDRIFT_CONNECT_TIMEOUT",
-        ] {
+        for var in CHOOSING_VARS {
             println!("cargo:rerun-if-env-changed={var}");
         }
         let settings = CrateSettings::load(&crate_dir)?;

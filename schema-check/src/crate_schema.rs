@@ -17,21 +17,11 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::config::{self, Env, ProjectConfig};
 use crate::error::Result;
 use crate::schema_source::{
-    self, log_load, Door, Loaded, Lookup, SchemaRequest, SchemaSource, BUILD_SCHEMA,
+    self, log_load, Door, Loaded, Lookup, SchemaRequest, SchemaSource, CHOOSING_VARS,
 };
 
 /// How long a live catalog is reused in one process.
 pub const LIVE_REFRESH: Duration = Duration::from_secs(30);
-
-/// The variables that choose a crate's schema.
-const CHOOSING_VARS: [&str; 6] = [
-    "DATABASE_URL",
-    "PGDRIFT_OFFLINE",
-    "PGDRIFT_SNAPSHOT",
-    BUILD_SCHEMA,
-    "PGDRIFT_CONNECT_TIMEOUT",
-    "PGDRIFT_QUERY_TIMEOUT",
-];
 
 /// Everything a crate's schema depends on, as it stands now: the variables
 /// that choose it, and the files that do (the nearest `.env` and

@@ -25,6 +25,26 @@ use crate::live::{ConnectOptions, Connection};
 /// build script wrote, which the derive reads instead of connecting.
 pub const BUILD_SCHEMA: &str = "PGDRIFT_BUILD_SCHEMA";
 
+/// The variables that choose where a crate's schema comes from and how long
+/// reading it may take: a change of any of them is a change of the schema
+/// source.
+pub const CHOOSING_VARS: [&str; 6] = [
+    "DATABASE_URL",
+    "PGDRIFT_OFFLINE",
+    "PGDRIFT_SNAPSHOT",
+    BUILD_SCHEMA,
+    "PGDRIFT_CONNECT_TIMEOUT",
+    "PGDRIFT_QUERY_TIMEOUT",
+];
+
+/// Whether a build may record `var`'s value among what the crate depends
+/// on (the compiler writes such values into the build's dependency files):
+/// every choosing variable but `DATABASE_URL`, whose value may hold a
+/// password.
+pub fn recordable(var: &str) -> bool {
+    var != "DATABASE_URL"
+}
+
 /// Where `schema-check watch` keeps the live schema (`schema.json`) and
 /// says who it is (`watcher.json`), relative to the project root.
 pub const WATCH_DIR: &str = ".pgdrift/watch";

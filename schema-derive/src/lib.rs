@@ -30,7 +30,7 @@ use schema_check::catalog::{quote_ident, Relation};
 use schema_check::crate_schema::catalog_for_crate;
 use schema_check::custom::type_probes;
 use schema_check::docs::{relation_section, DocModel};
-use schema_check::schema_source::Loaded;
+use schema_check::schema_source::{recordable, Loaded, CHOOSING_VARS};
 use schema_check::{check_model, Check, Finding, Level, ModelDef};
 
 /// Checks a struct against its PostgreSQL table or view at compile time and
@@ -472,11 +472,11 @@ fn track_inputs(crate_dir: &std::path::Path, loaded: &Loaded) -> TokenStream {
         let path = path.to_string_lossy();
         quote! { const _: &[u8] = include_bytes!(#path); }
     });
+    let vars = CHOOSING_VARS.into_iter().filter(|var| recordable(var));
     let span = Span::call_site();
     quote_spanned! {span=>
         #snapshot
-        const _: ::core::option::Option<&str> = ::core::option_env!("PGDRIFT_OFFLINE");
-        const _: ::core::option::Option<&str> = ::core::option_env!("PGDRIFT_SNAPSHOT");
+        #(const _: ::core::option::Option<&str> = ::core::option_env!(#vars);)*
     }
 }
 

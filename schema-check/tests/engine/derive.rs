@@ -197,8 +197,22 @@ fn a_changed_snapshot_alone_rebuilds_the_crate() {
     let snapshot_path = krate.path().join(".pgdrift/schema.json");
     snapshot::save(&snapshot_path, &introspect(&db.connect(), None).unwrap()).unwrap();
     let offline = [("PGDRIFT_OFFLINE", "true")];
-    let first = krate.cargo(&["build", "--quiet"], &offline);
+    let secret = ("DATABASE_URL", "postgres://app:Sup3rSecret@127.0.0.1:9/app");
+    let first = krate.cargo(&["build", "--quiet"], &[offline[0], secret]);
     assert!(first.status.success(), "{}", stderr(&first));
+    // The compiler's dependency file lists the variables the derive read:
+    // each that chooses the schema, so changing one rebuilds the crate,
+    // except the URL, whose password must not land in the target directory.
+    let dep_info = rustc_dep_info("pgdrift_snapshot_tracking");
+    for var in schema_check::schema_source::CHOOSING_VARS {
+        let recorded = dep_info.contains(&format!("# env-dep:{var}"));
+        assert_eq!(recorded, var != "DATABASE_URL", "{var}: {dep_info}");
+    }
+    assert!(
+        dep_info.contains("# env-dep:PGDRIFT_OFFLINE=true"),
+        "{dep_info}"
+    );
+    assert!(!dep_info.contains("Sup3rSecret"), "{dep_info}");
 
     db.execute("ALTER TABLE posts ADD COLUMN body text");
     snapshot::save(&snapshot_path, &introspect(&db.connect(), None).unwrap()).unwrap();
@@ -208,6 +222,24 @@ fn a_changed_snapshot_alone_rebuilds_the_crate() {
         ["error: table \"posts\" has a column that no field maps: \"body\" (text, nullable)"],
         "no source changed: the snapshot alone must trigger the rebuild"
     );
+}
+
+/// The dependency file rustc wrote last for the crate `name`: its inputs,
+/// and the variables it read (`# env-dep:NAME=value`). Earlier test runs
+/// leave theirs beside it (each run's crate is in a new directory).
+fn rustc_dep_info(name: &str) -> String {
+    let deps = crate::krate::target_dir().join("debug/deps");
+    let prefix = format!("{name}-");
+    let newest = std::fs::read_dir(&deps)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let file = path.file_name().unwrap().to_string_lossy();
+            file.starts_with(&prefix) && file.ends_with(".d")
+        })
+        .max_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap())
+        .unwrap_or_else(|| panic!("no dependency file for {name} in {}", deps.display()));
+    std::fs::read_to_string(newest).unwrap()
 }
 
 #[test]
