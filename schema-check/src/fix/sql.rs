@@ -17,6 +17,7 @@ use crate::catalog::Catalog;
 use crate::discover::Discovered;
 
 mod alter;
+mod convert;
 mod create;
 mod enums;
 mod plan;

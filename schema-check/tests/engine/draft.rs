@@ -159,6 +159,64 @@ pub struct User {
 }
 
 #[test]
+fn type_changes_keep_the_values_or_fail() {
+    let db = testing::database();
+    let table = r"
+        CREATE TABLE keys (id bigint PRIMARY KEY, token bytea, note text, code text);
+        INSERT INTO keys VALUES (1, convert_to('héllo', 'UTF8'), 'C:\x41\dir', 'abcd');";
+    let source = r#"
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "keys")]
+pub struct Key {
+    pub id: i64,
+    pub token: Option<String>,
+    pub note: Option<Vec<u8>>,
+    #[pgdrift(sql_type = "varchar(4)")]
+    pub code: Option<String>,
+}
+"#;
+    let values = |columns: [&str; 3]| -> Vec<Option<String>> {
+        columns
+            .iter()
+            .flat_map(|c| db.query(&format!("SELECT {c} FROM keys")))
+            .collect()
+    };
+    let drafted = round_trip_on(&db, table, source);
+    assert_eq!(
+        values(["token::text", "note", "code"]),
+        [
+            Some(r"\x68c3a96c6c6f".to_owned()),
+            Some(r"C:\x41\dir".to_owned()),
+            Some("abcd".to_owned())
+        ],
+        "the down part gives the values back"
+    );
+    // The up part alone: bytes read as UTF-8 text, text stored as its bytes
+    // (backslashes and all), and a value that fits the new length kept.
+    db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    db.execute(table);
+    db.connect().batch_execute(&drafted.up()).unwrap();
+    assert_eq!(
+        values(["token", "convert_from(note, 'UTF8')", "code"]),
+        [
+            Some("héllo".to_owned()),
+            Some(r"C:\x41\dir".to_owned()),
+            Some("abcd".to_owned())
+        ],
+        "{}",
+        drafted.up()
+    );
+    // A value longer than the new length fails the draft, which cuts nothing.
+    db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    db.execute(table);
+    db.execute("UPDATE keys SET code = 'abcde'");
+    let err = db.connect().batch_execute(&drafted.up()).unwrap_err();
+    assert!(err.to_string().contains("too long"), "{err}");
+    assert_eq!(values(["code"; 3])[0], Some("abcde".to_owned()));
+    insta::assert_snapshot!("draft_type_conversions", drafted.up());
+}
+
+#[test]
 fn enum_labels_and_new_tables() {
     let drafted = round_trip(
         USERS,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::convert::conversion;
 use super::plan::{asked_by, column_comment, commented, run, wanted_fields};
 use super::wanted::{self, Wanted};
 use super::{text, Down, Statement, Step};
@@ -238,21 +239,31 @@ impl<'a> Table<'a> {
             column.data_type
         );
         let name = text::ident(&column.name);
-        let to = |ty: &str| format!("TYPE {ty} USING {name}::{ty}");
         let ty = match wanted::wanted(field, self.found, self.catalog) {
             Wanted::Sql(ty) => ty,
-            Wanted::Unknown(rust) => return self.todo_type(about, &rust, &to("<type>"), column),
+            Wanted::Unknown(rust) => {
+                let action = format!("TYPE <type> USING {name}::<type>");
+                return self.todo_type(about, &rust, &action, column);
+            }
         };
         let old = text::column_type(column);
+        let up = conversion(&name, &old, &ty);
+        let down = conversion(&name, &ty, &old);
         Step {
             about,
             up: vec![run(
-                "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); fails if a value does not convert, or if PostgreSQL has no cast between the types (then write the USING expression)",
-                self.alter_column(&column.name, &to(&ty)),
+                &format!(
+                    "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); {}",
+                    up.risk
+                ),
+                self.alter_column(&column.name, &up.clause),
             )],
             down: Down::Run(vec![run(
-                "rewrites the table again; a value the new type holds may not convert back",
-                self.alter_column(&column.name, &to(&old)),
+                &match down.is_plain() {
+                    true => "rewrites the table again; a value the new type holds may not convert back".to_owned(),
+                    false => format!("rewrites the table again; {}", down.risk),
+                },
+                self.alter_column(&column.name, &down.clause),
             )]),
             changes: true,
         }
