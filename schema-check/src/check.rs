@@ -1122,12 +1122,16 @@ impl Findings<'_> {
                     .fix(fix);
                 self.push(finding);
             }
-            Fit::Unknown if !field.declares_sql_type() && self.model.names_parameter(inner) => {
+            Fit::Unknown
+                if !field.declares_sql_type()
+                    && self.model.names_parameter(types::referent(inner)) =>
+            {
                 if self.notes {
-                    self.out_of_reach(field, column, inner);
+                    self.out_of_reach(field, column, types::referent(inner));
                 }
             }
             Fit::Unknown if self.model.strict && !field.declares_sql_type() => {
+                let inner = types::referent(inner);
                 let message = format!(
                     "pgdrift cannot check `{}` against column \"{qualified}\" (`{}`), and the struct is `strict`",
                     type_text(inner),

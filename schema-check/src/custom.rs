@@ -224,16 +224,18 @@ pub struct TypeProbe<'a> {
     pub unchecked: Option<String>,
 }
 
-/// `Vec<T>` → `T`.
+/// `Vec<T>` and `[T]` (a referenced slice) → `T`, itself a referent.
 fn vec_element(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
+    let path = match ty {
+        syn::Type::Path(path) => path,
+        syn::Type::Slice(slice) => return Some(types::referent(&slice.elem)),
+        _ => return None,
     };
     let segment = path.path.segments.last()?;
     match &segment.arguments {
         syn::PathArguments::AngleBracketed(args) if segment.ident == "Vec" => {
             match args.args.first()? {
-                syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+                syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(types::referent(t)),
                 _ => None,
             }
         }
@@ -293,9 +295,10 @@ fn type_probe<'a>(
     column: &Column,
 ) -> Option<TypeProbe<'a>> {
     // One `Option`, or the two of a write's `Option<Option<T>>`.
+    // A reference is probed as what it refers to.
     let checked = field.checked_ty();
     let ty = types::option_inner(checked).unwrap_or(checked);
-    let ty = types::option_inner(ty).unwrap_or(ty);
+    let ty = types::referent(types::option_inner(ty).unwrap_or(ty));
     let element = vec_element(ty).and_then(|inner| Some((inner, array_element(catalog, column)?)));
     let unknown_element = match &element {
         Some((inner, element)) if !types::is_known(inner) => Some((*inner, element)),

@@ -692,11 +692,23 @@ pub fn sql_name_for(ty: &syn::Type) -> Option<String> {
 /// The name of the type a field holds, after one `Option` and the element
 /// of a `Vec`: `Option<Vec<Email>>` → `Email`.
 pub fn last_segment_name(ty: &syn::Type) -> Option<String> {
-    let ty = option_inner(ty).unwrap_or(ty);
+    let ty = referent(option_inner(ty).unwrap_or(ty));
+    if let syn::Type::Slice(slice) = ty {
+        return last_segment(referent(&slice.elem)).map(|(name, _)| name);
+    }
     let (name, args) = last_segment(ty)?;
     match (name.as_str(), args.as_slice()) {
-        ("Vec", [element]) => last_segment(element).map(|(name, _)| name),
+        ("Vec", [element]) => last_segment(referent(element)).map(|(name, _)| name),
         _ => Some(name),
+    }
+}
+
+/// What a reference refers to (`&'a T`, `&T`, `&mut T` → `T`), else the
+/// type itself: a write sends, and a type check sees, the referent.
+pub fn referent(ty: &syn::Type) -> &syn::Type {
+    match strip(ty) {
+        syn::Type::Reference(r) => referent(&r.elem),
+        other => other,
     }
 }
 
@@ -768,6 +780,24 @@ mod tests {
 
     fn fit(sql: &SqlType, rust: &str) -> Fit {
         fits(sql, &ty(rust))
+    }
+
+    #[test]
+    fn a_custom_type_is_named_through_options_references_and_sequences() {
+        for (rust, name) in [
+            ("Email", "Email"),
+            ("Option<&'a Email>", "Email"),
+            ("&'static crate::Email", "Email"),
+            ("Vec<&'a Mood>", "Mood"),
+            ("&'a [Mood]", "Mood"),
+            ("Option<&'a [Mood]>", "Mood"),
+        ] {
+            assert_eq!(
+                last_segment_name(&ty(rust)).as_deref(),
+                Some(name),
+                "{rust}"
+            );
+        }
     }
 
     #[test]

@@ -22,4 +22,13 @@ pub struct Media {
     pub kinds: Vec<Mood>,
 }
 
+/// A reference is checked as the type it refers to.
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "media", partial)]
+pub struct MediaRef<'a> {
+    pub views: &'a Views,
+    pub owner_email: Option<&'a Email>,
+    pub kinds: &'a [Mood],
+}
+
 fn main() {}

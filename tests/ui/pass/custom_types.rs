@@ -109,6 +109,17 @@ pub struct UserMood {
     pub mood: Option<SqlxMood>,
 }
 
+/// References to custom types, as diesel's insert structs borrow them:
+/// checked as the types they refer to, under `strict` too.
+#[derive(Model)]
+#[pgdrift(table = "media", partial, strict)]
+pub struct MediaRef<'a> {
+    pub kind: &'a MediaKind,
+    pub kinds: &'a [DieselMediaKind],
+    pub owner_email: Option<&'a Email>,
+    pub views: &'static Views,
+}
+
 fn main() {
     assert_eq!(MediaKind::SQL_TYPE, "media_kind");
     assert_eq!(DieselMediaKind::SQL_TYPE, "media_kind");
