@@ -241,6 +241,8 @@ struct Verdict {
     help: String,
     /// Spanned on the whole type rather than the field's name.
     on_type: bool,
+    /// Whether its help is the one sure fix (else it offers a choice).
+    sure: bool,
 }
 
 /// A field's Rust type as its column's nullability sees it.
@@ -797,17 +799,20 @@ impl Findings<'_> {
         column: &Column,
         shape: &Shape,
     ) {
-        let verdicts = self.nullability_verdicts(relation, column, shape);
+        let verdicts = self.nullability_verdicts(relation, field, column, shape);
         let Some(verdict) = verdicts.into_iter().max_by_key(|v| v.level) else {
             return;
         };
-        let fix = sure_fix!(crate::fix::rust::nullability(
-            verdict.check,
-            &verdict.help,
-            shape.ty,
-            shape.inner,
-            self.model.strict && !shape.double_option,
-        ));
+        let fix = match verdict.sure {
+            true => sure_fix!(crate::fix::rust::nullability(
+                verdict.check,
+                &verdict.help,
+                shape.ty,
+                shape.inner,
+                self.model.strict && !shape.double_option,
+            )),
+            false => None,
+        };
         let finding = self
             .found(verdict.check, verdict.level, verdict.message)
             .on(field, &column.name);
@@ -895,6 +900,7 @@ impl Findings<'_> {
     fn nullability_verdicts(
         &self,
         relation: &Relation,
+        field: &FieldDef,
         column: &Column,
         shape: &Shape,
     ) -> Vec<Verdict> {
@@ -906,6 +912,10 @@ impl Findings<'_> {
         } = *shape;
         let directions = self.model.directions;
         let write = directions.insert || directions.update;
+        // diesel may be told that `None` writes NULL: then a plain `Option`
+        // on a NOT NULL column fails the write.
+        let none_null =
+            |told: bool| told && is_option && !double_option && !column.accepts_null_on_write();
         [
             (directions.read && column.nullable && !is_option)
                 .then(|| self.nullable_without_option(column, inner)),
@@ -913,9 +923,16 @@ impl Findings<'_> {
                 .then(|| self.option_on_not_null(column, inner)),
             (directions.insert
                 && is_option
+                && !field.none.null_on_insert()
                 && insert_requires(column)
                 && !left_to_trigger(self.model, column))
             .then(|| self.required_by_insert(relation, column, inner)),
+            (directions.insert
+                && none_null(field.none.null_on_insert())
+                && !left_to_trigger(self.model, column))
+            .then(|| self.none_inserts_null(relation, column, inner)),
+            (directions.update && none_null(field.none.null_on_update()))
+                .then(|| self.none_updates_to_null(column, inner)),
             (double_option && directions.read).then(|| self.double_option_read(column, inner)),
             (double_option && !column.nullable && write)
                 .then(|| self.null_into_not_null(column, inner)),
@@ -945,6 +962,7 @@ impl Findings<'_> {
                 format!("use `Option<{}>`", type_text(inner))
             },
             on_type: true,
+            sure: true,
         }
     }
 
@@ -959,6 +977,7 @@ impl Findings<'_> {
             ),
             help: format!("use `{}`", type_text(inner)),
             on_type: false,
+            sure: true,
         }
     }
 
@@ -987,6 +1006,57 @@ impl Findings<'_> {
             ),
             help,
             on_type: false,
+            sure: true,
+        }
+    }
+
+    /// An insert struct's `Option` on a NOT NULL column when diesel is told
+    /// `treat_none_as_default_value = false`: `None` inserts NULL. A warning
+    /// naming the `BEFORE INSERT` row triggers that may fill it first.
+    fn none_inserts_null(
+        &self,
+        relation: &Relation,
+        column: &Column,
+        inner: &syn::Type,
+    ) -> Verdict {
+        let plain = format!("use `{}`", type_text(inner));
+        let otherwise = match fills_itself(column) {
+            true => format!("{plain}, or drop `treat_none_as_default_value = false` so that `None` sends DEFAULT"),
+            false => plain.clone(),
+        };
+        let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
+            Some(help) => (Level::Warning, help),
+            None => (Level::Error, otherwise),
+        };
+        Verdict {
+            check: Check::OptionOnNotNull,
+            level,
+            message: format!(
+                "column \"{}\" is NOT NULL, but with `treat_none_as_default_value = false` an insert sends NULL for `None`",
+                self.qualified_column(&column.name)
+            ),
+            help,
+            on_type: true,
+            sure: false,
+        }
+    }
+
+    /// An update struct's `Option` on a NOT NULL column when diesel is told
+    /// `treat_none_as_null = true`: `None` sets the column to NULL.
+    fn none_updates_to_null(&self, column: &Column, inner: &syn::Type) -> Verdict {
+        Verdict {
+            check: Check::OptionOnNotNull,
+            level: Level::Error,
+            message: format!(
+                "column \"{}\" is NOT NULL, but with `treat_none_as_null = true` an update sets it to NULL for `None`",
+                self.qualified_column(&column.name)
+            ),
+            help: format!(
+                "use `{}`, or drop `treat_none_as_null` so that `None` leaves it unchanged",
+                type_text(inner)
+            ),
+            on_type: true,
+            sure: false,
         }
     }
 
@@ -1002,6 +1072,7 @@ impl Findings<'_> {
             ),
             help: format!("use `Option<{}>`", type_text(inner)),
             on_type: true,
+            sure: true,
         }
     }
 
@@ -1031,6 +1102,7 @@ impl Findings<'_> {
             ),
             help,
             on_type: true,
+            sure: true,
         }
     }
 

@@ -8,6 +8,7 @@ use heck::ToSnakeCase;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
+pub use super::attr::foreign::NoneWrites;
 use super::attr::foreign::{
     ForeignContainer, ForeignEnum, ForeignField, ForeignNewtype, ForeignVariant,
 };
@@ -83,6 +84,9 @@ pub struct FieldDef {
     pub may_be_missing: bool,
     /// `#[sqlx(json)]`: the column must be `json` or `jsonb`; the type is free.
     pub json: bool,
+    /// What diesel writes for `None` (`treat_none_as_null`,
+    /// `treat_none_as_default_value`), the field's words before the struct's.
+    pub none: NoneWrites,
     pub doc: Option<String>,
     /// The field's first token: its first attribute, visibility or name.
     pub start: Span,
@@ -205,7 +209,7 @@ impl ModelDef {
             .map(|n| n.named.iter())
             .into_iter()
             .flatten()
-            .map(|field| FieldDef::parse(field, rename_all, &errors))
+            .map(|field| FieldDef::parse(field, rename_all, foreign.none, &errors))
             .collect();
         errors.finish(&name)?;
         Ok(ModelDef {
@@ -289,7 +293,12 @@ fn table_name(container: &ContainerAttrs, foreign: &ForeignContainer, name: &str
 impl FieldDef {
     /// Reads a named field and its attributes; a field without a column
     /// name of its own is named by `rename_all`.
-    fn parse(field: &syn::Field, rename_all: RenameAll, errors: &Errors) -> FieldDef {
+    fn parse(
+        field: &syn::Field,
+        rename_all: RenameAll,
+        none: NoneWrites,
+        errors: &Errors,
+    ) -> FieldDef {
         let ident = field.ident.clone().expect("named field");
         let attrs = FieldAttrs::parse(&field.attrs, errors);
         let foreign = ForeignField::parse(&field.attrs);
@@ -326,6 +335,7 @@ impl FieldDef {
             diesel_sql_type: foreign.diesel_sql_type,
             may_be_missing: foreign.default,
             json: foreign.json,
+            none: foreign.none.or(none),
             doc: doc_comment(&field.attrs),
             start: field
                 .attrs

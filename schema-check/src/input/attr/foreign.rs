@@ -24,6 +24,51 @@ pub struct ForeignContainer {
     /// `#[diesel(primary_key(a, b))]` (diesel 1: `#[primary_key(a, b)]`):
     /// the fields that form the table's primary key, as written.
     pub primary_key: Vec<syn::Ident>,
+    /// What diesel's `Option` fields write for `None`, for every field.
+    pub none: NoneWrites,
+}
+
+/// diesel's `treat_none_as_null = bool` (`AsChangeset`: `None` sets NULL
+/// rather than leaving the column alone) and `treat_none_as_default_value =
+/// bool` (`Insertable`: `false` makes `None` insert NULL rather than
+/// DEFAULT), on the struct or a field; `None` when not said.
+#[derive(Default, Clone, Copy)]
+pub struct NoneWrites {
+    pub treat_none_as_null: Option<bool>,
+    pub treat_none_as_default_value: Option<bool>,
+}
+
+impl NoneWrites {
+    /// Reads the key if it is one of the two; `false` for another key.
+    fn read(&mut self, entry: &Entry) -> bool {
+        let slot = match entry.key.as_str() {
+            "treat_none_as_null" => &mut self.treat_none_as_null,
+            "treat_none_as_default_value" => &mut self.treat_none_as_default_value,
+            _ => return false,
+        };
+        *slot = slot.or_else(|| entry.flag());
+        true
+    }
+
+    /// A field's own words, else the struct's.
+    pub fn or(self, container: NoneWrites) -> NoneWrites {
+        NoneWrites {
+            treat_none_as_null: self.treat_none_as_null.or(container.treat_none_as_null),
+            treat_none_as_default_value: self
+                .treat_none_as_default_value
+                .or(container.treat_none_as_default_value),
+        }
+    }
+
+    /// Whether an update sets the column to NULL for `None`.
+    pub fn null_on_update(self) -> bool {
+        self.treat_none_as_null == Some(true)
+    }
+
+    /// Whether an insert writes NULL for `None` (rather than DEFAULT).
+    pub fn null_on_insert(self) -> bool {
+        self.treat_none_as_default_value == Some(false)
+    }
 }
 
 /// What a field's foreign attributes say.
@@ -43,6 +88,8 @@ pub struct ForeignField {
     pub default: bool,
     /// `#[sqlx(json)]`: the column is `json` or `jsonb`; the field's type is free.
     pub json: bool,
+    /// What `None` writes, as the field says it.
+    pub none: NoneWrites,
 }
 
 /// One `key`, `key = value` or `key(...)` of a foreign attribute.
@@ -90,6 +137,13 @@ impl Entry {
     /// The value as a string literal.
     fn lit(&self) -> Option<syn::LitStr> {
         syn::parse2::<syn::LitStr>(self.value.clone()?).ok()
+    }
+
+    /// The value as `true` or `false`.
+    fn flag(&self) -> Option<bool> {
+        syn::parse2::<syn::LitBool>(self.value.clone()?)
+            .ok()
+            .map(|b| b.value)
     }
 
     /// The value as a string literal's contents.
@@ -249,7 +303,9 @@ impl ForeignContainer {
             match entry.key.as_str() {
                 "table_name" if out.table.is_none() => out.table = entry.last_segment(),
                 "primary_key" if out.primary_key.is_empty() => out.primary_key = entry.names(),
-                _ => {}
+                _ => {
+                    out.none.read(&entry);
+                }
             }
         }
         // diesel 1's `#[primary_key(a, b)]`.
@@ -284,7 +340,9 @@ impl ForeignField {
                 "sql_type" => {
                     out.diesel_sql_type = out.diesel_sql_type.take().or_else(|| entry.ty());
                 }
-                _ => {}
+                _ => {
+                    out.none.read(&entry);
+                }
             }
         }
         for entry in entries(attrs, "sqlx") {
@@ -369,6 +427,27 @@ mod tests {
         let c = ForeignContainer::parse(&attrs("#[sqlx(rename_all = \"camelCase\")]"));
         assert_eq!(c.rename_all.as_deref(), Some("camelCase"));
         assert!(!c.diesel);
+    }
+
+    #[test]
+    fn what_none_writes_is_read_from_the_struct_and_the_field() {
+        let c = ForeignContainer::parse(&attrs(
+            "#[diesel(table_name = posts, treat_none_as_null = true)] #[diesel(treat_none_as_default_value = false)]",
+        ));
+        assert!(c.none.null_on_update() && c.none.null_on_insert());
+        let plain = ForeignContainer::parse(&attrs("#[diesel(table_name = posts)]"));
+        assert!(!plain.none.null_on_update() && !plain.none.null_on_insert());
+        let odd = ForeignContainer::parse(&attrs("#[diesel(treat_none_as_null = \"yes\")]"));
+        assert!(
+            !odd.none.null_on_update(),
+            "a value that is not a bool says nothing"
+        );
+        let field = ForeignField::parse(&attrs("#[diesel(treat_none_as_null = false)]"));
+        assert!(
+            !field.none.or(c.none).null_on_update(),
+            "the field's word wins"
+        );
+        assert!(field.none.or(c.none).null_on_insert(), "else the struct's");
     }
 
     #[test]
