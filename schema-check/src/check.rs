@@ -780,7 +780,7 @@ impl Findings<'_> {
         let shape = Shape::of(&field.ty);
         let checked = Shape::of(field.checked_ty()).inner;
         self.nullability(relation, field, column, &shape);
-        self.writability(field, column);
+        self.writability(relation, field, column);
         let sql = types::resolve(catalog, column);
         self.declared_types(catalog, &sql, field, column);
         if field.json {
@@ -823,10 +823,13 @@ impl Findings<'_> {
         self.push(finding.help(verdict.help).fix(fix));
     }
 
-    /// A field of a struct that writes, on a column no write may set.
-    fn writability(&mut self, field: &FieldDef, column: &Column) {
+    /// A field of a struct that writes, on a column no write may set. An
+    /// update writes no field of the row's key: it finds the row by it
+    /// (diesel's `AsChangeset` leaves the key out of `SET`).
+    fn writability(&mut self, relation: &Relation, field: &FieldDef, column: &Column) {
         let directions = self.model.directions;
-        if !(directions.insert || directions.update) {
+        let updates = directions.update && !self.identifies_row(relation, field);
+        if !(directions.insert || updates) {
             return;
         }
         let Some(what) = never_written(column) else {
@@ -846,6 +849,22 @@ impl Findings<'_> {
             .on(field, &column.name)
             .help("leave the field out of structs that write, or `#[pgdrift(skip)]` it");
         self.push(finding);
+    }
+
+    /// Whether `field` is part of the row's key: of the key the model
+    /// declares (`primary_key`, diesel's `primary_key(…)`), else of the
+    /// table's primary key.
+    fn identifies_row(&self, relation: &Relation, field: &FieldDef) -> bool {
+        match self.model.primary_key_source() {
+            Some(_) => self
+                .model
+                .primary_key_fields()
+                .any(|key| std::ptr::eq(key, field)),
+            None => relation
+                .primary_key
+                .as_ref()
+                .is_some_and(|key| key.columns.contains(&field.column)),
+        }
     }
 
     /// `#[pgdrift(sql_type = "…")]` and `#[diesel(sql_type = …)]` against

@@ -1,5 +1,6 @@
 //! Update structs: `Some(None)` cannot go into a NOT NULL column, generated
-//! columns are not written, and views must be updatable.
+//! columns and identity columns that are not the row's key are not written,
+//! and views must be updatable.
 use pgdrift::Model;
 
 #[derive(Model)]
@@ -20,6 +21,16 @@ pub struct CountChanges {
 pub struct CountRow {
     pub author_id: Option<i64>,
     pub n: Option<i64>,
+}
+
+/// An update never sets the row's key, but a struct that declares another
+/// key writes `id`, which is GENERATED ALWAYS.
+#[derive(Model)]
+#[pgdrift(table = "posts", update)]
+pub struct PostRetitle {
+    pub id: Option<i64>,
+    #[pgdrift(primary_key)]
+    pub title: String,
 }
 
 fn main() {}

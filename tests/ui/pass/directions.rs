@@ -43,6 +43,17 @@ pub struct PostChanges {
     pub labels: Option<Option<Vec<Option<String>>>>,
 }
 
+/// A read-and-update struct (`Queryable` + `AsChangeset`): the update finds
+/// the row by its key and never sets it, so an identity `GENERATED ALWAYS`
+/// key is fine.
+#[derive(Model)]
+#[diesel(table_name = posts)]
+#[pgdrift(read, update, partial)]
+pub struct PostEdit {
+    pub id: i64,
+    pub title: String,
+}
+
 /// Both at once (`Insertable` + `AsChangeset`).
 #[derive(Model)]
 #[pgdrift(table = "posts", insert, update)]
