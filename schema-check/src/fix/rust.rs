@@ -26,21 +26,53 @@ pub(crate) fn column(field: &FieldDef, name: &str) -> Fix {
 }
 
 /// The plain Rust type that fits the column (of type `sql`) in place of
-/// `inner`, in the crates `model` already uses.
+/// `inner`, in the crates `model` already uses. A reference stays one: its
+/// referent is replaced, by the borrowed form (`str`, `[T]`) where there is
+/// one, so `&'a [i32]` becomes `&'a [i64]`, not `Vec<i64>`.
 pub(crate) fn fitting_type(model: &ModelDef, sql: &SqlType, inner: &syn::Type) -> Option<Fix> {
     let crates =
         types::families_of(std::iter::once(inner).chain(model.fields.iter().map(|f| &f.ty)));
-    types::plain_type_for(sql, crates).map(|fitting| {
-        let (first, last) = bounds(inner);
-        Fix {
-            description: format!("use `{fitting}`"),
-            edits: vec![Edit::Replace {
-                first,
-                last,
-                text: fitting,
-            }],
+    let fitting = types::plain_type_for(sql, crates)?;
+    let (replaced, text, shown) = match inner {
+        syn::Type::Reference(reference) => {
+            let text = borrowed(&fitting);
+            let shown = format!("{}{text}", reference_prefix(reference));
+            (&*reference.elem, text, shown)
         }
+        _ => (inner, fitting.clone(), fitting),
+    };
+    let (first, last) = bounds(replaced);
+    Some(Fix {
+        description: format!("use `{shown}`"),
+        edits: vec![Edit::Replace { first, last, text }],
     })
+}
+
+/// What a reference to an owned type is written as: `String` → `str`,
+/// `Vec<T>` → `[T]`, else the type.
+fn borrowed(owned: &str) -> String {
+    if owned == "String" {
+        return "str".to_owned();
+    }
+    match owned.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
+        Some(element) => format!("[{element}]"),
+        None => owned.to_owned(),
+    }
+}
+
+/// `&'a `, `&mut ` or `&` as the reference is written.
+fn reference_prefix(reference: &syn::TypeReference) -> String {
+    let lifetime = reference
+        .lifetime
+        .as_ref()
+        .map(|l| format!("{l} "))
+        .unwrap_or_default();
+    let mutability = if reference.mutability.is_some() {
+        "mut "
+    } else {
+        ""
+    };
+    format!("&{lifetime}{mutability}")
 }
 
 /// The sure fix of a read struct's nullability finding `check` about the

@@ -83,6 +83,32 @@ fn fix_a_type_that_does_not_fit() {
 }
 
 #[test]
+fn a_reference_keeps_its_lifetime_and_takes_the_borrowed_form() {
+    let db = database();
+    let new_user = |fields: &str| {
+        format!(
+            "use pgdrift::Model;\n\n#[derive(Model)]\n#[pgdrift(table = \"users\", insert, partial)]\npub struct NewUser<'a> {{\n{fields}}}\n"
+        )
+    };
+    let before = new_user(
+        "    pub email: &'a [u8],
+    pub age: Option<&'a str>,
+    pub joined: &'a chrono::NaiveDateTime,
+    pub pw_hashed: &'a str,
+",
+    );
+    let after = new_user(
+        "    pub email: &'a str,
+    pub age: Option<&'a i32>,
+    pub joined: &'a chrono::DateTime<chrono::Utc>,
+    pub pw_hashed: &'a str,
+",
+    );
+    let out = assert_fixes(&db, &before, &after);
+    assert!(out.ends_with("fixed 3 findings in 1 file\n"), "{out}");
+}
+
+#[test]
 fn fix_a_missing_option_also_with_a_wrong_type() {
     let db = database();
     let before = ALL_FIELDS
