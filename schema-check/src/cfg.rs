@@ -190,6 +190,34 @@ impl Cfg {
 }
 
 /// `[features]` of a manifest: each feature and what it enables.
+/// The crates that code of the package whose `Cargo.toml` is in `root` can
+/// name: its dependencies (by the name the code uses, `-` read as `_`),
+/// for every target, and the standard library's. `None` without a readable
+/// manifest.
+pub fn nameable_crates(root: &Path) -> Option<BTreeSet<String>> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(default)]
+        dependencies: toml::Table,
+        #[serde(default)]
+        target: HashMap<String, Target>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Target {
+        #[serde(default)]
+        dependencies: toml::Table,
+    }
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+    let manifest: Manifest = toml::from_str(&text).ok()?;
+    let targets = manifest.target.values().map(|t| &t.dependencies);
+    let names = std::iter::once(&manifest.dependencies)
+        .chain(targets)
+        .flat_map(|table| table.keys())
+        .map(|name| name.replace('-', "_"));
+    let standard = ["std", "core", "alloc", "crate", "self", "super"].map(str::to_owned);
+    Some(names.chain(standard).collect())
+}
+
 fn features_table(manifest: &str) -> std::result::Result<HashMap<String, Vec<String>>, String> {
     #[derive(serde::Deserialize)]
     struct Manifest {

@@ -1,7 +1,7 @@
 //! The `fix` passes: apply every sure fix to the model files' texts,
 //! check them again, and repeat while fixes apply.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::TextEdit;
@@ -44,6 +44,7 @@ pub fn fix_models(
     let original: BTreeMap<PathBuf, String> =
         read_model_files(root, patterns)?.into_iter().collect();
     let cfg = Cfg::for_package(root, features)?;
+    let crates = crate::cfg::nameable_crates(root);
     let mut texts = original.clone();
     let mut applied = 0;
     let mut pass = 0;
@@ -52,7 +53,7 @@ pub fn fix_models(
         pass += 1;
         let count = match pass > FIX_PASSES {
             true => 0,
-            false => apply_pass(&mut texts, &findings),
+            false => apply_pass(&mut texts, &findings, crates.as_ref()),
         };
         if count == 0 {
             return Ok(Fixed {
@@ -82,7 +83,13 @@ fn check_texts(
 }
 
 /// Applies the fixes of `findings` to each of `texts`; how many applied.
-fn apply_pass(texts: &mut BTreeMap<PathBuf, String>, findings: &[Finding]) -> usize {
+/// A fix that writes a path into a crate outside `crates` (when the
+/// package's crates are known) would not compile, so it is left out.
+fn apply_pass(
+    texts: &mut BTreeMap<PathBuf, String>,
+    findings: &[Finding],
+    crates: Option<&BTreeSet<String>>,
+) -> usize {
     let mut applied = 0;
     for (file, text) in texts.iter_mut() {
         let shown = file.to_string_lossy();
@@ -91,6 +98,7 @@ fn apply_pass(texts: &mut BTreeMap<PathBuf, String>, findings: &[Finding]) -> us
             .filter(|i| i.fix.is_some())
             .filter_map(|i| i.place.as_ref())
             .filter(|p| p.file == shown && !p.edits.is_empty())
+            .filter(|p| crates.is_none_or(|crates| names_only(&p.edits, crates)))
             .map(|p| p.edits.as_slice())
             .collect();
         let (fixed, count) = apply_fixes(text, &fixes);
@@ -100,6 +108,36 @@ fn apply_pass(texts: &mut BTreeMap<PathBuf, String>, findings: &[Finding]) -> us
         }
     }
     applied
+}
+
+/// Whether the code `edits` write names no crate but `crates`: the first
+/// segment of each path (`sqlx` in `sqlx::postgres::types::PgLTree`). Doc
+/// comments and attributes are not code that names a crate.
+fn names_only(edits: &[TextEdit], crates: &BTreeSet<String>) -> bool {
+    edits
+        .iter()
+        .flat_map(|edit| edit.replacement.lines())
+        .map(str::trim_start)
+        .filter(|line| !line.starts_with("//") && !line.starts_with("#["))
+        .flat_map(path_roots)
+        .all(|root| crates.contains(root))
+}
+
+/// The first segments of the paths in `code`: each identifier followed by
+/// `::` that does not follow another segment.
+fn path_roots(code: &str) -> impl Iterator<Item = &str> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices("::").filter_map(move |(at, _)| {
+        let before = &code[..at];
+        let start = before.rfind(|c: char| !ident(c)).map_or(0, |i| i + 1);
+        let name = &before[start..];
+        // After `a::` or `<T as X>::` a segment is not a root; after a
+        // leading `::` (a global path) it is.
+        let qualified = before[..start]
+            .strip_suffix("::")
+            .is_some_and(|p| p.ends_with(|c: char| ident(c) || c == '>'));
+        (!name.is_empty() && !qualified).then(|| name.trim_start_matches("r#"))
+    })
 }
 
 /// `text` with every fix applied whose edits do not touch an edit of a fix
@@ -133,4 +171,46 @@ fn apply_fixes(text: &str, fixes: &[&[TextEdit]]) -> (String, usize) {
     }
     out.push_str(&text[position..]);
     (out, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_named_by_its_first_segment() {
+        let roots = |code| path_roots(code).collect::<Vec<_>>();
+        assert_eq!(roots("pub path: sqlx::postgres::types::PgLTree,"), ["sqlx"]);
+        assert_eq!(
+            roots("Option<Vec<chrono::NaiveDate>>, uuid::Uuid"),
+            ["chrono", "uuid"]
+        );
+        assert_eq!(roots("::std::string::String"), ["std"]);
+        assert!(roots("Option<i64>").is_empty());
+        assert!(roots("<T as pgdrift::SqlType>::SQL_TYPE").contains(&"pgdrift"));
+    }
+
+    #[test]
+    fn a_fix_naming_a_crate_the_package_lacks_is_left_out() {
+        let crates: BTreeSet<String> = ["std", "chrono"].map(str::to_owned).into();
+        let edit = |text: &str| TextEdit {
+            start: 0,
+            end: 0,
+            replacement: text.to_owned(),
+        };
+        assert!(names_only(
+            &[edit("    pub at: chrono::NaiveDate,\n")],
+            &crates
+        ));
+        assert!(!names_only(
+            &[edit("    pub path: sqlx::postgres::types::PgLTree,\n")],
+            &crates
+        ));
+        assert!(names_only(
+            &[edit(
+                "    /// see a::b\n    #[pgdrift(column = \"x::y\")]\n    pub x: i64,\n"
+            )],
+            &crates
+        ));
+    }
 }

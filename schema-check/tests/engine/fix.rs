@@ -142,6 +142,35 @@ fn fix_uncovered_columns_at_their_positions() {
 }
 
 #[test]
+fn a_fix_needing_a_crate_the_package_lacks_is_left_to_a_person() {
+    let db = database();
+    db.execute("CREATE TABLE tokens (id bigint PRIMARY KEY, owner uuid NOT NULL)");
+    let models = "#[derive(pgdrift::Model)]\n#[pgdrift(table = \"tokens\")]\npub struct Token {\n    pub id: i64,\n}\n";
+    let project = Project::new(&db, models);
+    let manifest =
+        "[package]\nname = \"app\"\n\n[dependencies]\npgdrift = \"0\"\nchrono = \"0.4\"\n";
+    std::fs::write(project.root().join("Cargo.toml"), manifest).unwrap();
+    let out = project.run(&["fix"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(project.models(), models, "uuid::Uuid would not compile");
+    assert!(
+        stdout(&out).starts_with("fixed 0 findings in 0 files\n\nfindings without a sure fix:"),
+        "{}",
+        stdout(&out)
+    );
+    // A dependency of any target counts.
+    let with_uuid = format!("{manifest}\n[target.'cfg(unix)'.dependencies]\nuuid = \"1\"\n");
+    std::fs::write(project.root().join("Cargo.toml"), with_uuid).unwrap();
+    let out = project.run(&["fix"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        project.models().contains("    pub owner: uuid::Uuid,\n"),
+        "{}",
+        project.models()
+    );
+}
+
+#[test]
 fn fix_an_option_on_not_null_under_strict() {
     let db = database();
     let strict =
