@@ -118,6 +118,12 @@ fn introspect_prints_text_json_and_one_table() {
         stderr(&missing),
         "error: --table nope: no such table or view in the schema\n"
     );
+    let near = schema_check(root.path(), &["introspect", "--table", "app.order"], &vars);
+    assert_eq!(near.status.code(), Some(2));
+    assert_eq!(
+        stderr(&near),
+        "error: --table app.order: no such table or view in the schema; did you mean `Orders`?\n"
+    );
     assert!(
         !root.path().join(".pgdrift").exists(),
         "introspect writes nothing"

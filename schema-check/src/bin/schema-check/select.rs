@@ -21,9 +21,18 @@ pub(crate) fn find_relation<'a>(
         .collect();
     match matches.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Error::Config(format!(
-            "--table {name}: no such table or view in the schema"
-        ))),
+        [] => {
+            let names = catalog
+                .relations()
+                .filter(|(s, _)| schema.is_none_or(|want| want == *s) && keep(s))
+                .map(|(_, r)| r.name.as_str());
+            let near = schema_check::suggest::closest(relation, names)
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            Err(Error::Config(format!(
+                "--table {name}: no such table or view in the schema{near}"
+            )))
+        }
         several => Err(Error::Config(format!(
             "--table {name} is ambiguous: it names {}; qualify it with its schema",
             several
