@@ -464,7 +464,7 @@ impl<'a> Table<'a> {
             .models
             .iter()
             .filter(|m| m.model.directions.read && !m.model.partial)
-            .map(|m| m.model.name())
+            .map(|m| format!("{} in {}", m.model.name(), m.file.display()))
             .collect();
         if readers.is_empty() {
             return Vec::new();
