@@ -368,7 +368,7 @@ fn collect(items: &[syn::Item], cfg: &Cfg, aliases: &Aliases, file: &Path, found
                 collect_newtype(s, attrs, file, found);
             }
             syn::Item::Enum(e) if aliases.derives(&attrs, "Enum") => {
-                collect_enum(e, attrs, file, found);
+                collect_enum(e, attrs, cfg, file, found);
             }
             syn::Item::Enum(e) if is_model => {
                 let mut e = e.clone();
@@ -417,15 +417,24 @@ fn collect_model(input: &syn::DeriveInput, file: &Path, found: &mut Discovered) 
 }
 
 /// Adds the `#[derive(Enum)]` enum `e` of `file` (with its expanded
-/// attributes `attrs`) to `found`, or the problems of its attributes.
+/// attributes `attrs`, and only the variants whose `#[cfg(...)]` holds) to
+/// `found`, or the problems of its attributes.
 fn collect_enum(
     e: &syn::ItemEnum,
     attrs: Vec<syn::Attribute>,
+    cfg: &Cfg,
     file: &Path,
     found: &mut Discovered,
 ) {
     let mut e = e.clone();
     e.attrs = attrs;
+    e.variants = std::mem::take(&mut e.variants)
+        .into_iter()
+        .filter_map(|mut variant| {
+            variant.attrs = cfg.expand_cfg_attr(&variant.attrs);
+            cfg.enabled(&variant.attrs).then_some(variant)
+        })
+        .collect();
     match EnumDef::parse(&e.into()) {
         Ok(def) => found.enums.push(FoundEnum {
             file: file.to_path_buf(),
@@ -669,6 +678,44 @@ mod tests {
         assert_eq!(enums, ["A", "B", "C"]);
         assert!(found.models.is_empty());
         assert_eq!(sorted(&found.sql_types), ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn an_enums_variants_are_those_the_build_compiles() {
+        let found = found(
+            r#"
+            #[derive(pgdrift::Enum)]
+            enum Kind {
+                Site,
+                #[cfg(not(feature = "full"))] Lite,
+                #[cfg(any())] Never,
+                #[cfg_attr(any(), pgdrift(rename = "gone"))] Person,
+            }
+        "#,
+        );
+        let labels: Vec<&str> = found.enums[0]
+            .def
+            .variants
+            .iter()
+            .map(|v| v.label.as_str())
+            .collect();
+        assert_eq!(labels, ["site", "lite", "person"]);
+        let full = Cfg {
+            features: ["full".to_owned()].into(),
+        };
+        let file = syn::parse_file(
+            "#[derive(pgdrift::Enum)] enum Kind { Site, #[cfg(not(feature = \"full\"))] Lite }",
+        )
+        .unwrap();
+        let mut with_full = Discovered::default();
+        collect(
+            &file.items,
+            &full,
+            &Aliases::of(&file.items),
+            Path::new("m.rs"),
+            &mut with_full,
+        );
+        assert_eq!(with_full.enums[0].def.variants.len(), 1);
     }
 
     #[test]
