@@ -217,6 +217,41 @@ pub struct Key {
 }
 
 #[test]
+fn a_read_struct_keeps_its_not_null_when_a_write_struct_sends_none() {
+    let db = testing::database();
+    db.execute(
+        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+         CREATE TABLE emoji (id serial PRIMARY KEY, shortcode varchar(128) NOT NULL);",
+    );
+    let (catalog, _) = snapshot(&db);
+    let found = models(
+        r#"
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "emoji")]
+pub struct Emoji {
+    pub id: i32,
+    pub shortcode: String,
+}
+
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "emoji", insert, update)]
+pub struct EmojiForm {
+    pub shortcode: Option<String>,
+}
+"#,
+    );
+    let up = draft(&catalog, &found).up();
+    assert!(!up.contains("DROP NOT NULL"), "{up}");
+    assert!(
+        up.contains("reads it as NOT NULL, which dropping NOT NULL would break")
+            && up.contains("-- ALTER TABLE emoji ALTER COLUMN shortcode SET DEFAULT <value>;"),
+        "{up}"
+    );
+    db.connect().batch_execute(&up).unwrap();
+    assert_eq!(snapshot(&db).0, catalog, "a TODO runs nothing");
+}
+
+#[test]
 fn enum_labels_and_new_tables() {
     let drafted = round_trip(
         USERS,

@@ -13,6 +13,7 @@ use crate::discover::{Discovered, FoundModel};
 use crate::finding::{Check, Level};
 use crate::input::FieldDef;
 use crate::suggest::closest_or_shortened;
+use crate::types;
 
 /// What a field's `Option` asks of its column's `NOT NULL`, as the check
 /// reports it. (Two structs cannot ask for both: one asks only of a
@@ -390,6 +391,22 @@ impl<'a> Table<'a> {
                 changes: false,
             };
         }
+        if let Some((reader, read)) = self.reads_as_not_null(&column.name) {
+            return Step {
+                about: format!(
+                    "{about}; but struct {} (field {} in {}) reads it as NOT NULL, which dropping NOT NULL would break",
+                    reader.model.name(),
+                    read.name(),
+                    reader.file.display()
+                ),
+                up: vec![commented(
+                    "TODO: give the column a default if an insert's None is to send DEFAULT, or make the field not an Option",
+                    self.alter_column(&column.name, "SET DEFAULT <value>"),
+                )],
+                down: Down::Nothing,
+                changes: true,
+            };
+        }
         Step {
             about,
             up: vec![run(
@@ -402,6 +419,20 @@ impl<'a> Table<'a> {
             )]),
             changes: true,
         }
+    }
+
+    /// A struct that reads the column into a field that is not an `Option`:
+    /// it needs the column NOT NULL.
+    fn reads_as_not_null(&self, column: &str) -> Option<(&'a FoundModel, &'a FieldDef)> {
+        self.models
+            .iter()
+            .filter(|m| m.model.directions.read)
+            .find_map(|m| {
+                m.model
+                    .mapped_fields()
+                    .find(|f| f.column == column && types::option_inner(&f.ty).is_none())
+                    .map(|f| (*m, f))
+            })
     }
 
     /// `SET NOT NULL` the way that keeps the long scan out of the exclusive
