@@ -63,17 +63,29 @@ pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> V
         .iter()
         .filter(|c| !mapped.contains_key(c.name.as_str()))
         .collect();
+    // An insert gives the columns of the fields it does not leave out.
+    let inserted = |c: &Column| {
+        mapped
+            .get(c.name.as_str())
+            .is_some_and(|f| f.inserted(model.directions))
+    };
     let required: Vec<&Column> = if model.directions.insert {
-        uncovered
+        relation
+            .columns
             .iter()
-            .copied()
-            .filter(|c| insert_requires(c) && !left_to_trigger(model, c))
+            .filter(|c| !inserted(c) && insert_requires(c) && !left_to_trigger(model, c))
             .collect()
     } else {
         Vec::new()
     };
-    if !required.is_empty() {
-        findings.required(relation, &required);
+    let (left_out, unmapped): (Vec<&Column>, Vec<&Column>) = required
+        .iter()
+        .partition(|c| mapped.contains_key(c.name.as_str()));
+    if !unmapped.is_empty() {
+        findings.required(relation, &unmapped);
+    }
+    for column in left_out {
+        findings.required_left_out(relation, mapped[column.name.as_str()], column);
     }
     if model.directions.read && !model.partial {
         let rest: Vec<&Column> = uncovered
@@ -828,18 +840,15 @@ impl Findings<'_> {
     /// (diesel's `AsChangeset` leaves the key out of `SET`).
     fn writability(&mut self, relation: &Relation, field: &FieldDef, column: &Column) {
         let directions = self.model.directions;
-        let updates = directions.update && !self.identifies_row(relation, field);
-        if !(directions.insert || updates) {
+        let inserts = field.inserted(directions);
+        let updates = field.updated(directions) && !self.identifies_row(relation, field);
+        if !(inserts || updates) {
             return;
         }
         let Some(what) = never_written(column) else {
             return;
         };
-        let verb = if directions.insert {
-            "an INSERT"
-        } else {
-            "an UPDATE"
-        };
+        let verb = if inserts { "an INSERT" } else { "an UPDATE" };
         let message = format!(
             "column \"{}\" is {what}, which {verb} cannot write",
             self.qualified_column(&column.name)
@@ -930,7 +939,8 @@ impl Findings<'_> {
             ..
         } = *shape;
         let directions = self.model.directions;
-        let write = directions.insert || directions.update;
+        let (inserts, updates) = (field.inserted(directions), field.updated(directions));
+        let write = inserts || updates;
         // diesel may be told that `None` writes NULL: then a plain `Option`
         // on a NOT NULL column fails the write.
         let none_null =
@@ -940,17 +950,17 @@ impl Findings<'_> {
                 .then(|| self.nullable_without_option(column, inner)),
             (directions.read && !column.nullable && is_option)
                 .then(|| self.option_on_not_null(column, inner)),
-            (directions.insert
+            (inserts
                 && is_option
                 && !field.none.null_on_insert()
                 && insert_requires(column)
                 && !left_to_trigger(self.model, column))
             .then(|| self.required_by_insert(relation, column, inner)),
-            (directions.insert
+            (inserts
                 && none_null(field.none.null_on_insert())
                 && !left_to_trigger(self.model, column))
             .then(|| self.none_inserts_null(relation, column, inner)),
-            (directions.update && none_null(field.none.null_on_update()))
+            (updates && none_null(field.none.null_on_update()))
                 .then(|| self.none_updates_to_null(column, inner)),
             (double_option && directions.read).then(|| self.double_option_read(column, inner)),
             (double_option && !column.nullable && write)
@@ -1287,6 +1297,27 @@ impl Findings<'_> {
             None => (Level::Error, add),
         };
         let finding = self.found(Check::RequiredColumn, level, message).help(help);
+        self.push(finding);
+    }
+
+    /// A column an insert must give whose field it leaves out
+    /// (`#[diesel(skip_insertion)]`).
+    fn required_left_out(&mut self, relation: &Relation, field: &FieldDef, column: &Column) {
+        let message = format!(
+            "an insert into \"{}\" must fill NOT NULL column \"{}\" ({}), which has no default, but the field leaves it out (`skip_insertion`)",
+            self.qualified_table(),
+            column.name,
+            column.data_type
+        );
+        let plain = "remove `skip_insertion`, or give the column a default".to_owned();
+        let (level, help) = match self.trigger_help(relation, &[column], "it", &plain) {
+            Some(help) => (Level::Warning, help),
+            None => (Level::Error, plain),
+        };
+        let finding = self
+            .found(Check::RequiredColumn, level, message)
+            .on(field, &column.name)
+            .help(help);
         self.push(finding);
     }
 

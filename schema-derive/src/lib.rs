@@ -409,6 +409,13 @@ fn model_impl(model: &ModelDef, relation: Option<&Relation>) -> TokenStream {
     );
     let body = parse_generated(&body);
     let insert_columns = model.directions.insert.then(|| {
+        // diesel's `skip_insertion` fields are read, not inserted.
+        let column_list = fields
+            .iter()
+            .filter(|f| f.inserted(model.directions))
+            .map(|f| quote_ident(&f.column).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
         quote! {
             impl #impl_generics #ident #ty_generics #where_clause {
                 /// The columns this insert struct writes, in field order, for

@@ -87,6 +87,10 @@ pub struct FieldDef {
     /// What diesel writes for `None` (`treat_none_as_null`,
     /// `treat_none_as_default_value`), the field's words before the struct's.
     pub none: NoneWrites,
+    /// `#[diesel(skip_insertion)]`: the struct's inserts leave the field out.
+    pub skip_insertion: bool,
+    /// `#[diesel(skip_update)]`: the struct's updates leave the field out.
+    pub skip_update: bool,
     pub doc: Option<String>,
     /// The field's first token: its first attribute, visibility or name.
     pub start: Span,
@@ -210,6 +214,7 @@ impl ModelDef {
             .into_iter()
             .flatten()
             .map(|field| FieldDef::parse(field, rename_all, foreign.none, &errors))
+            .map(|field| field.in_directions(container.directions()))
             .collect();
         errors.finish(&name)?;
         Ok(ModelDef {
@@ -291,6 +296,27 @@ fn table_name(container: &ContainerAttrs, foreign: &ForeignContainer, name: &str
 }
 
 impl FieldDef {
+    /// The field as the struct's `directions` use it: one that every
+    /// direction leaves out (`skip_insertion` in a struct that only
+    /// inserts) is no column of the table, as diesel reads it.
+    fn in_directions(mut self, directions: Directions) -> FieldDef {
+        let used = directions.read
+            || (directions.insert && !self.skip_insertion)
+            || (directions.update && !self.skip_update);
+        self.skip |= !used;
+        self
+    }
+
+    /// Whether the struct's inserts write the field.
+    pub fn inserted(&self, directions: Directions) -> bool {
+        directions.insert && !self.skip_insertion
+    }
+
+    /// Whether the struct's updates write the field (the row's key aside).
+    pub fn updated(&self, directions: Directions) -> bool {
+        directions.update && !self.skip_update
+    }
+
     /// Reads a named field and its attributes; a field without a column
     /// name of its own is named by `rename_all`.
     fn parse(
@@ -336,6 +362,8 @@ impl FieldDef {
             may_be_missing: foreign.default,
             json: foreign.json,
             none: foreign.none.or(none),
+            skip_insertion: foreign.skip_insertion,
+            skip_update: foreign.skip_update,
             doc: doc_comment(&field.attrs),
             start: field
                 .attrs

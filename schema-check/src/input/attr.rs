@@ -555,8 +555,6 @@ impl NewtypeAttrs {
     }
 }
 
-/// Asserts that the attribute table of `A` is one table: every variant has
-/// its own name, listed at its own place, and that name reads back as it.
 /// The ways a struct moves rows. A struct that names none is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Directions {

@@ -90,6 +90,10 @@ pub struct ForeignField {
     pub json: bool,
     /// What `None` writes, as the field says it.
     pub none: NoneWrites,
+    /// `#[diesel(skip_insertion)]`: an insert leaves the field out.
+    pub skip_insertion: bool,
+    /// `#[diesel(skip_update)]`: an update leaves the field out.
+    pub skip_update: bool,
 }
 
 /// One `key`, `key = value` or `key(...)` of a foreign attribute.
@@ -340,6 +344,8 @@ impl ForeignField {
                 "sql_type" => {
                     out.diesel_sql_type = out.diesel_sql_type.take().or_else(|| entry.ty());
                 }
+                "skip_insertion" if entry.value.is_none() => out.skip_insertion = true,
+                "skip_update" if entry.value.is_none() => out.skip_update = true,
                 _ => {
                     out.none.read(&entry);
                 }
