@@ -193,8 +193,8 @@ pub fn derive_enum(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 
 /// `#[derive(SqlType)]` on a one-field newtype: `#[pgdrift(sql_type =
 /// "text")]`, sqlx's `#[sqlx(transparent)]` or `#[sqlx(type_name = "…")]`,
-/// else the inner type's SQL type.
-#[proc_macro_derive(SqlType, attributes(pgdrift, sqlx))]
+/// diesel's `#[diesel(sql_type = Text)]`, else the inner type's SQL type.
+#[proc_macro_derive(SqlType, attributes(pgdrift, sqlx, diesel))]
 pub fn derive_sql_type(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     custom::expand_sql_type(&input).into()

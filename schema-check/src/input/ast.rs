@@ -562,8 +562,8 @@ pub enum NewtypeSqlType {
 }
 
 impl NewtypeDef {
-    /// Reads a newtype and its `#[pgdrift(sql_type)]`, `#[sqlx(transparent)]`
-    /// or `#[sqlx(type_name)]`.
+    /// Reads a newtype and its `#[pgdrift(sql_type)]`, `#[sqlx(transparent)]`,
+    /// `#[sqlx(type_name)]` or diesel's `#[diesel(sql_type = …)]`.
     pub fn parse(input: &syn::DeriveInput) -> Result<NewtypeDef, Vec<Finding>> {
         let name = unraw(&input.ident);
         let errors = Errors::new();
@@ -574,10 +574,16 @@ impl NewtypeDef {
         let inner = &inner.expect("one field").ty;
         let foreign = ForeignNewtype::parse(&input.attrs);
         let written_sql_type = attrs.sql_type.map(|lit| lit.value());
+        let diesel = foreign
+            .diesel_sql_type
+            .as_ref()
+            .and_then(crate::interop::DieselSqlType::parse)
+            .map(|d| d.describe());
         let named = written_sql_type
             .as_deref()
             .map(types::canonical_sql_name)
             .or_else(|| foreign.type_name.filter(|_| !foreign.transparent))
+            .or(diesel)
             .or_else(|| types::sql_name_for(inner));
         Ok(NewtypeDef {
             ident: input.ident.clone(),

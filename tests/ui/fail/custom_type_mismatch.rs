@@ -31,4 +31,15 @@ pub struct MediaRef<'a> {
     pub kinds: &'a [Mood],
 }
 
+/// diesel's newtype idiom: the SQL type its `sql_type` names.
+#[derive(pgdrift::SqlType)]
+#[diesel(sql_type = diesel::sql_types::BigInt)]
+pub struct Count(pub i32);
+
+#[derive(pgdrift::Model)]
+#[pgdrift(table = "media", partial)]
+pub struct MediaCount {
+    pub views: Count,
+}
+
 fn main() {}

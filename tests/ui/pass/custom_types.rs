@@ -62,6 +62,12 @@ pub struct Title(pub String);
 #[sqlx(transparent)]
 pub struct Views(pub i32);
 
+/// diesel's newtype idiom (`AsExpression` + `FromSqlRow`): the SQL type
+/// from `#[diesel(sql_type = …)]`, whatever the inner type.
+#[derive(pgdrift::SqlType)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct DbUrl(pub Box<Opaque>);
+
 /// A newtype over a type with its own `SqlType`.
 #[derive(pgdrift::SqlType)]
 pub struct Headline {
@@ -107,6 +113,7 @@ pub struct MediaDeclared {
 pub struct UserMood {
     pub id: i64,
     pub mood: Option<SqlxMood>,
+    pub nickname: Option<DbUrl>,
 }
 
 /// References to custom types, as diesel's insert structs borrow them:
@@ -128,6 +135,7 @@ fn main() {
     assert_eq!(Email::SQL_TYPE, "text");
     assert_eq!(Title::SQL_TYPE, "text");
     assert_eq!(Views::SQL_TYPE, "int4");
+    assert_eq!(DbUrl::SQL_TYPE, "text");
     assert_eq!(Headline::SQL_TYPE, "text");
     assert_eq!(Media::COLUMNS[1].sql_type, "public.media_kind");
 }

@@ -135,6 +135,9 @@ pub struct ForeignNewtype {
     pub transparent: bool,
     /// `#[sqlx(type_name = "…")]`.
     pub type_name: Option<String>,
+    /// `#[diesel(sql_type = …)]`, as on a type deriving diesel's
+    /// `AsExpression`.
+    pub diesel_sql_type: Option<syn::Type>,
 }
 
 impl Entry {
@@ -396,7 +399,8 @@ impl ForeignVariant {
 }
 
 impl ForeignNewtype {
-    /// Reads a newtype's `#[sqlx(transparent)]` and `#[sqlx(type_name)]`.
+    /// Reads a newtype's `#[sqlx(transparent)]`, `#[sqlx(type_name)]` and
+    /// `#[diesel(sql_type)]`.
     pub fn parse(attrs: &[syn::Attribute]) -> ForeignNewtype {
         let sqlx = entries(attrs, "sqlx");
         ForeignNewtype {
@@ -405,6 +409,10 @@ impl ForeignNewtype {
                 .iter()
                 .filter(|e| e.key == "type_name")
                 .find_map(Entry::string),
+            diesel_sql_type: entries(attrs, "diesel")
+                .iter()
+                .filter(|e| e.key == "sql_type")
+                .find_map(Entry::ty),
         }
     }
 }
