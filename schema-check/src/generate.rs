@@ -28,6 +28,10 @@ pub struct Options {
     pub decimal: DecimalCrate,
     /// Also an insert struct (`NewUser`) per table.
     pub insert: bool,
+    /// The crates the generated code may name (the package's dependencies
+    /// and std), when known: a type from another crate is written only
+    /// when the type table lists none from these.
+    pub nameable: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Options {
@@ -209,7 +213,10 @@ impl Writer<'_> {
         match sql {
             SqlType::Enum(name) => self.enum_names.get(name).cloned(),
             SqlType::Array(element) => Some(format!("Vec<{}>", self.type_for(element)?)),
-            other => types::plain_type_for(other, self.options.crates()),
+            other => match &self.options.nameable {
+                Some(nameable) => types::plain_type_within(other, self.options.crates(), nameable),
+                None => types::plain_type_for(other, self.options.crates()),
+            },
         }
     }
 

@@ -16,7 +16,9 @@ use crate::catalog::{Catalog, Column, TypeName};
 mod extensions;
 mod fitting;
 
-pub use fitting::{families_of, plain_type_for, rust_type_for, Crates};
+pub use fitting::{
+    families_of, nameable_in, path_roots, plain_type_for, plain_type_within, rust_type_for, Crates,
+};
 
 /// A column's type with domains resolved to their base type.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -119,25 +119,7 @@ fn names_only(edits: &[TextEdit], crates: &BTreeSet<String>) -> bool {
         .flat_map(|edit| edit.replacement.lines())
         .map(str::trim_start)
         .filter(|line| !line.starts_with("//") && !line.starts_with("#["))
-        .flat_map(path_roots)
-        .all(|root| crates.contains(root))
-}
-
-/// The first segments of the paths in `code`: each identifier followed by
-/// `::` that does not follow another segment.
-fn path_roots(code: &str) -> impl Iterator<Item = &str> {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    code.match_indices("::").filter_map(move |(at, _)| {
-        let before = &code[..at];
-        let start = before.rfind(|c: char| !ident(c)).map_or(0, |i| i + 1);
-        let name = &before[start..];
-        // After `a::` or `<T as X>::` a segment is not a root; after a
-        // leading `::` (a global path) it is.
-        let qualified = before[..start]
-            .strip_suffix("::")
-            .is_some_and(|p| p.ends_with(|c: char| ident(c) || c == '>'));
-        (!name.is_empty() && !qualified).then(|| name.trim_start_matches("r#"))
-    })
+        .all(|line| crate::types::nameable_in(line, crates))
 }
 
 /// `text` with every fix applied whose edits do not touch an edit of a fix
@@ -179,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_path_is_named_by_its_first_segment() {
-        let roots = |code| path_roots(code).collect::<Vec<_>>();
+        let roots = |code| crate::types::path_roots(code).collect::<Vec<_>>();
         assert_eq!(roots("pub path: sqlx::postgres::types::PgLTree,"), ["sqlx"]);
         assert_eq!(
             roots("Option<Vec<chrono::NaiveDate>>, uuid::Uuid"),

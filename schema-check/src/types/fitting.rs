@@ -89,3 +89,49 @@ fn single_type_for(pg_name: &str, crates: Crates) -> Option<&'static str> {
     };
     Some(chosen)
 }
+
+/// The first segments of the paths in `code`: each identifier followed by
+/// `::` that does not follow another segment.
+pub fn path_roots(code: &str) -> impl Iterator<Item = &str> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices("::").filter_map(move |(at, _)| {
+        let before = &code[..at];
+        let start = before.rfind(|c: char| !ident(c)).map_or(0, |i| i + 1);
+        let name = &before[start..];
+        // After `a::` or `<T as X>::` a segment is not a root; after a
+        // leading `::` (a global path) it is.
+        let qualified = before[..start]
+            .strip_suffix("::")
+            .is_some_and(|p| p.ends_with(|c: char| ident(c) || c == '>'));
+        (!name.is_empty() && !qualified).then(|| name.trim_start_matches("r#"))
+    })
+}
+
+/// Whether every path in the Rust type `ty` starts in one of `crates`.
+pub fn nameable_in(ty: &str, crates: &std::collections::BTreeSet<String>) -> bool {
+    path_roots(ty).all(|root| crates.contains(root))
+}
+
+/// [`plain_type_for`], but of the types the type table lists for `sql`,
+/// the first whose paths all start in `crates` (the package's dependencies)
+/// when the first choice names another crate: `String` for `ltree` in a
+/// crate without sqlx. The first choice when none is nameable.
+pub fn plain_type_within(
+    sql: &SqlType,
+    crates: Crates,
+    nameable: &std::collections::BTreeSet<String>,
+) -> Option<String> {
+    let first = plain_type_for(sql, crates)?;
+    if nameable_in(&first, nameable) {
+        return Some(first);
+    }
+    let plain = |t: &String| !t.contains(['&', ' ']) && !t.contains("<T");
+    let other = match sql {
+        SqlType::Extension(_) | SqlType::Mapped(_) => super::rust_types_for(sql)
+            .into_iter()
+            .filter(plain)
+            .find(|t| nameable_in(t, nameable)),
+        _ => None,
+    };
+    Some(other.unwrap_or(first))
+}

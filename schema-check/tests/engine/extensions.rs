@@ -320,6 +320,23 @@ pub struct Shelf {
         "{found}"
     );
     assert!(found.contains("2 errors"), "{found}");
+
+    // generate-models writes a type of a crate the package depends on:
+    // sqlx's PgLTree with sqlx, else the String the type table also lists
+    // (cube has no type outside sqlx: that one stays).
+    let generated = |manifest: &str| {
+        std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+        let out = run(root, &db, &["generate-models", "--table", "shelves"]);
+        assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
+        stdout(&out)
+    };
+    let diesel_only = generated("[package]\nname = \"app\"\n\n[dependencies]\ndiesel = \"2\"\n");
+    assert!(diesel_only.contains("pub path: String,"), "{diesel_only}");
+    let with_sqlx = generated("[package]\nname = \"app\"\n\n[dependencies]\nsqlx = \"0.8\"\n");
+    assert!(
+        with_sqlx.contains("pub path: sqlx::postgres::types::PgLTree,"),
+        "{with_sqlx}"
+    );
 }
 
 #[test]

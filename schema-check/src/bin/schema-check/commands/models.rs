@@ -104,6 +104,7 @@ pub(crate) fn generate_options(
             Some(DecimalArg::Bigdecimal) => generate::DecimalCrate::Bigdecimal,
         },
         insert,
+        nameable: schema_check::cfg::nameable_crates(&ctx.root),
     })
 }
 
