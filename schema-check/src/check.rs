@@ -23,7 +23,20 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
 
 /// [`check_model`], with a note for each field no check can reach when
 /// `notes` (also for models that are not `strict`: the CLI's `--verbose`).
+/// A struct diesel implements for several tables is checked against each.
 pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
+    let mut out = check_table(model, catalog, notes);
+    for table in &model.more_tables {
+        let mut other = model.clone();
+        other.table = table.clone();
+        other.more_tables = Vec::new();
+        out.extend(check_table(&other, catalog, notes));
+    }
+    out
+}
+
+/// The findings of `model` against its one table.
+fn check_table(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
     let mut findings = Findings {
         model,
         notes,

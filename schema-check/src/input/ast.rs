@@ -32,6 +32,10 @@ pub struct ModelDef {
     pub schema: String,
     /// `table = "…"`, else the struct's name in snake_case.
     pub table: String,
+    /// The tables of diesel's further `#[diesel(table_name = …)]` (diesel
+    /// implements the struct for each), checked as `table` is; none when
+    /// `table = "…"` names the table.
+    pub more_tables: Vec<String>,
     pub partial: bool,
     pub strict: bool,
     /// Which ways the struct moves rows: `read`, `insert`, `update`.
@@ -225,6 +229,10 @@ impl ModelDef {
                 .as_ref()
                 .map_or_else(|| "public".to_owned(), syn::LitStr::value),
             table: table_name(&container, &foreign, &name),
+            more_tables: match container.table {
+                Some(_) => Vec::new(),
+                None => foreign.more_tables,
+            },
             partial: container.partial.is_some(),
             strict: container.strict.is_some(),
             directions: container.directions(),

@@ -16,6 +16,9 @@ use syn::parse::{ParseStream, Parser};
 pub struct ForeignContainer {
     /// `#[diesel(table_name = path)]`: the path's last segment.
     pub table: Option<String>,
+    /// The last segments of further `table_name`s: diesel implements the
+    /// struct for each table.
+    pub more_tables: Vec<String>,
     /// Whether the struct carries any `#[diesel(...)]` attribute (diesel then
     /// defaults the table to the struct's name in snake_case plus `s`).
     pub diesel: bool,
@@ -309,6 +312,7 @@ impl ForeignContainer {
         for entry in entries(attrs, "diesel") {
             match entry.key.as_str() {
                 "table_name" if out.table.is_none() => out.table = entry.last_segment(),
+                "table_name" => out.more_tables.extend(entry.last_segment()),
                 "primary_key" if out.primary_key.is_empty() => out.primary_key = entry.names(),
                 _ => {
                     out.none.read(&entry);
