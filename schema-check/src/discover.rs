@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use syn::punctuated::Punctuated;
+
 use crate::cfg::Cfg;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
@@ -391,15 +393,26 @@ fn compiled_struct(s: &syn::ItemStruct, attrs: Vec<syn::Attribute>, cfg: &Cfg) -
     let mut s = s.clone();
     s.attrs = attrs;
     if let syn::Fields::Named(named) = &mut s.fields {
-        named.named = std::mem::take(&mut named.named)
-            .into_iter()
-            .filter_map(|mut field| {
-                field.attrs = cfg.expand_cfg_attr(&field.attrs);
-                cfg.enabled(&field.attrs).then_some(field)
-            })
-            .collect();
+        named.named = compiled(std::mem::take(&mut named.named), cfg, |f| &mut f.attrs);
     }
     s.into()
+}
+
+/// The fields or variants of `items` whose `#[cfg(...)]` holds, each with
+/// its `#[cfg_attr(...)]` expanded.
+fn compiled<T, P: Default>(
+    items: Punctuated<T, P>,
+    cfg: &Cfg,
+    attrs: impl Fn(&mut T) -> &mut Vec<syn::Attribute>,
+) -> Punctuated<T, P> {
+    items
+        .into_iter()
+        .filter_map(|mut item| {
+            let expanded = cfg.expand_cfg_attr(attrs(&mut item));
+            *attrs(&mut item) = expanded;
+            cfg.enabled(attrs(&mut item)).then_some(item)
+        })
+        .collect()
 }
 
 /// Adds the model `input` of `file` to `found`, or the problems of its
@@ -428,13 +441,7 @@ fn collect_enum(
 ) {
     let mut e = e.clone();
     e.attrs = attrs;
-    e.variants = std::mem::take(&mut e.variants)
-        .into_iter()
-        .filter_map(|mut variant| {
-            variant.attrs = cfg.expand_cfg_attr(&variant.attrs);
-            cfg.enabled(&variant.attrs).then_some(variant)
-        })
-        .collect();
+    e.variants = compiled(std::mem::take(&mut e.variants), cfg, |v| &mut v.attrs);
     match EnumDef::parse(&e.into()) {
         Ok(def) => found.enums.push(FoundEnum {
             file: file.to_path_buf(),
