@@ -25,25 +25,23 @@ pub fn check_model(model: &ModelDef, catalog: &Catalog) -> Vec<Finding> {
 /// `notes` (also for models that are not `strict`: the CLI's `--verbose`).
 /// A struct diesel implements for several tables is checked against each.
 pub fn check_model_noting(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
-    let mut out = check_table(model, catalog, notes);
-    for table in &model.more_tables {
-        let mut other = model.clone();
-        other.table = table.clone();
-        other.more_tables = Vec::new();
-        out.extend(check_table(&other, catalog, notes));
+    let mut out = Vec::new();
+    for table in std::iter::once(&model.table).chain(&model.more_tables) {
+        out.extend(check_table(model, table, catalog, notes));
     }
     out
 }
 
-/// The findings of `model` against its one table.
-fn check_table(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding> {
+/// The findings of `model` against `table`, one of its tables.
+fn check_table(model: &ModelDef, table: &str, catalog: &Catalog, notes: bool) -> Vec<Finding> {
     let mut findings = Findings {
         model,
+        table,
         notes,
         out: Vec::new(),
         renamed: Vec::new(),
     };
-    let Some(relation) = catalog.relation(&model.schema, &model.table) else {
+    let Some(relation) = catalog.relation(&model.schema, table) else {
         findings.missing_table(catalog);
         return findings.out;
     };
@@ -91,14 +89,15 @@ fn check_table(model: &ModelDef, catalog: &Catalog, notes: bool) -> Vec<Finding>
     } else {
         Vec::new()
     };
-    let (left_out, unmapped): (Vec<&Column>, Vec<&Column>) = required
-        .iter()
-        .partition(|c| mapped.contains_key(c.name.as_str()));
+    let mut unmapped = Vec::new();
+    for column in &required {
+        match mapped.get(column.name.as_str()) {
+            Some(field) => findings.required_left_out(relation, field, column),
+            None => unmapped.push(*column),
+        }
+    }
     if !unmapped.is_empty() {
         findings.required(relation, &unmapped);
-    }
-    for column in left_out {
-        findings.required_left_out(relation, mapped[column.name.as_str()], column);
     }
     if model.directions.read && !model.partial {
         let rest: Vec<&Column> = uncovered
@@ -176,8 +175,8 @@ fn filling_triggers(relation: &Relation) -> Vec<&str> {
 
 /// `"a"`, `"a" and "b"`, `"a", "b" and "c"`, with how many names there
 /// are; `None` for none.
-fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<(String, usize)> {
-    let quoted: Vec<String> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
+fn quoted_list(names: &[&str]) -> Option<(String, usize)> {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     match quoted.as_slice() {
         [] => None,
         [one] => Some((one.clone(), 1)),
@@ -351,6 +350,8 @@ impl Draft {
 
 struct Findings<'a> {
     model: &'a ModelDef,
+    /// The table checked: the model's, or another of diesel's `table_name`s.
+    table: &'a str,
     /// Whether fields out of every check's reach are noted.
     notes: bool,
     out: Vec<Finding>,
@@ -365,7 +366,7 @@ impl Findings<'_> {
         let model = self.model;
         let mut finding = Finding::new(check, level, model.ident.span(), &model.name(), message);
         finding.schema = Some(model.schema.clone());
-        finding.table = Some(model.table.clone());
+        finding.table = Some(self.table.to_owned());
         Draft(finding)
     }
 
@@ -380,9 +381,9 @@ impl Findings<'_> {
     /// `users` in `public`, `app.orders` elsewhere.
     fn qualified_table(&self) -> String {
         if self.model.schema == "public" {
-            self.model.table.clone()
+            self.table.to_owned()
         } else {
-            format!("{}.{}", self.model.schema, self.model.table)
+            format!("{}.{}", self.model.schema, self.table)
         }
     }
 
@@ -391,8 +392,8 @@ impl Findings<'_> {
     }
 
     fn missing_table(&mut self, catalog: &Catalog) {
-        let model = self.model;
-        let composite = crate::catalog::TypeName::new(&model.schema, &model.table);
+        let (model, table) = (self.model, self.table);
+        let composite = crate::catalog::TypeName::new(&model.schema, table);
         if catalog.composite(&composite).is_some() {
             let name = self.qualified_table();
             let message = format!("\"{name}\" is a composite type, not a table or view");
@@ -404,7 +405,7 @@ impl Findings<'_> {
         }
         let elsewhere: Vec<&str> = catalog
             .relations()
-            .filter(|(schema, r)| r.name == model.table && *schema != model.schema)
+            .filter(|(schema, r)| r.name == table && *schema != model.schema)
             .map(|(schema, _)| schema)
             .collect();
         let same_schema = catalog
@@ -418,16 +419,15 @@ impl Findings<'_> {
             .unwrap_or_default();
         let help = if let Some(schema) = elsewhere.first() {
             Some(format!(
-                "a table \"{schema}.{}\" exists: add `#[pgdrift(schema = \"{schema}\")]`",
-                model.table
+                "a table \"{schema}.{table}\" exists: add `#[pgdrift(schema = \"{schema}\")]`"
             ))
-        } else if let Some(name) = closest(&model.table, same_schema) {
+        } else if let Some(name) = closest(table, same_schema) {
             Some(format!(
                 "did you mean \"{name}\"? add `#[pgdrift(table = \"{name}\")]`"
             ))
         } else {
             let all = catalog.relations().map(|(_, r)| r.name.as_str());
-            closest(&model.table, all).and_then(|name| {
+            closest(table, all).and_then(|name| {
                 catalog
                     .relations()
                     .find(|(_, r)| r.name == name)
@@ -696,11 +696,13 @@ impl Findings<'_> {
             1 => ("it", "add a field for it, or give the column a default, and take it out of `db_fills`"),
             _ => ("them", "add a field for each, or give the columns defaults, and take them out of `db_fills`"),
         };
-        let disabled = relation
+        let disabled: Vec<&str> = relation
             .triggers
             .iter()
-            .filter(|t| t.disabled && t.before_insert_row());
-        let trigger = match quoted_list(disabled.map(|t| t.name.as_str())) {
+            .filter(|t| t.disabled && t.before_insert_row())
+            .map(|t| t.name.as_str())
+            .collect();
+        let trigger = match quoted_list(&disabled) {
             None => "no BEFORE INSERT row trigger".to_owned(),
             Some((named, 1)) => {
                 format!("no enabled BEFORE INSERT row trigger ({named} is disabled)")
@@ -733,7 +735,7 @@ impl Findings<'_> {
         it: &str,
         otherwise: &str,
     ) -> Option<String> {
-        let (named, they_do) = match quoted_list(filling_triggers(relation))? {
+        let (named, they_do) = match quoted_list(&filling_triggers(relation))? {
             (one, 1) => (format!("trigger {one}"), "it does"),
             (many, _) => (format!("triggers {many}"), "they do"),
         };

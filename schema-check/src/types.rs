@@ -14,8 +14,11 @@
 use crate::catalog::{Catalog, Column, TypeName};
 
 mod extensions;
+// The one type to write for a column: for generated models and fixes.
+#[cfg(feature = "workflow")]
 mod fitting;
 
+#[cfg(feature = "workflow")]
 pub use fitting::{
     families_of, nameable_in, path_roots, plain_type_for, plain_type_within, rust_type_for, Crates,
 };
