@@ -69,57 +69,7 @@ fn check_table(model: &ModelDef, table: &str, catalog: &Catalog, notes: bool) ->
         findings.field(catalog, relation, field, column);
     }
     findings.primary_key(relation, &mapped);
-    let uncovered: Vec<&Column> = relation
-        .columns
-        .iter()
-        .filter(|c| !mapped.contains_key(c.name.as_str()))
-        .collect();
-    // An insert gives the columns of the fields it does not leave out.
-    let inserted = |c: &Column| {
-        mapped
-            .get(c.name.as_str())
-            .is_some_and(|f| f.inserted(model.directions))
-    };
-    let required: Vec<&Column> = if model.directions.insert {
-        relation
-            .columns
-            .iter()
-            .filter(|c| !inserted(c) && insert_requires(c) && !left_to_trigger(model, c))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut unmapped = Vec::new();
-    for column in &required {
-        match mapped.get(column.name.as_str()) {
-            Some(field) => findings.required_left_out(relation, field, column),
-            None => unmapped.push(*column),
-        }
-    }
-    if !unmapped.is_empty() {
-        findings.required(relation, &unmapped);
-    }
-    if model.directions.read && !model.partial {
-        let rest: Vec<&Column> = uncovered
-            .into_iter()
-            .filter(|c| !required.iter().any(|r| r.name == c.name))
-            .collect();
-        if !rest.is_empty() {
-            // A column that a misspelt field's fix will map gets no new field.
-            let new: Vec<&Column> = rest
-                .iter()
-                .copied()
-                .filter(|c| !findings.renamed.iter().any(|r| *r == c.name))
-                .collect();
-            let fix = match new.is_empty() {
-                true => None,
-                false => sure_fix!(crate::fix::rust::uncovered(
-                    model, catalog, relation, &mapped, &new
-                )),
-            };
-            findings.uncovered(&rest, fix);
-        }
-    }
+    findings.coverage(catalog, relation, &mapped);
     findings.out
 }
 
@@ -1313,6 +1263,68 @@ impl Findings<'_> {
         };
         let finding = self.found(Check::RequiredColumn, level, message).help(help);
         self.push(finding);
+    }
+
+    /// The columns no field covers: those an insert must give, and for a
+    /// struct that reads the whole table, the rest.
+    #[cfg_attr(not(feature = "workflow"), allow(unused_variables))]
+    fn coverage(
+        &mut self,
+        catalog: &Catalog,
+        relation: &Relation,
+        mapped: &HashMap<&str, &FieldDef>,
+    ) {
+        let uncovered: Vec<&Column> = relation
+            .columns
+            .iter()
+            .filter(|c| !mapped.contains_key(c.name.as_str()))
+            .collect();
+        // An insert gives the columns of the fields it does not leave out.
+        let inserted = |c: &Column| {
+            mapped
+                .get(c.name.as_str())
+                .is_some_and(|f| f.inserted(self.model.directions))
+        };
+        let required: Vec<&Column> = if self.model.directions.insert {
+            relation
+                .columns
+                .iter()
+                .filter(|c| !inserted(c) && insert_requires(c) && !left_to_trigger(self.model, c))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut unmapped = Vec::new();
+        for column in &required {
+            match mapped.get(column.name.as_str()) {
+                Some(field) => self.required_left_out(relation, field, column),
+                None => unmapped.push(*column),
+            }
+        }
+        if !unmapped.is_empty() {
+            self.required(relation, &unmapped);
+        }
+        if self.model.directions.read && !self.model.partial {
+            let rest: Vec<&Column> = uncovered
+                .into_iter()
+                .filter(|c| !required.iter().any(|r| r.name == c.name))
+                .collect();
+            if !rest.is_empty() {
+                // A column that a misspelt field's fix will map gets no new field.
+                let new: Vec<&Column> = rest
+                    .iter()
+                    .copied()
+                    .filter(|c| !self.renamed.iter().any(|r| *r == c.name))
+                    .collect();
+                let fix = match new.is_empty() {
+                    true => None,
+                    false => sure_fix!(crate::fix::rust::uncovered(
+                        self.model, catalog, relation, mapped, &new
+                    )),
+                };
+                self.uncovered(&rest, fix);
+            }
+        }
     }
 
     /// A column an insert must give whose field it leaves out
