@@ -42,15 +42,14 @@ pub struct NoneWrites {
 }
 
 impl NoneWrites {
-    /// Reads the key if it is one of the two; `false` for another key.
-    fn read(&mut self, entry: &Entry) -> bool {
+    /// Reads the entry if its key is one of the two.
+    fn read(&mut self, entry: &Entry) {
         let slot = match entry.key.as_str() {
             "treat_none_as_null" => &mut self.treat_none_as_null,
             "treat_none_as_default_value" => &mut self.treat_none_as_default_value,
-            _ => return false,
+            _ => return,
         };
         *slot = slot.or_else(|| entry.flag());
-        true
     }
 
     /// A field's own words, else the struct's.
@@ -314,9 +313,7 @@ impl ForeignContainer {
                 "table_name" if out.table.is_none() => out.table = entry.last_segment(),
                 "table_name" => out.more_tables.extend(entry.last_segment()),
                 "primary_key" if out.primary_key.is_empty() => out.primary_key = entry.names(),
-                _ => {
-                    out.none.read(&entry);
-                }
+                _ => out.none.read(&entry),
             }
         }
         // diesel 1's `#[primary_key(a, b)]`.
@@ -353,9 +350,7 @@ impl ForeignField {
                 }
                 "skip_insertion" if entry.value.is_none() => out.skip_insertion = true,
                 "skip_update" if entry.value.is_none() => out.skip_update = true,
-                _ => {
-                    out.none.read(&entry);
-                }
+                _ => out.none.read(&entry),
             }
         }
         for entry in entries(attrs, "sqlx") {
